@@ -1,0 +1,21 @@
+// A bilingual intent lexicon: Chinese (and a few English) keywords → the English intent word used as a
+// tag. Clustering uses it to name clusters whose distinctive term is Chinese, and rule suggestions
+// use it so 修复 and fix land on one tag.
+
+export const INTENT_LEXICON: Record<string, string> = {
+  修复: 'fix', 修一: 'fix', 报错: 'error', 错误: 'error', 失败: 'fail', 为啥: 'debug', 调试: 'debug', 崩溃: 'crash',
+  审查: 'review', 审核: 'review', 评审: 'review', 检查: 'check', 看看: 'inspect', 看下: 'inspect', 看一: 'inspect',
+  提交: 'commit', 推送: 'push', 合并: 'merge', 分支: 'branch', 测试: 'test', 单测: 'test', 用例: 'test',
+  文档: 'docs', 注释: 'docs', 说明: 'docs', 实现: 'implement', 添加: 'add', 新增: 'add', 功能: 'feature',
+  修改: 'edit', 改成: 'edit', 改一: 'edit', 重构: 'refactor', 性能: 'perf', 优化: 'optimize', 部署: 'deploy',
+  发布: 'release', 上线: 'deploy', 论文: 'paper', 调研: 'research', 继续: 'continue', 好的: 'confirm',
+  可以: 'confirm', 嗯: 'confirm', 对: 'confirm', 解释: 'explain', 总结: 'summary', 翻译: 'translate',
+};
+
+/** A valid tag from a keyword: the lexicon's word for CJK terms, else lowercase letters only, ≤ 12. */
+export function keywordToTag(term: string): string | null {
+  const word = term.split(' ')[0];
+  const mapped = INTENT_LEXICON[word] ?? INTENT_LEXICON[word.slice(0, 2)] ?? INTENT_LEXICON[word.slice(0, 1)];
+  const base = (mapped ?? word).toLowerCase().replace(/[^a-z]/g, '').slice(0, 12);
+  return base.length >= 2 ? base : null;
+}
