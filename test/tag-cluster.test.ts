@@ -35,7 +35,7 @@ describe('clustering tagger', () => {
   it('splits CJK into character bigrams and latin into words and bigrams', () => {
     expect(terms('修一下这个 bug')).toEqual(['fix', '修一', '一下', '下这', '这个', 'bug']);
     expect(terms('Fix the failing test')).toEqual(['fix', 'failing', 'fix failing', 'test', 'failing test']);
-    expect(terms('嗯')).toEqual(['嗯']);
+    expect(terms('嗯')).toEqual(['confirm', '嗯']);
   });
 
   it('recovers known intents (ARI reported) and names clusters by keyword', () => {
