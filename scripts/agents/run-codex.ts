@@ -1,0 +1,68 @@
+// Runs the real Codex CLI (`codex exec --json`) in a fresh sandbox against the scripted model server.
+//   API: runCodex({server?, prompt?}) → AgentRun
+//   CLI: npx tsx scripts/agents/run-codex.ts [--http] [--prompt TEXT]   (prints the run as JSON)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PROMPT, makeSandbox, withServer, type AgentRun, type AgentRunOptions } from './agent-run.js';
+import { agentCommand } from './install.js';
+import type { ModelServer } from './model-server.js';
+import { baseEnv, findJsonl, spawnAgent } from './spawn-agent.js';
+
+export const CODEX_MODEL = 'gpt-5.1-codex';
+
+/** Codex ignores OPENAI_BASE_URL; a custom provider in config.toml is the way to a local server. */
+export const codexConfig = (server: Pick<ModelServer, 'url'>, model = CODEX_MODEL): string => `model = "${model}"
+model_provider = "mock"
+approval_policy = "never"
+sandbox_mode = "danger-full-access"
+
+[model_providers.mock]
+name = "scripted model server"
+base_url = "${server.url}/v1"
+wire_api = "responses"
+env_key = "MOCK_OPENAI_KEY"
+`;
+
+export function codexEnv(server: Pick<ModelServer, 'caFile'>, homeDir: string, codexHome: string): Record<string, string> {
+  return {
+    ...baseEnv(homeDir),
+    CODEX_HOME: codexHome,
+    MOCK_OPENAI_KEY: 'sk-test-agentpprof',
+    // rustls trusts this bundle instead of the system roots.
+    ...(server.caFile ? { SSL_CERT_FILE: server.caFile } : {}),
+  };
+}
+
+export async function runCodex(opts: AgentRunOptions = {}): Promise<AgentRun> {
+  const cmd = agentCommand('codex');
+  const prompt = opts.prompt ?? DEFAULT_PROMPT;
+  return withServer(opts, async (server) => {
+    const box = makeSandbox('codex', opts.parent);
+    const codexHome = join(box.homeDir, '.codex');
+    mkdirSync(codexHome, { recursive: true });
+    writeFileSync(join(codexHome, 'config.toml'), codexConfig(server));
+    const args = ['exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--disable', 'plugins', prompt];
+    const res = await spawnAgent(cmd, args, {
+      cwd: box.repoDir,
+      env: codexEnv(server, box.homeDir, codexHome),
+      timeoutMs: opts.timeoutMs ?? 120_000,
+      onSpawn: opts.onSpawn,
+    });
+    const traceDir = join(codexHome, 'sessions');
+    return {
+      ...res, ...box, agent: cmd.id, version: cmd.version, prompt, traceDir, traceFiles: findJsonl(traceDir),
+      serverUrl: server.url, sent: server.sent, nativeBinary: cmd.nativeBinary,
+    };
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { http: { type: 'boolean' }, prompt: { type: 'string' } } });
+  const run = await runCodex({ tls: !values.http, prompt: values.prompt });
+  console.log(JSON.stringify(run, null, 2));
+  process.exitCode = run.exitCode === 0 ? 0 : 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -1,0 +1,88 @@
+// What the scripted model answers. A conversation's next reply is chosen by counting the assistant
+// turns already in the request (the agents resend the whole conversation each time), so one server
+// can serve many agents and runs at once without any state per connection.
+import type { Usage } from '../../src/model.js';
+import { BUG, TEST_COMMAND } from './repo.js';
+
+export type ReplyBlock =
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'tool'; name: string; input: Record<string, unknown> };
+
+export interface ScriptContext {
+  agent: 'claude' | 'codex';
+  /** Assistant turns already in the conversation: 0 for the first reply. */
+  turn: number;
+  /** The agent's working directory, read from its system prompt / environment context. */
+  cwd: string | undefined;
+  /** Names of the tools the agent offered in this request. */
+  tools: string[];
+}
+
+/** Returns the blocks of one reply. An empty array is never returned: the server falls back to text. */
+export type Script = (ctx: ScriptContext) => ReplyBlock[];
+
+export const FINAL_TEXT = 'Fixed: add() subtracted instead of adding. The test passes now.';
+export const FIRST_COMMAND = 'cat README.md; echo hi > out.txt';
+
+const abs = (ctx: ScriptContext, rel: string): string => (ctx.cwd ? `${ctx.cwd}/${rel}` : rel);
+
+/** Claude Code: Bash → Read → Edit → Bash (the test) → final text. */
+export const claudeScript: Script = (ctx) => {
+  switch (ctx.turn) {
+    case 0:
+      return [
+        { type: 'text', text: "I'll look at the repository first." },
+        { type: 'tool', name: 'Bash', input: { command: FIRST_COMMAND, description: 'Show the README' } },
+      ];
+    case 1:
+      return [{ type: 'tool', name: 'Read', input: { file_path: abs(ctx, BUG.file) } }];
+    case 2:
+      return [
+        { type: 'text', text: 'The bug is a minus sign.' },
+        { type: 'tool', name: 'Edit', input: { file_path: abs(ctx, BUG.file), old_string: BUG.before, new_string: BUG.after } },
+      ];
+    case 3:
+      return [{ type: 'tool', name: 'Bash', input: { command: TEST_COMMAND, description: 'Run the tests' } }];
+    default:
+      return [{ type: 'text', text: FINAL_TEXT }];
+  }
+};
+
+/** Codex's shell tool: `exec_command {cmd}` in current versions, `shell {command: argv}` in older ones. */
+const shell = (ctx: ScriptContext, cmd: string): ReplyBlock =>
+  ctx.tools.includes('exec_command') || !ctx.tools.includes('shell')
+    ? { type: 'tool', name: 'exec_command', input: { cmd } }
+    : { type: 'tool', name: 'shell', input: { command: ['bash', '-lc', cmd] } };
+
+/** Codex: look (with a reasoning summary) → fix with sed → run the test → final text. */
+export const codexScript: Script = (ctx) => {
+  switch (ctx.turn) {
+    case 0:
+      return [{ type: 'reasoning', text: 'Reading the README first.' }, shell(ctx, FIRST_COMMAND)];
+    case 1:
+      return [shell(ctx, `sed -i 's/${BUG.before}/${BUG.after}/' ${BUG.file}`)];
+    case 2:
+      return [shell(ctx, TEST_COMMAND)];
+    default:
+      return [{ type: 'text', text: FINAL_TEXT }];
+  }
+};
+
+export const defaultScript: Script = (ctx) => (ctx.agent === 'claude' ? claudeScript(ctx) : codexScript(ctx));
+
+/**
+ * Distinct, known usage for the n-th reply of a server (normalized terms, src/model.ts): every
+ * field differs from every other reply's, so a reader that drops, duplicates or mixes up a call or
+ * a token kind cannot match by accident. Codex has no cache writes; its reasoning is part of output.
+ */
+export function usageFor(n: number, agent: 'claude' | 'codex'): Usage {
+  const base = {
+    input: 1000 + 17 * n,
+    output: 60 + 13 * n,
+    cacheRead: 20000 + 1009 * n,
+    cacheWrite5m: agent === 'claude' ? 300 + 11 * n : 0,
+    cacheWrite1h: agent === 'claude' ? 40 + 3 * n : 0,
+  };
+  return agent === 'codex' ? { ...base, reasoning: 8 + n } : base;
+}
