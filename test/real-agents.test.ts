@@ -1,0 +1,149 @@
+// The real Claude Code and Codex CLIs, run against the scripted model server (scripts/agents/), write
+// trace files that say exactly what the server sent: prompts, calls (ids, models), tools and tokens.
+// First the raw files are checked against the server's log, then the project's readers.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
+import { AgentMissingError, agentCommand } from '../scripts/agents/install.js';
+import { runClaude } from '../scripts/agents/run-claude.js';
+import { runCodex } from '../scripts/agents/run-codex.js';
+import { BUG } from '../scripts/agents/repo.js';
+import { FIRST_COMMAND } from '../scripts/agents/script.js';
+import { mainReplies, type SentReply } from '../scripts/agents/sent-log.js';
+import { claudeResponses, codexRows, readJsonl, type Row } from './real-agents-raw.js';
+
+const runs: Record<string, AgentRun> = {};
+
+const ok = (run: AgentRun): AgentRun => {
+  if (run.exitCode !== 0 || run.timedOut) throw new Error(describeFailure(run));
+  return run;
+};
+
+beforeAll(async () => {
+  // One after the other: the machine is shared, and each run takes ~2 s.
+  runs.claude = ok(await runClaude());
+  runs.claudeNative = ok(await runClaude({ native: true }));
+  runs.codex = ok(await runCodex());
+  runs.codexHttp = ok(await runCodex({ tls: false }));
+}, 300_000);
+
+describe('the harness', () => {
+  it('says how to install a missing CLI', () => {
+    const saved = process.env.AGENTPPROF_AGENTS_DIR;
+    process.env.AGENTPPROF_AGENTS_DIR = '/nonexistent';
+    try {
+      expect(() => agentCommand('codex')).toThrow(AgentMissingError);
+      expect(() => agentCommand('claude')).toThrow(/scripts\/setup\.sh agents/);
+    } finally {
+      if (saved === undefined) delete process.env.AGENTPPROF_AGENTS_DIR;
+      else process.env.AGENTPPROF_AGENTS_DIR = saved;
+    }
+  });
+
+  it.each(['claude', 'claudeNative', 'codex', 'codexHttp'])('%s really ran the tools in the repo', (name) => {
+    const run = runs[name];
+    expect(readFileSync(join(run.repoDir, BUG.file), 'utf8')).toContain(BUG.after);
+    expect(readFileSync(join(run.repoDir, 'out.txt'), 'utf8')).toBe('hi\n');
+    expect(run.traceFiles).toHaveLength(1);
+    expect(run.sent.requests.every((r) => r.status === 200)).toBe(true);
+  });
+});
+
+/** The raw Claude trace against the server's log. */
+function checkClaudeRaw(run: AgentRun): void {
+  const rows = readJsonl(run.traceFiles[0]);
+  const sent = mainReplies(run.sent, 'anthropic');
+  expect(sent).toHaveLength(5);
+  expect(run.sent.replies.filter((r) => r.kind === 'side')).toEqual([]);
+
+  const prompts = rows.filter((r) => r.type === 'user' && typeof r.message?.content === 'string');
+  expect(prompts.map((r) => r.message.content)).toEqual([run.prompt]);
+  expect(prompts[0].cwd).toBe(run.repoDir);
+  expect(prompts[0].version).toBe(run.version);
+
+  const responses = claudeResponses(rows);
+  expect(responses.map((r) => r.id)).toEqual(sent.map((s) => s.id));
+  responses.forEach((resp, i) => {
+    const s = sent[i];
+    expect(new Set(resp.requestIds)).toEqual(new Set([s.requestId]));
+    expect(new Set(resp.models)).toEqual(new Set([s.model]));
+    for (const u of resp.usages) {
+      expect(u.input_tokens).toBe(s.usage.input);
+      expect(u.cache_read_input_tokens).toBe(s.usage.cacheRead);
+      expect(u.cache_creation_input_tokens).toBe(s.usage.cacheWrite5m + s.usage.cacheWrite1h);
+      expect(u.cache_creation).toMatchObject({ ephemeral_5m_input_tokens: s.usage.cacheWrite5m, ephemeral_1h_input_tokens: s.usage.cacheWrite1h });
+    }
+    expect(Math.max(...resp.usages.map((u) => u.output_tokens))).toBe(s.usage.output);
+    const tools = resp.blocks.filter((b) => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name, input: b.input }));
+    // Claude logs the input as its tool parsed it: defaults added (Edit gains replace_all: false).
+    expect(tools).toMatchObject(s.tools);
+  });
+
+  const results = rows.flatMap((r) => (r.type === 'user' && Array.isArray(r.message?.content) ? r.message.content : []))
+    .filter((b: Row) => b.type === 'tool_result');
+  expect(results.map((b: Row) => b.tool_use_id)).toEqual(sent.flatMap((s) => s.tools.map((t) => t.id)));
+  expect(results.every((b: Row) => !b.is_error)).toBe(true);
+}
+
+describe('Claude Code trace files (raw)', () => {
+  it('2.1.112 (node build) logs every reply the server sent', () => checkClaudeRaw(runs.claude));
+  it('2.1.197 (native build) logs every reply the server sent', () => checkClaudeRaw(runs.claudeNative));
+  it('the first Bash command is the scripted one', () => {
+    const tools = mainReplies(runs.claude.sent).flatMap((s) => s.tools);
+    expect(tools.map((t) => t.name)).toEqual(['Bash', 'Read', 'Edit', 'Bash']);
+    expect(tools[0].input.command).toBe(FIRST_COMMAND);
+  });
+});
+
+/** Codex's TokenUsage as it logs it, from what the server put on the wire. */
+const codexTokenUsage = (s: SentReply) => ({
+  input_tokens: s.usage.input + s.usage.cacheRead,
+  cached_input_tokens: s.usage.cacheRead,
+  output_tokens: s.usage.output,
+  reasoning_output_tokens: s.usage.reasoning,
+  total_tokens: s.usage.input + s.usage.cacheRead + s.usage.output,
+});
+
+function checkCodexRaw(run: AgentRun): void {
+  const rows = readJsonl(run.traceFiles[0]);
+  const sent = mainReplies(run.sent, 'openai');
+  expect(sent).toHaveLength(4);
+  const meta = codexRows(rows, 'session_meta')[0];
+  expect(meta).toMatchObject({ cli_version: run.version, cwd: run.repoDir, model_provider: 'mock' });
+  expect(new Set(codexRows(rows, 'turn_context').map((t) => t.model))).toEqual(new Set(sent.map((s) => s.model)));
+
+  // 0.171 writes no event_msg user_message: the typed prompt is a user message item whose metadata
+  // says `user.text` (the environment context is a user message too, of kind environments.*).
+  const userItems = codexRows(rows, 'response_item', 'message').filter((m) => m.role === 'user');
+  const typed = userItems.filter((m) => m.internal_chat_message_metadata_passthrough?.content_item_kinds?.includes('user.text'));
+  expect(typed.map((m) => m.content[0].text)).toEqual([run.prompt]);
+  expect(codexRows(rows, 'event_msg', 'user_message')).toEqual([]);
+
+  const records = codexRows(rows, 'token_usage_record');
+  expect(records.map((r) => r.response_id)).toEqual(sent.map((s) => s.id));
+  records.forEach((r, i) => expect(r.usage).toMatchObject(codexTokenUsage(sent[i])));
+  const counts = codexRows(rows, 'event_msg', 'token_count').filter((t) => t.info);
+  expect(counts.map((t) => t.info.last_token_usage)).toEqual(sent.map((s) => expect.objectContaining(codexTokenUsage(s))));
+
+  const calls = codexRows(rows, 'response_item', 'function_call');
+  expect(calls.map((c) => ({ id: c.call_id, name: c.name, input: JSON.parse(c.arguments) }))).toEqual(sent.flatMap((s) => s.tools));
+  const outputs = codexRows(rows, 'response_item', 'function_call_output');
+  expect(outputs.map((o) => o.call_id)).toEqual(calls.map((c) => c.call_id));
+}
+
+describe('Codex rollout files (raw)', () => {
+  it('0.171.0 over TLS logs every reply the server sent', () => checkCodexRaw(runs.codex));
+  it('0.171.0 over plain HTTP too', () => checkCodexRaw(runs.codexHttp));
+  it('the first exec_command is the scripted one', () => {
+    const tools = mainReplies(runs.codex.sent).flatMap((s) => s.tools);
+    expect(tools.map((t) => t.name)).toEqual(['exec_command', 'exec_command', 'exec_command']);
+    expect(tools[0].input.cmd).toBe(FIRST_COMMAND);
+  });
+});
+
+afterAll(() => {
+  // Sandboxes stay in the temp dir only when asked, for debugging.
+  if (process.env.KEEP_AGENT_SANDBOXES) return;
+  for (const run of Object.values(runs)) rmSync(run.root, { recursive: true, force: true });
+});
