@@ -3,10 +3,11 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { agentCommand, type AgentId } from './install.js';
 import { startModelServer, type ModelServer } from './model-server.js';
 import { makeRepo } from './repo.js';
 import type { SentLog } from './sent-log.js';
-import type { SpawnResult } from './spawn-agent.js';
+import { findJsonl, spawnAgent, type SpawnResult } from './spawn-agent.js';
 
 export const DEFAULT_PROMPT = 'fix the failing test in src/app.js';
 
@@ -66,4 +67,37 @@ export async function withServer<T>(opts: AgentRunOptions, fn: (s: ModelServer) 
 export function describeFailure(run: AgentRun): string {
   const how = run.timedOut ? 'timed out' : `exited with ${run.exitCode ?? run.signal}`;
   return `${run.agent} ${run.version} ${how}\n--- stderr (tail)\n${run.stderr.slice(-3000)}\n--- stdout (tail)\n${run.stdout.slice(-3000)}`;
+}
+
+/** How one agent is started in a prepared sandbox; prepare may write config files into the sandbox. */
+export interface Launch {
+  args: string[];
+  env: Record<string, string>;
+  traceDir: string;
+}
+
+/** Runs an agent to completion in a fresh sandbox against the scripted server and collects its traces. */
+export async function runAgent(id: AgentId, opts: AgentRunOptions, prepare: (box: Sandbox, server: ModelServer, prompt: string) => Launch): Promise<AgentRun> {
+  const cmd = agentCommand(id);
+  const prompt = opts.prompt ?? DEFAULT_PROMPT;
+  return withServer(opts, async (server) => {
+    const box = makeSandbox(id, opts.parent);
+    const launch = prepare(box, server, prompt);
+    const res = await spawnAgent(cmd, launch.args, {
+      cwd: box.repoDir,
+      env: launch.env,
+      timeoutMs: opts.timeoutMs ?? 120_000,
+      onSpawn: opts.onSpawn,
+    });
+    return {
+      ...res, ...box, agent: cmd.id, version: cmd.version, prompt, traceDir: launch.traceDir,
+      traceFiles: findJsonl(launch.traceDir), serverUrl: server.url, sent: server.sent, nativeBinary: cmd.nativeBinary,
+    };
+  });
+}
+
+/** For the run-* CLIs: the run as JSON on stdout, exit 1 when the agent failed. */
+export function printRun(run: AgentRun): void {
+  console.log(JSON.stringify(run, null, 2));
+  process.exitCode = run.exitCode === 0 ? 0 : 1;
 }

@@ -4,10 +4,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PROMPT, makeSandbox, withServer, type AgentRun, type AgentRunOptions } from './agent-run.js';
-import { agentCommand } from './install.js';
+import { printRun, runAgent, type AgentRun, type AgentRunOptions } from './agent-run.js';
 import type { ModelServer } from './model-server.js';
-import { baseEnv, findJsonl, spawnAgent } from './spawn-agent.js';
+import { baseEnv } from './spawn-agent.js';
 
 export interface ClaudeRunOptions extends AgentRunOptions {
   /** Run the native Bun build (2.1.197) instead of the node build (2.1.112). */
@@ -30,32 +29,19 @@ export function claudeEnv(server: Pick<ModelServer, 'url' | 'caFile'>, homeDir: 
   };
 }
 
-export async function runClaude(opts: ClaudeRunOptions = {}): Promise<AgentRun> {
-  const cmd = agentCommand(opts.native ? 'claude-native' : 'claude');
-  const prompt = opts.prompt ?? DEFAULT_PROMPT;
-  return withServer(opts, async (server) => {
-    const box = makeSandbox('claude', opts.parent);
+export const runClaude = (opts: ClaudeRunOptions = {}): Promise<AgentRun> =>
+  runAgent(opts.native ? 'claude-native' : 'claude', opts, (box, server, prompt) => {
     const configDir = join(box.homeDir, '.claude');
-    const args = ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'];
-    const res = await spawnAgent(cmd, args, {
-      cwd: box.repoDir,
-      env: claudeEnv(server, box.homeDir, configDir),
-      timeoutMs: opts.timeoutMs ?? 120_000,
-      onSpawn: opts.onSpawn,
-    });
-    const traceDir = join(configDir, 'projects');
     return {
-      ...res, ...box, agent: cmd.id, version: cmd.version, prompt, traceDir, traceFiles: findJsonl(traceDir),
-      serverUrl: server.url, sent: server.sent, nativeBinary: cmd.nativeBinary,
+      args: ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'],
+      env: claudeEnv(server, box.homeDir, configDir),
+      traceDir: join(configDir, 'projects'),
     };
   });
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { native: { type: 'boolean' }, http: { type: 'boolean' }, prompt: { type: 'string' } } });
-  const run = await runClaude({ native: values.native, tls: !values.http, prompt: values.prompt });
-  console.log(JSON.stringify(run, null, 2));
-  process.exitCode = run.exitCode === 0 ? 0 : 1;
+  printRun(await runClaude({ native: values.native, tls: !values.http, prompt: values.prompt }));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -5,10 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PROMPT, makeSandbox, withServer, type AgentRun, type AgentRunOptions } from './agent-run.js';
-import { agentCommand } from './install.js';
+import { printRun, runAgent, type AgentRun, type AgentRunOptions } from './agent-run.js';
 import type { ModelServer } from './model-server.js';
-import { baseEnv, findJsonl, spawnAgent } from './spawn-agent.js';
+import { baseEnv } from './spawn-agent.js';
 
 export const CODEX_MODEL = 'gpt-5.1-codex';
 
@@ -35,34 +34,21 @@ export function codexEnv(server: Pick<ModelServer, 'caFile'>, homeDir: string, c
   };
 }
 
-export async function runCodex(opts: AgentRunOptions = {}): Promise<AgentRun> {
-  const cmd = agentCommand('codex');
-  const prompt = opts.prompt ?? DEFAULT_PROMPT;
-  return withServer(opts, async (server) => {
-    const box = makeSandbox('codex', opts.parent);
+export const runCodex = (opts: AgentRunOptions = {}): Promise<AgentRun> =>
+  runAgent('codex', opts, (box, server, prompt) => {
     const codexHome = join(box.homeDir, '.codex');
     mkdirSync(codexHome, { recursive: true });
     writeFileSync(join(codexHome, 'config.toml'), codexConfig(server));
-    const args = ['exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--disable', 'plugins', prompt];
-    const res = await spawnAgent(cmd, args, {
-      cwd: box.repoDir,
-      env: codexEnv(server, box.homeDir, codexHome),
-      timeoutMs: opts.timeoutMs ?? 120_000,
-      onSpawn: opts.onSpawn,
-    });
-    const traceDir = join(codexHome, 'sessions');
     return {
-      ...res, ...box, agent: cmd.id, version: cmd.version, prompt, traceDir, traceFiles: findJsonl(traceDir),
-      serverUrl: server.url, sent: server.sent, nativeBinary: cmd.nativeBinary,
+      args: ['exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--disable', 'plugins', prompt],
+      env: codexEnv(server, box.homeDir, codexHome),
+      traceDir: join(codexHome, 'sessions'),
     };
   });
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { http: { type: 'boolean' }, prompt: { type: 'string' } } });
-  const run = await runCodex({ tls: !values.http, prompt: values.prompt });
-  console.log(JSON.stringify(run, null, 2));
-  process.exitCode = run.exitCode === 0 ? 0 : 1;
+  printRun(await runCodex({ tls: !values.http, prompt: values.prompt }));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

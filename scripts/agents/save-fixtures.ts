@@ -27,6 +27,7 @@ function save(run: AgentRun, name: string): void {
   const sent = { agent: run.agent, version: run.version, prompt: run.prompt, ...run.sent };
   writeFileSync(join(dir, 'sent.json'), anon(JSON.stringify(sent, null, 2)) + '\n');
   console.log(`${name}: ${relative(outDir, target)}`);
+  rmSync(run.root, { recursive: true, force: true });
 }
 
 save(await runClaude(), 'claude-2.1.112');
