@@ -1,0 +1,74 @@
+// Drives the writers: picks the user, projects and a 30-day timeline from the seed, then writes sessions
+// for each agent until the session count or the byte target is reached. Returns expected.json's content.
+import { Rng } from './rng.js';
+import { Sink } from './sink.js';
+import { Tally, type Expected } from './totals.js';
+import { makeProjects, USERS, type Project } from './content.js';
+import { planSession } from './plan.js';
+import { writeClaudeSession, type ClaudeEra, type ClaudeSessionOut } from './claude.js';
+
+export type AgentKind = 'claude' | 'codex' | 'gemini';
+
+export interface GenOptions {
+  out: string;
+  seed: number;
+  agents: AgentKind[];
+  /** Stop after this many sessions… */
+  sessions?: number;
+  /** …or once this many bytes are written. */
+  bytes?: number;
+  onProgress?: (bytes: number, sessions: number) => void;
+}
+
+export const ROOTS: Record<AgentKind, string> = { claude: 'claude', codex: 'codex', gemini: 'gemini' };
+
+/** Fixed end of the timeline: the same seed gives the same bytes on any day. */
+const END = Date.UTC(2026, 4, 31, 18, 0, 0);
+const DAY = 86_400_000;
+
+export interface AgentWriter {
+  write(plan: ReturnType<typeof planSession>, project: Project): void;
+}
+
+export async function generate(o: GenOptions): Promise<Expected> {
+  const rng = new Rng(o.seed);
+  const user = rng.pick(USERS);
+  const projects = makeProjects(rng, user, rng.int(4, 6));
+  const sink = new Sink(o.out);
+  const tally = new Tally();
+  for (const a of o.agents) tally.of(a);
+  const lastClaude = new Map<string, ClaudeSessionOut>();
+  const writers: Record<AgentKind, AgentWriter> = {
+    claude: {
+      write(plan, project) {
+        const era = rng.weighted<ClaudeEra>([['new', 5], ['mid', 3], ['old', 2]]);
+        const prev = lastClaude.get(project.cwd);
+        const resume = prev && prev.era !== 'old' && era !== 'old' && rng.chance(0.12) ? prev : null;
+        lastClaude.set(project.cwd, writeClaudeSession({ rng, tally, sink, root: ROOTS.claude }, plan, era, resume));
+      },
+    },
+    codex: { write() {} },
+    gemini: { write() {} },
+  };
+  const weights = o.agents.map((a) => [a, a === 'claude' ? 5.5 : a === 'codex' ? 3 : 1.5] as const);
+  let n = 0;
+  const target = o.sessions ?? Infinity;
+  const bytes = o.bytes ?? Infinity;
+  // With a session count, make sure every requested agent appears at least a few times.
+  const forced: AgentKind[] = o.sessions ? o.agents.flatMap((a) => [a, a, a]).slice(0, o.sessions) : [];
+  while (n < target && sink.bytes < bytes) {
+    const agent = forced[n] ?? rng.weighted(weights);
+    const project = rng.pick(projects);
+    const start = END - 30 * DAY + Math.floor(rng.next() * 29 * DAY);
+    const plan = planSession(rng.fork('plan', n), { seed: o.seed, user, scale: 1 }, project, start);
+    writers[agent].write(plan, project);
+    n++;
+    if (n % 20 === 0) o.onProgress?.(sink.bytes, n);
+  }
+  return {
+    schema: 1, generator: 'scripts/gen-corpus.ts', seed: o.seed,
+    roots: Object.fromEntries(o.agents.map((a) => [a, ROOTS[a]])),
+    overall: tally.overall(), agents: tally.agents,
+    written: { files: sink.files, lines: sink.lines, bytes: sink.bytes },
+  };
+}
