@@ -1,0 +1,364 @@
+/* agentsight: the collector's loader. Loads bpf/agentsight.bpf.c, scopes it to the agents' process trees,
+ * attaches tracepoints and TLS/getaddrinfo uprobes, drains the two ring buffers and writes one frame per
+ * event (length-prefixed msgpack, or JSON lines with --json) to a Unix socket or stdout, plus a STATS frame
+ * right after attaching and once a second. stdout carries only frames; messages go to stderr.
+ * Exit codes: 0 done (SIGTERM/SIGINT, or the reader closed), 2 usage, 3 not root, 4 no BTF,
+ * 5 BPF load/attach failed, 6 output socket. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include "agentsight.h"
+#include "agentsight.skel.h"
+#include "attach.h"
+#include "emit.h"
+#include "msgpack.h"
+
+enum { EXIT_USAGE = 2, EXIT_NOT_ROOT = 3, EXIT_NO_BTF = 4, EXIT_BPF = 5, EXIT_OUTPUT = 6 };
+
+_Static_assert(sizeof(struct ev_hdr) == 48, "ev_hdr layout");
+_Static_assert(sizeof(struct ev_ssl) == 48 + 56, "ev_ssl layout");
+_Static_assert(sizeof(struct ev_file) % 8 == 0, "ev_file padding");
+
+#define MAX_LIST 64
+static struct env {
+	const char *socket;
+	bool json, verbose, all, no_ssl;
+	char comms[AS_MAX_COMMS][AS_COMM_LEN];
+	int ncomms;
+	bool comms_given;
+	int pids[MAX_LIST];
+	int npids;
+	const char *ssl_bins[MAX_LIST];
+	int nssl;
+} env;
+
+static volatile sig_atomic_t stop;
+static struct enc out;
+static int out_fd = 1;
+static uint64_t malformed;
+
+static const char usage[] =
+	"Usage: agentsight [--socket PATH] [--json] [--comm a,b,…] [--pid N]… [--ssl-binary PATH]… [--no-ssl] [--all] [-v]\n"
+	"  Traces the process trees of AI agents (default comms: claude,codex,node,bun,gemini; --pid traces those\n"
+	"  processes instead) and writes AgentSight-style events: 4-byte big-endian length + msgpack map per frame,\n"
+	"  or JSON lines with --json, to the Unix socket PATH (as a client) or stdout. Needs root and a BTF kernel.\n";
+
+static int64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int64_t epoch_offset(void) { return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME); }
+
+static void add_comms(const char *list)
+{
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *save, *c = strtok_r(buf, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		if (env.ncomms >= AS_MAX_COMMS)
+			break;
+		memset(env.comms[env.ncomms], 0, AS_COMM_LEN);
+		strncpy(env.comms[env.ncomms++], c, AS_COMM_LEN - 1);
+	}
+}
+
+static int parse_args(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, 0, 's' }, { "json", no_argument, 0, 'j' },
+		{ "comm", required_argument, 0, 'c' }, { "pid", required_argument, 0, 'p' },
+		{ "ssl-binary", required_argument, 0, 'b' }, { "no-ssl", no_argument, 0, 'n' },
+		{ "all", no_argument, 0, 'a' }, { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' },
+		{ 0 },
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "s:jc:p:b:navh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': env.socket = optarg; break;
+		case 'j': env.json = true; break;
+		case 'c': add_comms(optarg); env.comms_given = true; break;
+		case 'p':
+			if (env.npids < MAX_LIST && atoi(optarg) > 0)
+				env.pids[env.npids++] = atoi(optarg);
+			else
+				return -1;
+			break;
+		case 'b': if (env.nssl < MAX_LIST) env.ssl_bins[env.nssl++] = optarg; break;
+		case 'n': env.no_ssl = true; break;
+		case 'a': env.all = true; break;
+		case 'v': env.verbose = true; break;
+		case 'h': fputs(usage, stdout); exit(0);
+		default: return -1;
+		}
+	}
+	if (optind < argc)
+		return -1;
+	if (!env.comms_given && env.npids == 0)
+		add_comms("claude,codex,node,bun,gemini");
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !env.verbose)
+		return 0;
+	return env.verbose ? vfprintf(stderr, fmt, args) : 0;
+}
+
+static void on_signal(int sig) { stop = 1; }
+
+static void flush_out(void)
+{
+	size_t done = 0;
+	while (done < out.len) {
+		ssize_t n = write(out_fd, out.buf + done, out.len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* the reader went away: nothing left to do */
+			stop = 1;
+			out.len = 0;
+			return;
+		}
+		done += n;
+	}
+	out.len = 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	if (emit_record(&out, data, size, *(int64_t *)ctx) != 0)
+		malformed++;
+	if (out.len > (1 << 20))
+		flush_out();
+	return stop ? -1 : 0;
+}
+
+static void emit_stats_now(struct agentsight_bpf *skel, int64_t off)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct as_counters sum[AS_RING_COUNT] = {}, per[ncpu > 0 ? ncpu : 1];
+	for (__u32 r = 0; r < AS_RING_COUNT; r++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.counters), &r, per) != 0)
+			continue;
+		for (int i = 0; i < ncpu; i++) {
+			sum[r].events += per[i].events;
+			sum[r].bytes += per[i].bytes;
+			sum[r].drops += per[i].drops;
+		}
+	}
+	emit_stats(&out, clock_ns(CLOCK_BOOTTIME), off, sum, malformed);
+	flush_out();
+}
+
+/* /proc/PID/stat → comm and ppid; false when the process is gone. */
+static bool proc_stat(int pid, char *comm, int *ppid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	char *l = strchr(buf, '('), *r = strrchr(buf, ')');
+	if (!l || !r)
+		return false;
+	size_t cl = r - l - 1 < AS_COMM_LEN - 1 ? r - l - 1 : AS_COMM_LEN - 1;
+	memset(comm, 0, AS_COMM_LEN);
+	memcpy(comm, l + 1, cl);
+	*ppid = atoi(r + 4);
+	return true;
+}
+
+/* Processes already running when we start: the --pid ones, the ones whose comm matches, and their
+ * descendants (ppid chains through /proc). Later forks and execs are followed in the kernel. */
+static int seed_traced(struct agentsight_bpf *skel)
+{
+	enum { MAXP = 1 << 16 };
+	static int pids[MAXP], ppids[MAXP];
+	static bool on[MAXP];
+	char comm[AS_COMM_LEN];
+	int n = 0, seeded = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	while (d && (de = readdir(d)) && n < MAXP) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		int pid = atoi(de->d_name), ppid;
+		if (pid == getpid() || !proc_stat(pid, comm, &ppid))
+			continue;
+		pids[n] = pid;
+		ppids[n] = ppid;
+		on[n] = false;
+		for (int i = 0; i < env.npids; i++)
+			on[n] |= env.pids[i] == pid;
+		for (int i = 0; i < env.ncomms; i++)
+			on[n] |= memcmp(env.comms[i], comm, AS_COMM_LEN) == 0;
+		n++;
+	}
+	if (d)
+		closedir(d);
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (int i = 0; i < n; i++)
+			for (int j = 0; !on[i] && j < n; j++)
+				if (on[j] && pids[j] == ppids[i])
+					on[i] = changed = true;
+	}
+	__u8 one = 1;
+	for (int i = 0; i < n; i++)
+		if (on[i] && bpf_map_update_elem(bpf_map__fd(skel->maps.traced), &pids[i], &one, BPF_ANY) == 0)
+			seeded++;
+	return seeded;
+}
+
+static int open_output(void)
+{
+	if (!env.socket)
+		return 1;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", env.socket);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		fprintf(stderr, "agentsight: cannot connect to %s: %s\n", env.socket, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+static void ensure_tracefs(void)
+{
+	struct stat st;
+	if (stat("/sys/kernel/tracing/events", &st) == 0 || stat("/sys/kernel/debug/tracing/events", &st) == 0)
+		return;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0 && env.verbose)
+		fprintf(stderr, "agentsight: mounting tracefs: %s\n", strerror(errno));
+}
+
+static int attach_uprobes(struct agentsight_bpf *skel, struct links *links)
+{
+	char lib[512];
+	int n = 0;
+	if (ldconfig_find("libc.so.6", lib, sizeof(lib)))
+		n += attach_gai(skel, links, lib, env.verbose);
+	if (env.no_ssl)
+		return n;
+	if (ldconfig_find("libssl.so.3", lib, sizeof(lib)) || ldconfig_find("libssl.so", lib, sizeof(lib)))
+		n += attach_ssl(skel, links, lib, env.verbose);
+	char node[512];
+	if (realpath("/usr/bin/node", node))
+		n += attach_ssl(skel, links, node, env.verbose);
+	for (int i = 0; i < env.nssl; i++) {
+		int k = attach_ssl(skel, links, env.ssl_bins[i], env.verbose);
+		if (k == 0)
+			fprintf(stderr, "agentsight: %s: no OpenSSL symbols (SSL_read/SSL_write), not probed\n", env.ssl_bins[i]);
+		n += k;
+	}
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	struct agentsight_bpf *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	struct links links = { .n = 0 };
+	int rc = 0;
+
+	if (parse_args(argc, argv) != 0) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "agentsight: needs root (CAP_BPF and CAP_PERFMON) to load eBPF programs\n");
+		return EXIT_NOT_ROOT;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		fprintf(stderr, "agentsight: this kernel has no BTF (/sys/kernel/btf/vmlinux): CO-RE programs cannot load\n");
+		return EXIT_NO_BTF;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	libbpf_set_print(libbpf_print);
+	ensure_tracefs();
+	enc_init(&out, env.json);
+	if ((out_fd = open_output()) < 0)
+		return EXIT_OUTPUT;
+
+	skel = agentsight_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "agentsight: cannot open the BPF object: %s\n", strerror(errno));
+		return EXIT_BPF;
+	}
+	skel->rodata->trace_all = env.all;
+	if (agentsight_bpf__load(skel) != 0) {
+		fprintf(stderr, "agentsight: loading BPF programs failed (%s); run with -v for the verifier log\n", strerror(errno));
+		rc = EXIT_BPF;
+		goto done;
+	}
+	__u8 one = 1;
+	for (int i = 0; i < env.ncomms; i++)
+		bpf_map_update_elem(bpf_map__fd(skel->maps.comms), env.comms[i], &one, BPF_ANY);
+	int seeded = seed_traced(skel);
+	if (agentsight_bpf__attach(skel) != 0) {
+		fprintf(stderr, "agentsight: attaching tracepoints failed: %s\n", strerror(errno));
+		rc = EXIT_BPF;
+		goto done;
+	}
+	int nu = attach_uprobes(skel, &links);
+	int64_t off = epoch_offset();
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, &off, NULL);
+	if (!rb || ring_buffer__add(rb, bpf_map__fd(skel->maps.ssl), on_record, &off) != 0) {
+		fprintf(stderr, "agentsight: ring buffer setup failed\n");
+		rc = EXIT_BPF;
+		goto done;
+	}
+	fprintf(stderr, "agentsight: attached (%d uprobes), tracing %d running processes\n", nu, seeded);
+	emit_stats_now(skel, off); /* the first frame says "attached" to the reader */
+
+	int64_t last = clock_ns(CLOCK_MONOTONIC);
+	while (!stop) {
+		int err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "agentsight: ring buffer poll: %s\n", strerror(-err));
+			break;
+		}
+		flush_out();
+		if (clock_ns(CLOCK_MONOTONIC) - last >= 1000000000LL) {
+			last = clock_ns(CLOCK_MONOTONIC);
+			off = epoch_offset();
+			emit_stats_now(skel, off);
+		}
+	}
+	/* detach first, then hand over what the rings still hold */
+	for (int i = 0; i < links.n; i++)
+		bpf_link__destroy(links.l[i]);
+	links.n = 0;
+	agentsight_bpf__detach(skel);
+	stop = 0;
+	ring_buffer__consume(rb);
+	emit_stats_now(skel, off);
+done:
+	for (int i = 0; i < links.n; i++)
+		bpf_link__destroy(links.l[i]);
+	ring_buffer__free(rb);
+	agentsight_bpf__destroy(skel);
+	return rc;
+}

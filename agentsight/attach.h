@@ -1,0 +1,22 @@
+/* Finding the TLS and libc libraries and attaching the uprobes to them. */
+#ifndef AS_ATTACH_H
+#define AS_ATTACH_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct agentsight_bpf;
+struct bpf_link;
+
+struct links {
+	struct bpf_link *l[256];
+	int n;
+};
+
+/* Path of the first `ldconfig -p` entry whose name starts with `prefix` (e.g. "libssl.so.3"), or false. */
+bool ldconfig_find(const char *prefix, char *out, size_t cap);
+/* Attaches SSL_read/write(_ex), SSL_do_handshake and SSL_ctrl probes in `path`. Returns probes attached. */
+int attach_ssl(struct agentsight_bpf *skel, struct links *links, const char *path, bool verbose);
+/* Attaches the getaddrinfo entry/return probes in libc. Returns probes attached. */
+int attach_gai(struct agentsight_bpf *skel, struct links *links, const char *libc, bool verbose);
+
+#endif

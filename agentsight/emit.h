@@ -1,0 +1,23 @@
+/* Turns one ring-buffer record (bpf/agentsight.h) into one AgentSight-style frame. */
+#ifndef AS_EMIT_H
+#define AS_EMIT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "msgpack.h"
+
+struct as_counters;
+
+/* Encodes the record at `data` (`size` bytes) into `e`; `epoch_off_ns` turns CLOCK_BOOTTIME into epoch ns.
+ * Returns 0, or -1 for a malformed record (counted by the caller). */
+int emit_record(struct enc *e, const void *data, size_t size, int64_t epoch_off_ns);
+
+/* The once-a-second STATS frame: per-ring events, bytes and drops, plus user-side counters. */
+void emit_stats(struct enc *e, uint64_t boot_ns, int64_t epoch_off_ns, const struct as_counters *rings,
+		uint64_t malformed);
+
+/* Joins a leaf-first component list (NUL-separated) into "/a/b/c". */
+size_t components_to_path(const char *comp, size_t n, char *out, size_t cap);
+/* Resolves `path` against `base` (absolute), folding "." and "..". */
+void resolve_path(const char *base, const char *path, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/* Event records shared by bpf/agentsight.bpf.c (producer) and agentsight/ (consumer).
+ * Every record starts with struct ev_hdr; `kind` says which fixed part follows, then a variable tail
+ * whose lengths the fixed part gives. Only fixed-width types and explicit padding, so the layout is
+ * the same for clang -target bpf and the host compiler (checked by _Static_assert in the loader). */
+#ifndef AGENTSIGHT_H
+#define AGENTSIGHT_H
+
+#define AS_COMM_LEN 16
+#define AS_PATH_MAX 1024      /* one user path (open/unlink/rename argument) */
+#define AS_CWD_MAX 1024       /* a cwd or dirfd path, leaf-first components */
+#define AS_CWD_DEPTH 24       /* path components walked up from a dentry */
+#define AS_ARGV_MAX 8192      /* exec argv bytes (NUL-separated) */
+#define AS_SSL_CHUNK 16384    /* TLS payload bytes per ring record */
+#define AS_SSL_MAX (512 * 1024) /* TLS payload bytes captured per SSL_* call */
+#define AS_DNS_ADDRS 8
+#define AS_HOST_MAX 256
+#define AS_MAX_COMMS 16
+
+enum as_kind {
+	AS_EXEC = 1,
+	AS_EXIT = 2,
+	AS_FORK = 3,
+	AS_FILE = 4,
+	AS_CONNECT = 5,
+	AS_SSL = 6,
+	AS_SNI = 7,
+	AS_DNS = 8,
+};
+
+/* Which ring a drop/bytes counter belongs to (index into the `counters` per-CPU array). */
+enum as_ring { AS_RING_EVENTS = 0, AS_RING_SSL = 1, AS_RING_COUNT = 2 };
+
+enum as_file_op { AS_OP_OPEN = 1, AS_OP_UNLINK = 2, AS_OP_RENAME = 3 };
+
+enum as_ssl_func { AS_SSL_READ = 0, AS_SSL_WRITE = 1, AS_SSL_HANDSHAKE = 2 };
+
+struct ev_hdr {
+	__u16 kind;
+	__u16 size;      /* bytes of this record, header included (≤ 64 KB) */
+	__u32 pid;       /* tgid */
+	__u32 tid;
+	__u32 ppid;      /* real parent's tgid */
+	__u32 uid;
+	__u32 _pad0;
+	__u64 ts_ns;     /* CLOCK_BOOTTIME */
+	char comm[AS_COMM_LEN]; /* the process (group leader) name, not the thread's */
+}; /* 48 bytes */
+
+struct ev_exec {
+	struct ev_hdr h;
+	__u32 filename_len; /* each length counts its bytes in the tail, NULs included */
+	__u32 argv_len;
+	__u32 cwd_len;
+	__u8 argv_truncated;
+	__u8 _pad[3];
+	/* tail: filename | argv (NUL-separated) | cwd components leaf-first (NUL-separated) */
+};
+
+struct ev_exit {
+	struct ev_hdr h;
+	__s32 exit_code;
+	__s32 signal;
+	__u64 start_ns;     /* group leader start, CLOCK_BOOTTIME */
+};
+
+struct ev_fork {
+	struct ev_hdr h;
+	__u32 child_pid;
+	__u32 _pad;
+};
+
+struct ev_file {
+	struct ev_hdr h;
+	__s64 ret;          /* fd or -errno */
+	__u32 flags;        /* open flags / unlinkat flags / renameat2 flags */
+	__s32 dirfd;
+	__u16 op;           /* enum as_file_op */
+	__u16 path_len;
+	__u16 path2_len;    /* rename target */
+	__u16 cwd_len;      /* base of a relative `path`: cwd, or the dirfd's path */
+	__u16 cwd2_len;     /* base of a relative `path2` (rename's newdirfd) */
+	__u16 _pad[3];
+	/* tail: path | path2 | cwd components | cwd2 components */
+};
+
+struct ev_connect {
+	struct ev_hdr h;
+	__s64 ret;
+	__s32 fd;
+	__u32 addrlen;
+	__u8 addr[112];     /* raw sockaddr (sockaddr_un is the largest) */
+};
+
+struct ev_ssl {
+	struct ev_hdr h;
+	__u64 call_id;      /* unique per SSL_* call: chunks of one call share it */
+	__u64 ssl;          /* SSL* pointer: the connection within the process */
+	__u64 latency_ns;
+	__s32 ret;          /* return value of the call (bytes, or 1/0 for _ex and handshake) */
+	__u32 len;          /* plaintext bytes the call moved */
+	__u32 buf_size;     /* bytes captured for the whole call (≤ AS_SSL_MAX) */
+	__u32 offset;       /* this chunk's offset in the call's payload */
+	__u32 chunk_len;
+	__u8 func;          /* enum as_ssl_func */
+	__u8 truncated;     /* len > buf_size, or a chunk could not be read */
+	__u8 last;          /* last chunk of the call */
+	__u8 _pad[5];
+	/* tail: chunk bytes */
+};
+
+struct ev_sni {
+	struct ev_hdr h;
+	__u64 ssl;
+	__u32 host_len;
+	__u32 _pad;
+};
+
+struct as_dns_addr {
+	__u16 family;
+	__u8 _pad[2];
+	__u8 addr[16];
+};
+
+struct ev_dns {
+	struct ev_hdr h;
+	__s32 ret;
+	__u16 naddrs;
+	__u16 host_len;
+	struct as_dns_addr addrs[AS_DNS_ADDRS];
+	/* tail: host */
+};
+
+struct as_counters {
+	__u64 events;
+	__u64 bytes;
+	__u64 drops;
+};
+
+#endif
