@@ -27,7 +27,7 @@ export async function pushPprof(o: PyroscopePushOptions, pprofGz: Uint8Array): P
   const res = await fetch(ingestUrl(o), {
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream', ...(o.authToken ? { authorization: `Bearer ${o.authToken}` } : {}) },
-    body: pprofGz,
+    body: Buffer.from(pprofGz),
     signal: AbortSignal.timeout(30_000),
   });
   if (!res.ok) throw new Error(`pprof push to ${o.url} failed: HTTP ${res.status}`);
