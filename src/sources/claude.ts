@@ -1,0 +1,241 @@
+// Claude Code transcripts (`projects/<enc-cwd>/*.jsonl`, legacy `agent-*.jsonl`,
+// `<session>/subagents/agent-*.jsonl` + `.meta.json`, inline `isSidechain` lines) → per-file results.
+// Streamed responses (one line per content block, same message.id) are merged here within the file and
+// again globally in merge.ts. Only `user` and `assistant` lines matter; others are skipped unparsed.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { LlmCall, Prompt, ResponseShape, Session, ToolCall, Usage } from '../model.js';
+import { classifyClaudePrompt } from './claude-prompts.js';
+import { toolHints, toolSummary } from './hints.js';
+import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
+import { emptyFileResult, type FileResult, type ToolResult } from './merge.js';
+
+const M_USER = Buffer.from('"type":"user"');
+const M_ASSISTANT = Buffer.from('"type":"assistant"');
+
+interface FileState {
+  file: string;
+  out: FileResult;
+  skips: SkipLog;
+  sessions: Map<string, Session>;
+  /** Current prompt per thread (session main thread, or one per sidechain agent). */
+  threads: Map<string, string | null>;
+  callAt: Map<string, number>;
+  toolIds: Set<string>;
+  /** Subagent file: the agentId from its name and the spawning tool_use id from its .meta.json. */
+  spawn: { agentId?: string; toolUseId?: string } | null;
+  fallbackSession: string;
+  lastTs: number;
+}
+
+export function readClaudeFile(file: string): FileResult {
+  const out = emptyFileResult(file);
+  const st: FileState = {
+    file, out, skips: new SkipLog(), sessions: new Map(), threads: new Map(), callAt: new Map(),
+    toolIds: new Set(), spawn: subagentSpawn(file), fallbackSession: sessionFromPath(file), lastTs: 0,
+  };
+  out.bytes = forEachLine(file, (buf, start, end, lineNo, last) => {
+    const view = buf.subarray(start, end);
+    const isUser = view.indexOf(M_USER) !== -1;
+    const isAssistant = !isUser && view.indexOf(M_ASSISTANT) !== -1;
+    if (!isUser && !isAssistant) {
+      // Other line types (summary, system, progress, snapshots…) never carry usage: skip them unparsed,
+      // but a line that does not even look like an object is still bad input to report.
+      if (buf[start] === 123 && buf[end - 1] === 125) return;
+      parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
+      return;
+    }
+    const o = parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
+    if (!o) return;
+    if (o.type === 'assistant') onAssistant(st, o, lineNo);
+    else if (o.type === 'user') onUser(st, o, lineNo);
+  });
+  out.sessions = [...st.sessions.values()];
+  out.skipped = st.skips.examples;
+  out.skippedCount = st.skips.count;
+  return out;
+}
+
+function lineTs(st: FileState, o: Record<string, any>): number {
+  const t = toMs(o.timestamp);
+  if (Number.isFinite(t)) st.lastTs = t;
+  return st.lastTs;
+}
+
+function touchSession(st: FileState, o: Record<string, any>, ts: number): string {
+  const id = str(o.sessionId) ?? st.fallbackSession;
+  let s = st.sessions.get(id);
+  if (!s) {
+    const cwd = str(o.cwd) ?? '';
+    s = {
+      id, agent: 'claude', cwd, project: cwd ? basename(cwd) : basename(dirname(st.file)), file: st.file,
+      start: ts, end: ts, version: str(o.version),
+    };
+    st.sessions.set(id, s);
+  } else {
+    if (ts && (ts < s.start || !s.start)) s.start = ts;
+    if (ts > s.end) s.end = ts;
+    if (!s.cwd && typeof o.cwd === 'string') { s.cwd = o.cwd; s.project = basename(o.cwd); }
+  }
+  return id;
+}
+
+function threadKey(session: string, o: Record<string, any>, sidechain: boolean): string {
+  return sidechain ? `${session}\u0000${str(o.agentId) ?? ''}` : session;
+}
+
+function onUser(st: FileState, o: Record<string, any>, lineNo: number): void {
+  const msg = obj(o.message);
+  const content = msg?.content;
+  if (!msg || (typeof content !== 'string' && !Array.isArray(content))) {
+    st.skips.add(st.file, lineNo, 'user line without message content');
+    return;
+  }
+  const ts = lineTs(st, o);
+  const session = touchSession(st, o, ts);
+  const sidechain = o.isSidechain === true || st.spawn !== null;
+  let text = typeof content === 'string' ? content : '';
+  let firstResult: string | undefined;
+  if (Array.isArray(content)) {
+    for (const b of content) {
+      if (!b || typeof b !== 'object') continue;
+      if (b.type === 'text' && typeof b.text === 'string') text += (text ? '\n' : '') + b.text;
+      else if (b.type === 'tool_result' && typeof b.tool_use_id === 'string') {
+        firstResult ??= b.tool_use_id;
+        st.out.results.push(toolResult(b, ts));
+      }
+    }
+  }
+  const agentId = str(obj(o.toolUseResult)?.agentId);
+  if (agentId && firstResult) st.out.agentLinks.push([agentId, firstResult]);
+  if (!text) return;
+  const kind = classifyClaudePrompt(text, o);
+  const id = str(o.uuid) ?? `${st.file}:${lineNo}`;
+  const p: Prompt = { id, session, ts, text, kind };
+  if (sidechain) p.sidechain = true;
+  st.out.prompts.push(p);
+  if (kind === 'meta') return;
+  const tk = threadKey(session, o, sidechain);
+  // A sidechain keeps its first prompt (the task it was given); the main thread follows each new prompt.
+  if (!sidechain || !st.threads.get(tk)) st.threads.set(tk, id);
+}
+
+function toolResult(b: Record<string, any>, ts: number): ToolResult {
+  const c = b.content;
+  let chars = 0;
+  if (typeof c === 'string') chars = c.length;
+  else if (Array.isArray(c)) for (const x of c) if (x && typeof x.text === 'string') chars += x.text.length;
+  return { id: b.tool_use_id, ts, status: b.is_error === true ? 'error' : 'ok', outputChars: chars };
+}
+
+function usageOf(u: Record<string, any>): Usage {
+  const cc = obj(u.cache_creation);
+  const total = num(u.cache_creation_input_tokens);
+  const w1h = cc ? num(cc.ephemeral_1h_input_tokens) : 0;
+  const w5m = total > 0 ? Math.max(0, total - w1h) : cc ? num(cc.ephemeral_5m_input_tokens) : 0;
+  return {
+    input: num(u.input_tokens), output: num(u.output_tokens), cacheRead: num(u.cache_read_input_tokens),
+    cacheWrite5m: w5m, cacheWrite1h: total > 0 ? Math.min(w1h, total) : w1h,
+  };
+}
+
+const emptyShape = (): ResponseShape => ({ toolUses: 0, textChars: 0, thinkingChars: 0, codeBlocks: 0, tools: [] });
+
+function onAssistant(st: FileState, o: Record<string, any>, lineNo: number): void {
+  const msg = obj(o.message);
+  if (!msg) { st.skips.add(st.file, lineNo, 'assistant line without message'); return; }
+  // Synthetic rows and API errors carry no real usage.
+  if (msg.model === '<synthetic>' || o.isApiErrorMessage === true) return;
+  const u = obj(msg.usage);
+  if (!u) return;
+  const ts = lineTs(st, o);
+  const session = touchSession(st, o, ts);
+  const sidechain = o.isSidechain === true || st.spawn !== null;
+  const id = str(msg.id);
+  const requestId = str(o.requestId);
+  const key = id ? (requestId ? `${id}:${requestId}` : id) : '';
+  const usage = usageOf(u);
+  let at = key ? st.callAt.get(key) : undefined;
+  let call: LlmCall;
+  if (at === undefined) {
+    call = {
+      id: id ?? `${st.file}:${lineNo}`, session, prompt: st.threads.get(threadKey(session, o, sidechain)) ?? null,
+      ts, end: ts, model: str(msg.model) ?? 'unknown', usage, shape: emptyShape(),
+    };
+    if (requestId) call.requestId = requestId;
+    if (sidechain) call.sidechain = true;
+    at = st.out.calls.length;
+    st.out.calls.push(call);
+    st.out.keys.push(key);
+    st.out.spawn.push(sidechain ? (st.spawn ?? { agentId: str(o.agentId) }) : null);
+    if (key) st.callAt.set(key, at);
+  } else {
+    call = st.out.calls[at];
+    if (usage.output > call.usage.output) call.usage = usage;
+    if (ts < call.ts) call.ts = ts;
+    if (ts > call.end) call.end = ts;
+    if (call.sidechain && !sidechain) {
+      // The main-thread copy wins: its session, prompt and thread.
+      delete call.sidechain;
+      call.session = session;
+      call.prompt = st.threads.get(threadKey(session, o, false)) ?? call.prompt;
+      st.out.spawn[at] = null;
+    }
+  }
+  if (Array.isArray(msg.content)) addBlocks(st, call, msg.content, ts);
+}
+
+function addBlocks(st: FileState, call: LlmCall, blocks: unknown[], ts: number): void {
+  const shape = call.shape;
+  for (const b of blocks as Record<string, any>[]) {
+    if (!b || typeof b !== 'object') continue;
+    if (b.type === 'text' && typeof b.text === 'string') {
+      shape.textChars += b.text.length;
+      shape.codeBlocks += countFences(b.text);
+    } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
+      shape.thinkingChars += b.thinking.length;
+    } else if (b.type === 'tool_use' && typeof b.id === 'string' && typeof b.name === 'string') {
+      if (st.toolIds.has(b.id)) continue;
+      st.toolIds.add(b.id);
+      shape.toolUses++;
+      shape.tools.push(b.name);
+      const hints = toolHints(b.name, b.input);
+      const t: ToolCall = {
+        id: b.id, session: call.session, llmCall: call.id, name: b.name, ts, end: ts, status: 'unknown', hints,
+      };
+      const summary = toolSummary(hints);
+      if (summary) t.summary = summary;
+      st.out.tools.push(t);
+    }
+  }
+}
+
+/** Fenced code blocks: pairs of ``` fences at line starts. */
+export function countFences(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('```'); i !== -1; i = text.indexOf('```', i + 3)) {
+    if (i === 0 || text[i - 1] === '\n') n++;
+  }
+  return n >> 1;
+}
+
+function sessionFromPath(file: string): string {
+  const name = basename(file).replace(/\.jsonl$/, '');
+  // <session>/subagents/agent-x.jsonl belongs to <session>.
+  if (basename(dirname(file)) === 'subagents') return basename(dirname(dirname(file)));
+  return name;
+}
+
+/** For `<session>/subagents/agent-<id>.jsonl`: the agent id and the Task tool_use that spawned it. */
+function subagentSpawn(file: string): { agentId?: string; toolUseId?: string } | null {
+  if (basename(dirname(file)) !== 'subagents') return null;
+  const agentId = basename(file).replace(/^agent-/, '').replace(/\.jsonl$/, '');
+  const metaPath = join(dirname(file), basename(file).replace(/\.jsonl$/, '.meta.json'));
+  let toolUseId: string | undefined;
+  if (existsSync(metaPath)) {
+    try {
+      toolUseId = str(obj(JSON.parse(readFileSync(metaPath, 'utf8')))?.toolUseId);
+    } catch { /* a bad meta file only loses the link to the parent prompt */ }
+  }
+  return { agentId, toolUseId };
+}

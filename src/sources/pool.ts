@@ -1,0 +1,86 @@
+// Reads trace files on worker threads (both cores), biggest files first, falling back to the main
+// thread when workers cannot start (e.g. no bundled worker and no tsx).
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FileResult } from './merge.js';
+import { readTraceFile } from './read.js';
+import type { TraceFile } from './roots.js';
+
+export interface Progress { files: number; totalFiles: number; bytes: number; totalBytes: number }
+
+/** Below this much data, starting threads costs more than it saves. */
+const PARALLEL_MIN_BYTES = 24 << 20;
+
+/** The worker script: bundled next to the CLI in dist/, or the TypeScript source run through tsx. */
+function workerEntry(): { url: URL; execArgv?: string[] } | null {
+  const here = import.meta.url;
+  for (const rel of ['./worker.js', './sources/worker.js', '../sources/worker.js']) {
+    const url = new URL(rel, here);
+    if (existsSync(fileURLToPath(url))) return { url };
+  }
+  const ts = new URL('./worker.ts', here);
+  if (existsSync(fileURLToPath(ts))) return { url: ts, execArgv: ['--import', 'tsx'] };
+  return null;
+}
+
+export async function readFiles(
+  files: TraceFile[], onProgress?: (p: Progress) => void, threads?: number,
+): Promise<FileResult[]> {
+  const totalBytes = files.reduce((n, f) => n + f.size, 0);
+  const progress: Progress = { files: 0, totalFiles: files.length, bytes: 0, totalBytes };
+  const results: FileResult[] = new Array(files.length);
+  const done = (i: number, r: FileResult) => {
+    results[i] = r;
+    progress.files++;
+    progress.bytes += files[i].size;
+    onProgress?.({ ...progress });
+  };
+  const envThreads = Number(process.env.AGENTPPROF_THREADS);
+  const n = Math.min(threads ?? (Number.isFinite(envThreads) && envThreads >= 0 ? envThreads : availableParallelism()), files.length, 8);
+  const entry = n > 1 && totalBytes >= PARALLEL_MIN_BYTES ? workerEntry() : null;
+  if (!entry) {
+    files.forEach((f, i) => done(i, readTraceFile(f.format, f.path)));
+    return results;
+  }
+  // Largest first, so one huge file does not start last and leave a core idle at the end.
+  const queue = files.map((_, i) => i).sort((a, b) => files[b].size - files[a].size);
+  await new Promise<void>((resolve, reject) => {
+    let live = n;
+    const fallback: number[] = [];
+    const finishOne = () => {
+      if (--live > 0) return;
+      // Files whose worker died are read here.
+      for (const i of fallback) if (!results[i]) done(i, readTraceFile(files[i].format, files[i].path));
+      resolve();
+    };
+    for (let w = 0; w < n; w++) {
+      const worker = new Worker(entry.url, { execArgv: entry.execArgv });
+      const inFlight = new Set<number>();
+      const feed = () => {
+        // Two files in flight per worker: it never waits for the main thread between files.
+        while (inFlight.size < 2 && queue.length) {
+          const i = queue.shift()!;
+          inFlight.add(i);
+          worker.postMessage({ index: i, format: files[i].format, path: files[i].path });
+        }
+        if (!inFlight.size) { void worker.terminate(); finishOne(); }
+      };
+      worker.on('message', (m: { index: number; result: FileResult }) => {
+        inFlight.delete(m.index);
+        done(m.index, m.result);
+        feed();
+      });
+      worker.on('error', (err) => {
+        if (process.env.AGENTPPROF_DEBUG) console.error('worker failed:', err);
+        fallback.push(...inFlight, ...queue.splice(0));
+        inFlight.clear();
+        finishOne();
+      });
+      feed();
+    }
+    void reject;
+  });
+  return results;
+}

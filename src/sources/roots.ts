@@ -1,0 +1,205 @@
+// Where agent histories live, found the way the agents themselves look for them, and the list of
+// trace files under them (with their format detected by name first, then by a peek at the first line).
+import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve, sep } from 'node:path';
+
+export type Format = 'claude' | 'codex' | 'gemini';
+
+export interface Roots {
+  claude: string[];
+  codex: string[];
+  gemini: string[];
+  /** Every candidate looked at, existing or not (for the "nothing found" message). */
+  checked: string[];
+}
+
+export interface TraceFile {
+  path: string;
+  format: Format;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Default roots: CLAUDE_CONFIG_DIR (comma list) or ~/.config/claude + ~/.claude; CODEX_HOME or ~/.codex; ~/.gemini. */
+export function discoverRoots(env: NodeJS.ProcessEnv = process.env, home: string = env.HOME || homedir()): Roots {
+  const claudeCands = env.CLAUDE_CONFIG_DIR?.trim()
+    ? env.CLAUDE_CONFIG_DIR.split(',').map((s) => s.trim()).filter(Boolean)
+    : [join(env.XDG_CONFIG_HOME?.trim() || join(home, '.config'), 'claude'), join(home, '.claude')];
+  const codexCands = [env.CODEX_HOME?.trim() || join(home, '.codex')];
+  const geminiCands = [join(home, '.gemini')];
+  const isDir = (p: string) => { try { return statSync(p).isDirectory(); } catch { return false; } };
+  return {
+    claude: uniq(claudeCands.filter(isDir)),
+    codex: uniq(codexCands.filter(isDir)),
+    gemini: uniq(geminiCands.filter(isDir)),
+    checked: [...claudeCands, ...codexCands, ...geminiCands],
+  };
+}
+
+const uniq = (xs: string[]) => [...new Set(xs.map((x) => resolve(x)))];
+
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+function walk(dir: string, out: string[]): void {
+  let entries;
+  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try { const st = statSync(p); isDir = st.isDirectory(); isFile = st.isFile(); } catch { continue; }
+    }
+    if (isDir && !SKIP_DIRS.has(e.name)) walk(p, out);
+    else if (isFile) out.push(p);
+  }
+}
+
+const isJsonl = (p: string) => p.endsWith('.jsonl');
+
+/** Claude root: its `projects/` tree (or the dir itself when it has none): every *.jsonl. */
+export function claudeFiles(root: string): string[] {
+  const base = existsSync(join(root, 'projects')) ? join(root, 'projects') : root;
+  const out: string[] = [];
+  walk(base, out);
+  return out.filter(isJsonl);
+}
+
+const ROLLOUT = /^rollout-.*\.jsonl?$/;
+
+/** Codex root: sessions/ and archived_sessions/ rollouts; an archived copy of a live rollout is dropped. */
+export function codexFiles(root: string): string[] {
+  const live: string[] = [];
+  const archived: string[] = [];
+  const hasTree = existsSync(join(root, 'sessions')) || existsSync(join(root, 'archived_sessions'));
+  walk(hasTree ? join(root, 'sessions') : root, live);
+  if (hasTree) walk(join(root, 'archived_sessions'), archived);
+  const liveNames = new Set(live.map((p) => basename(p)));
+  return [...live, ...archived.filter((p) => !liveNames.has(basename(p)))].filter((p) => ROLLOUT.test(basename(p)));
+}
+
+/** Gemini root: tmp/<project>/chats/** session files (.json and .jsonl). */
+export function geminiFiles(root: string): string[] {
+  const out: string[] = [];
+  walk(existsSync(join(root, 'tmp')) ? join(root, 'tmp') : root, out);
+  return out.filter((p) => p.split(sep).includes('chats') && /\.jsonl?$/.test(p));
+}
+
+/** Format of one file by name, then by its first line; null when it is not a trace we read. */
+export function detectFormat(path: string): Format | null {
+  const name = basename(path);
+  if (ROLLOUT.test(name)) return 'codex';
+  if (!/\.jsonl?$/.test(name) || name.endsWith('.meta.json')) return null;
+  if (path.split(sep).includes('chats') && /^session-/.test(name)) return 'gemini';
+  const head = firstLine(path);
+  if (!head) return null;
+  if (/"(payload|record_type|originator|cli_version)"\s*:/.test(head)) return 'codex';
+  if (/"(projectHash|\$set|\$rewindTo)"\s*:/.test(head)) return 'gemini';
+  if (/"(sessionId|parentUuid|leafUuid|uuid)"\s*:/.test(head) || /"type"\s*:\s*"(user|assistant|summary)"/.test(head)) return 'claude';
+  if (name.endsWith('.json') && /"(items|session)"\s*:/.test(head)) return 'codex';
+  if (/^\{"id":"[^"]+","timestamp"/.test(head)) return 'codex';
+  return null;
+}
+
+function firstLine(path: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(16384);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.toString('utf8', 0, n);
+    return text.split('\n').find((l) => l.trim()) ?? '';
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export interface ListOptions {
+  paths?: string[];
+  claudeDirs?: string[];
+  codexDirs?: string[];
+  geminiDirs?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Listing {
+  files: TraceFile[];
+  /** Human-readable problems: a given path that does not exist, no roots found. */
+  problems: string[];
+  roots: { format: Format; dir: string }[];
+}
+
+/**
+ * Trace files to read: explicit paths and per-agent dirs when given (they replace discovery),
+ * else the discovered default roots. Each file appears once (by real path).
+ */
+export function listTraceFiles(opts: ListOptions = {}): Listing {
+  const problems: string[] = [];
+  const roots: { format: Format; dir: string }[] = [];
+  const found = new Map<string, Format>();
+  const add = (p: string, f: Format) => {
+    let real = p;
+    try { real = realpathSync(p); } catch { /* keep the given path */ }
+    if (!found.has(real)) found.set(real, f);
+  };
+  const addRoot = (format: Format, dir: string) => {
+    roots.push({ format, dir });
+    const list = format === 'claude' ? claudeFiles(dir) : format === 'codex' ? codexFiles(dir) : geminiFiles(dir);
+    for (const p of list) {
+      // Inside a root the layout names the format, but a stray file of another kind is skipped.
+      if (format === 'claude' && ROLLOUT.test(basename(p))) continue;
+      add(p, format);
+    }
+  };
+  const explicit = !!(opts.paths?.length || opts.claudeDirs?.length || opts.codexDirs?.length || opts.geminiDirs?.length);
+  const dirsFor = (format: Format, dirs: string[] | undefined) => {
+    for (const d of dirs ?? []) {
+      if (!existsSync(d)) problems.push(`${format} dir not found: ${d}`);
+      else addRoot(format, d);
+    }
+  };
+  dirsFor('claude', opts.claudeDirs);
+  dirsFor('codex', opts.codexDirs);
+  dirsFor('gemini', opts.geminiDirs);
+  for (const p of opts.paths ?? []) {
+    let st;
+    try { st = statSync(p); } catch { problems.push(`path not found: ${p}`); continue; }
+    if (st.isFile()) {
+      const f = detectFormat(p);
+      if (f) add(p, f); else problems.push(`not a Claude Code, Codex or Gemini trace: ${p}`);
+      continue;
+    }
+    // A directory: an agent root when it looks like one, else every trace file found under it.
+    if (existsSync(join(p, 'projects'))) addRoot('claude', p);
+    else if (existsSync(join(p, 'sessions')) || existsSync(join(p, 'archived_sessions'))) addRoot('codex', p);
+    else if (existsSync(join(p, 'tmp')) && geminiFiles(p).length) addRoot('gemini', p);
+    else {
+      const all: string[] = [];
+      walk(p, all);
+      for (const f of all) { const fmt = detectFormat(f); if (fmt) add(f, fmt); }
+    }
+  }
+  if (!explicit) {
+    const r = discoverRoots(opts.env ?? process.env);
+    for (const d of r.claude) addRoot('claude', d);
+    for (const d of r.codex) addRoot('codex', d);
+    for (const d of r.gemini) addRoot('gemini', d);
+    if (!roots.length) problems.push(`no agent history found (looked in ${r.checked.join(', ')})`);
+  }
+  // An archived Codex rollout duplicates the live one with the same name (found by any route).
+  const liveCodex = new Set<string>();
+  for (const [path, format] of found) if (format === 'codex' && !path.includes(`${sep}archived_sessions${sep}`)) liveCodex.add(basename(path));
+  const files: TraceFile[] = [];
+  for (const [path, format] of found) {
+    if (format === 'codex' && path.includes(`${sep}archived_sessions${sep}`) && liveCodex.has(basename(path))) continue;
+    try {
+      const st = statSync(path);
+      files.push({ path, format, size: st.size, mtimeMs: st.mtimeMs });
+    } catch { /* vanished between listing and stat */ }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, problems, roots };
+}
