@@ -22,7 +22,7 @@ typecheck: setup
 	npx tsc -p .
 
 test:
-	scripts/setup.sh npm bpf browser go agents
+	scripts/setup.sh npm bpf browser go agents fleet
 	node scripts/build.mjs
 	$(MAKE) collector
 	npx tsc -p .

@@ -2,6 +2,7 @@
 # Installs what agentpprof needs, only what is missing. Usage: scripts/setup.sh [npm] [bpf] [browser] [go] [agents]
 # npm: node_modules from the lock file; bpf: Debian's clang/llvm/libbpf/bpftool toolchain for the collector;
 # browser: Debian's chromium for the browser tests; go: golang-go for the pprof round-trip test;
+# fleet: Debian's prometheus for the fleet tests (started by the tests on loopback).
 # agents: the real Claude Code and Codex CLIs, pinned, under .cache/agents/ (scripts/agents/agents.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ for w in "${want[@]}"; do
       need ldconfig libc-bin ;;
     browser) need chromium chromium ;;
     go) need go golang-go ;;
+    fleet) [ -x /usr/bin/prometheus ] || apt_pkgs+=(prometheus) ;;
     agents) node scripts/agents/install.mjs ;;
     *) echo "setup: unknown component $w" >&2; exit 2 ;;
   esac
