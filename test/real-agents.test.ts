@@ -84,7 +84,17 @@ function checkClaudeRaw(run: AgentRun): void {
     .filter((b: Row) => b.type === 'tool_result');
   expect(results.map((b: Row) => b.tool_use_id)).toEqual(sent.flatMap((s) => s.tools.map((t) => t.id)));
   expect(results.every((b: Row) => !b.is_error)).toBe(true);
+
+  // The CLI's own stream-json summary adds up exactly what the server sent.
+  const result = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).find((r) => r.type === 'result');
+  expect(result?.usage).toMatchObject({
+    input_tokens: sum(sent, (s) => s.usage.input), output_tokens: sum(sent, (s) => s.usage.output),
+    cache_read_input_tokens: sum(sent, (s) => s.usage.cacheRead),
+    cache_creation_input_tokens: sum(sent, (s) => s.usage.cacheWrite5m + s.usage.cacheWrite1h),
+  });
 }
+
+const sum = (xs: SentReply[], f: (s: SentReply) => number): number => xs.reduce((n, s) => n + f(s), 0);
 
 describe('Claude Code trace files (raw)', () => {
   it('2.1.112 (node build) logs every reply the server sent', () => checkClaudeRaw(runs.claude));
@@ -130,6 +140,13 @@ function checkCodexRaw(run: AgentRun): void {
   expect(calls.map((c) => ({ id: c.call_id, name: c.name, input: JSON.parse(c.arguments) }))).toEqual(sent.flatMap((s) => s.tools));
   const outputs = codexRows(rows, 'response_item', 'function_call_output');
   expect(outputs.map((o) => o.call_id)).toEqual(calls.map((c) => c.call_id));
+
+  // `codex exec --json` ends with turn.completed, whose usage is the turn's total in Codex's terms.
+  const done = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).find((r) => r.type === 'turn.completed');
+  expect(done?.usage).toMatchObject({
+    input_tokens: sum(sent, (s) => s.usage.input + s.usage.cacheRead), cached_input_tokens: sum(sent, (s) => s.usage.cacheRead),
+    output_tokens: sum(sent, (s) => s.usage.output), reasoning_output_tokens: sum(sent, (s) => s.usage.reasoning ?? 0),
+  });
 }
 
 describe('Codex rollout files (raw)', () => {

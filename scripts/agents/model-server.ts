@@ -24,6 +24,8 @@ export interface ModelServerOptions {
   port?: number;
   /** Pause between SSE events so streams arrive in several TLS records, as from the real APIs. */
   eventDelayMs?: number;
+  /** Pause before each reply (a slow model), so live tailing and tracing see the run unfold. */
+  replyDelayMs?: number;
 }
 
 export interface ModelServer {
@@ -114,6 +116,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const raw = await readBody(req);
     const path = (req.url ?? '/').split('?')[0];
+    if (opts.replyDelayMs && req.method === 'POST') await sleep(opts.replyDelayMs);
     const ts = Date.now();
     if (path === '/' || path === '') {
       res.writeHead(200, { 'content-type': 'text/plain' });
