@@ -6,6 +6,8 @@ import { Tally, type Expected } from './totals.js';
 import { makeProjects, USERS, type Project } from './content.js';
 import { planSession } from './plan.js';
 import { writeClaudeSession, type ClaudeEra, type ClaudeSessionOut } from './claude.js';
+import { writeCodexSession } from './codex.js';
+import { writeGeminiSession } from './gemini.js';
 
 export type AgentKind = 'claude' | 'codex' | 'gemini';
 
@@ -47,8 +49,8 @@ export async function generate(o: GenOptions): Promise<Expected> {
         lastClaude.set(project.cwd, writeClaudeSession({ rng, tally, sink, root: ROOTS.claude }, plan, era, resume));
       },
     },
-    codex: { write() {} },
-    gemini: { write() {} },
+    codex: { write: (plan) => writeCodexSession({ rng, tally, sink, root: ROOTS.codex }, plan) },
+    gemini: { write: (plan) => writeGeminiSession({ rng, tally, sink, root: ROOTS.gemini }, plan) },
   };
   const weights = o.agents.map((a) => [a, a === 'claude' ? 5.5 : a === 'codex' ? 3 : 1.5] as const);
   let n = 0;
