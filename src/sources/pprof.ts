@@ -1,0 +1,80 @@
+// Reading pprof back (ours or any profile.proto file, gzipped or not) into Profiles, one per sample
+// type with a non-zero total. pprof stores the leaf first (location_id[0]); our stacks are root first.
+// The sample-type table lives here because the writer (render/pprof.ts) and this reader must agree.
+import { gunzipSync } from 'node:zlib';
+import { Profile as PprofProfile } from 'pprof-format';
+import type { Profile, Sample, Unit } from '../profile/types.js';
+
+/**
+ * Sample type per view. pprof values are int64, so dollars are written as micro-dollars and seconds as
+ * nanoseconds (a unit `go tool pprof` scales by itself); the reader divides them back.
+ */
+export const SAMPLE_TYPES: Record<string, { type: string; unit: string; scale: number; profileUnit: Unit }> = {
+  tokens: { type: 'tokens', unit: 'count', scale: 1, profileUnit: 'tokens' },
+  cost: { type: 'cost', unit: 'usd-micros', scale: 1e6, profileUnit: 'usd' },
+  time: { type: 'time', unit: 'nanoseconds', scale: 1e9, profileUnit: 'seconds' },
+  files: { type: 'files', unit: 'count', scale: 1, profileUnit: 'count' },
+  network: { type: 'network', unit: 'count', scale: 1, profileUnit: 'count' },
+  ops: { type: 'ops', unit: 'count', scale: 1, profileUnit: 'count' },
+};
+
+/** A view name → its pprof sample type (unknown views by unit). */
+export function sampleTypeFor(view: string, unit: Unit): { type: string; unit: string; scale: number } {
+  const known = SAMPLE_TYPES[view];
+  if (known) return known;
+  if (unit === 'usd') return { type: view, unit: 'usd-micros', scale: 1e6 };
+  if (unit === 'seconds') return { type: view, unit: 'nanoseconds', scale: 1e9 };
+  return { type: view, unit: 'count', scale: 1 };
+}
+
+function profileUnitOf(type: string, unit: string): { unit: Unit; scale: number } {
+  const known = SAMPLE_TYPES[type];
+  if (known && known.unit === unit) return { unit: known.profileUnit, scale: known.scale };
+  if (unit === 'usd-micros') return { unit: 'usd', scale: 1e6 };
+  if (unit === 'nanoseconds') return { unit: 'seconds', scale: 1e9 };
+  if (unit === 'tokens') return { unit: 'tokens', scale: 1 };
+  return { unit: 'count', scale: 1 };
+}
+
+export function isPprof(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Decode a pprof file. Throws on bytes that are not a profile (the caller reports the path). */
+export function readPprof(bytes: Uint8Array): Profile[] {
+  const raw = isPprof(bytes) ? gunzipSync(bytes) : bytes;
+  const p = PprofProfile.decode(raw);
+  const str = (i: number | bigint | undefined) => p.stringTable.strings[Number(i ?? 0)] ?? '';
+  const fnName = new Map<string, string>();
+  for (const f of p.function) fnName.set(String(f.id), str(f.name));
+  // One location can hold several lines (inlining); line[0] is the innermost, so it is the leaf-most.
+  const locFrames = new Map<string, string[]>();
+  for (const loc of p.location) {
+    const names = loc.line.map((l) => fnName.get(String(l.functionId)) ?? `0x${Number(loc.address).toString(16)}`);
+    locFrames.set(String(loc.id), names.length ? names : [`0x${Number(loc.address).toString(16)}`]);
+  }
+  const types = p.sampleType.map((t) => ({ type: str(t.type), unit: str(t.unit) }));
+  const out: Profile[] = types.map((t) => {
+    const u = profileUnitOf(t.type, t.unit);
+    return { view: t.type || 'samples', unit: u.unit, samples: [], total: 0 };
+  });
+  const scales = types.map((t) => profileUnitOf(t.type, t.unit).scale);
+  for (const s of p.sample) {
+    const leafFirst: string[] = [];
+    for (const id of s.locationId) leafFirst.push(...(locFrames.get(String(id)) ?? ['?']));
+    const stack = leafFirst.reverse();
+    let labels: Record<string, string> | undefined;
+    for (const l of s.label) {
+      if (!l.str) continue;
+      (labels ??= {})[str(l.key)] = str(l.str);
+    }
+    s.value.forEach((v, i) => {
+      const w = Number(v) / scales[i];
+      if (!(w > 0) || !out[i]) return;
+      const sample: Sample = labels ? { stack, weight: w, labels } : { stack, weight: w };
+      out[i].samples.push(sample);
+      out[i].total += w;
+    });
+  }
+  return out.filter((prof) => prof.samples.length > 0);
+}
