@@ -4,6 +4,7 @@ import { FleetMetrics } from '../src/fleet/metrics.js';
 import { metricsPlugin } from '../src/fleet/metrics-plugin.js';
 import { emptyUsage, type LlmCall } from '../src/model.js';
 import { seededRandom } from '../src/tag/random.js';
+import { readFileSync } from 'node:fs';
 import { hasPrometheus, startPrometheus, type Prom } from './helpers/prometheus.js';
 
 const TOKEN = 'scrape-' + Math.random().toString(36).slice(2);
@@ -74,4 +75,16 @@ describe.skipIf(!hasPrometheus())('Prometheus scrapes three agentpprof instances
     const restarts = await prom.query('sum(agentpprof_collector_restarts_total)');
     expect(Number(restarts[0].value[1])).toBe(3);
   }, 60_000);
+
+  it('every PromQL query of the Grafana dashboard is accepted by Prometheus and returns data', async () => {
+    const dash = JSON.parse(readFileSync('dashboards/grafana/agentpprof.json', 'utf8'));
+    const exprs: string[] = dash.panels.flatMap((p: any) => p.datasource.type === 'prometheus' ? p.targets.map((t: any) => t.expr) : []);
+    expect(exprs.length).toBeGreaterThan(6);
+    for (const e of exprs) {
+      const res = await fetch(`${prom.url}/api/v1/query?${new URLSearchParams({ query: e.replaceAll('$host', '.*') })}`);
+      const body = await res.json() as { status: string; error?: string };
+      expect(body.status, `${e}: ${body.error}`).toBe('success');
+    }
+  });
 });
+
