@@ -2,15 +2,17 @@
 // trace files that say exactly what the server sent: prompts, calls (ids, models), tools and tokens.
 // First the raw files are checked against the server's log, then the project's readers.
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHistory, type History } from '../src/sources/index.js';
 import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
 import { AgentMissingError, agentCommand } from '../scripts/agents/install.js';
 import { runClaude } from '../scripts/agents/run-claude.js';
 import { runCodex } from '../scripts/agents/run-codex.js';
 import { BUG } from '../scripts/agents/repo.js';
 import { FIRST_COMMAND } from '../scripts/agents/script.js';
-import { mainReplies, type SentReply } from '../scripts/agents/sent-log.js';
+import { ANON_REPO } from '../scripts/agents/anonymize.js';
+import { mainReplies, type SentLog, type SentReply } from '../scripts/agents/sent-log.js';
 import { claudeResponses, codexRows, readJsonl, type Row } from './real-agents-raw.js';
 
 const runs: Record<string, AgentRun> = {};
@@ -156,6 +158,81 @@ describe('Codex rollout files (raw)', () => {
     const tools = mainReplies(runs.codex.sent).flatMap((s) => s.tools);
     expect(tools.map((t) => t.name)).toEqual(['exec_command', 'exec_command', 'exec_command']);
     expect(tools[0].input.cmd).toBe(FIRST_COMMAND);
+  });
+});
+
+interface Expected {
+  agent: 'claude' | 'codex';
+  version: string;
+  prompt: string;
+  cwd: string;
+  sent: SentReply[];
+  /** When the agent ran (live runs only): every event must fall inside. */
+  window?: [number, number];
+}
+
+/** The project's readers (loadHistory) against what the model server sent, in src/model.ts terms. */
+function checkHistory(h: History, x: Expected): void {
+  expect(h.problems).toEqual([]);
+  expect(h.skippedCount).toBe(0);
+  expect(h.sessions).toHaveLength(1);
+  expect(h.sessions[0]).toMatchObject({ agent: x.agent, version: x.version, cwd: x.cwd, project: 'calc' });
+
+  const human = h.prompts.filter((p) => p.kind === 'human');
+  expect(human.map((p) => p.text)).toEqual([x.prompt]);
+  expect(h.prompts.filter((p) => p.kind === 'continue')).toEqual([]);
+
+  // Calls: one per reply, in order, with the reply's model and exactly its usage (Codex's cached-inclusive
+  // input is split back into input + cacheRead; its reasoning stays inside output).
+  expect(h.calls.map((c) => c.usage)).toEqual(x.sent.map((s) => s.usage));
+  expect(h.calls.map((c) => c.model)).toEqual(x.sent.map((s) => s.model));
+  if (x.agent === 'claude') {
+    expect(h.calls.map((c) => c.id)).toEqual(x.sent.map((s) => s.id));
+    expect(h.calls.map((c) => c.requestId)).toEqual(x.sent.map((s) => s.requestId));
+  }
+  expect(new Set(h.calls.map((c) => c.id)).size).toBe(x.sent.length);
+  expect(h.calls.every((c) => c.prompt === human[0].id && !c.modelGuessed)).toBe(true);
+  expect(h.calls.map((c) => c.shape.tools)).toEqual(x.sent.map((s) => s.tools.map((t) => t.name)));
+
+  // Tools: the server's tool ids and names, each under the call that asked for it, all succeeded.
+  const callOf = new Map(x.sent.flatMap((s, i) => s.tools.map((t) => [t.id, h.calls[i].id] as const)));
+  expect(h.tools.map((t) => ({ id: t.id, name: t.name, llmCall: t.llmCall, status: t.status })))
+    .toEqual(x.sent.flatMap((s) => s.tools.map((t) => ({ id: t.id, name: t.name, llmCall: callOf.get(t.id), status: 'ok' }))));
+  // The first command `cat README.md; echo hi > out.txt` names a read, an exec and a write.
+  expect(h.tools[0].hints).toEqual(expect.arrayContaining([
+    { kind: 'exec', target: 'cat README.md' }, { kind: 'write', target: 'out.txt' }]));
+  expect(h.tools.flatMap((t) => t.hints)).toContainEqual({ kind: 'exec', target: 'node --test test/' });
+
+  if (x.window) {
+    const [from, to] = x.window;
+    for (const ts of [...h.prompts.map((p) => p.ts), ...h.calls.map((c) => c.ts), ...h.tools.map((t) => t.ts)]) {
+      expect(ts).toBeGreaterThanOrEqual(from - 1000);
+      expect(ts).toBeLessThanOrEqual(to + 1000);
+    }
+  }
+}
+
+const rootOf = (run: AgentRun) => dirname(run.traceDir);
+const loadRun = (run: AgentRun) =>
+  loadHistory(run.agent === 'codex' ? { codexDirs: [rootOf(run)], threads: 0 } : { claudeDirs: [rootOf(run)], threads: 0 });
+const expectedOf = (run: AgentRun): Expected => ({
+  agent: run.agent === 'codex' ? 'codex' : 'claude', version: run.version, prompt: run.prompt, cwd: run.repoDir,
+  sent: mainReplies(run.sent), window: [run.start, run.end],
+});
+
+describe('the readers (loadHistory) on fresh real traces', () => {
+  it.each(['claude', 'claudeNative', 'codex'])('%s: prompts, calls, tools and tokens match the server', async (name) => {
+    checkHistory(await loadRun(runs[name]), expectedOf(runs[name]));
+  });
+});
+
+describe('the readers on the committed real fixtures (test/fixtures/real)', () => {
+  it.each(['claude-2.1.112', 'claude-2.1.197', 'codex-0.171.0'])('%s', async (name) => {
+    const dir = join(__dirname, 'fixtures', 'real', name);
+    const sent = JSON.parse(readFileSync(join(dir, 'sent.json'), 'utf8')) as SentLog & { agent: string; version: string; prompt: string };
+    const codex = sent.agent === 'codex';
+    const h = await loadHistory(codex ? { codexDirs: [dir], threads: 0 } : { claudeDirs: [dir], threads: 0 });
+    checkHistory(h, { agent: codex ? 'codex' : 'claude', version: sent.version, prompt: sent.prompt, cwd: ANON_REPO, sent: mainReplies(sent) });
   });
 });
 
