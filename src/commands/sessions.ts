@@ -69,7 +69,7 @@ export function sessionRows(b: EventBatch): Row[] {
   }
   for (const p of b.prompts) {
     const r = rows.get(p.session);
-    if (r && p.kind !== 'meta') r.prompts++;
+    if (r && p.kind !== 'meta' && !p.sidechain) r.prompts++;
   }
   for (const c of b.calls) {
     const r = rows.get(c.session);

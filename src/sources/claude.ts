@@ -41,7 +41,7 @@ export function readClaudeFile(file: string): FileResult {
     if (!isUser && !isAssistant) {
       // Other line types (summary, system, progress, snapshots…) never carry usage: skip them unparsed,
       // but a line that does not even look like an object is still bad input to report.
-      if (buf[start] === 123 && buf[end - 1] === 125) return;
+      if (!last && buf[start] === 123 && buf[end - 1] === 125) return;
       parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
       return;
     }
@@ -129,13 +129,12 @@ function toolResult(b: Record<string, any>, ts: number): ToolResult {
 }
 
 function usageOf(u: Record<string, any>): Usage {
+  // The 5m/1h breakdown when present; without it every cache write is a 5-minute write.
   const cc = obj(u.cache_creation);
-  const total = num(u.cache_creation_input_tokens);
-  const w1h = cc ? num(cc.ephemeral_1h_input_tokens) : 0;
-  const w5m = total > 0 ? Math.max(0, total - w1h) : cc ? num(cc.ephemeral_5m_input_tokens) : 0;
   return {
     input: num(u.input_tokens), output: num(u.output_tokens), cacheRead: num(u.cache_read_input_tokens),
-    cacheWrite5m: w5m, cacheWrite1h: total > 0 ? Math.min(w1h, total) : w1h,
+    cacheWrite5m: cc ? num(cc.ephemeral_5m_input_tokens) : num(u.cache_creation_input_tokens),
+    cacheWrite1h: cc ? num(cc.ephemeral_1h_input_tokens) : 0,
   };
 }
 

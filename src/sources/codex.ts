@@ -29,12 +29,12 @@ class CodexFile {
   prev: Totals | null = null;
   pendingTools: ToolCall[] = [];
   pendingShape: ResponseShape = emptyShape();
-  sawTokens = false;
   subagent = false;
   burstSecond = NaN;
   inBurst = false;
   lastTs = 0;
   seq = 0;
+  anonTools = 0;
 
   constructor(readonly file: string) {
     this.out = emptyFileResult(file);
@@ -71,8 +71,8 @@ class CodexFile {
   }
 
   // Prompt streams -------------------------------------------------------------------------------
-  prompt(which: 'A' | 'B', text: string, ts: number, lineNo: number, forced?: PromptKind): void {
-    const kind = forced ?? classifyCodexPrompt(text);
+  prompt(which: 'A' | 'B', text: string, ts: number, lineNo: number): void {
+    const kind = classifyCodexPrompt(text);
     if (which === 'B') {
       const cwd = /<cwd>([^<]+)<\/cwd>/.exec(text);
       if (cwd) this.setCwd(cwd[1].trim());
@@ -84,8 +84,9 @@ class CodexFile {
   }
 
   // Tool calls ------------------------------------------------------------------------------------
-  tool(id: unknown, name: string, input: unknown, ts: number): void {
-    if (typeof id !== 'string') return;
+  tool(rawId: unknown, name: string, input: unknown, ts: number): void {
+    // web_search_call items carry no call id: give them one that is unique in the scan.
+    const id = typeof rawId === 'string' ? rawId : `${basename(this.file)}#${++this.anonTools}`;
     const hints = toolHints(name, input);
     const t: ToolCall = { id, session: '', llmCall: '', name, ts, end: ts, status: 'unknown', hints };
     const summary = toolSummary(hints);
@@ -122,7 +123,6 @@ class CodexFile {
       delta = last;
     }
     if (!delta) return;
-    this.sawTokens = true;
     this.emitCall(ts, {
       input: Math.max(0, delta.input - delta.cached), output: delta.output, cacheRead: delta.cached,
       cacheWrite5m: 0, cacheWrite1h: 0, reasoning: delta.reasoning,
@@ -147,20 +147,28 @@ class CodexFile {
     this.callPromptB.push(this.curB);
   }
 
-  /** Responses without token counts (old generations, or a tail after the last count). */
-  flushWithoutTokens(ts: number): void {
-    if (this.pendingTools.length || this.pendingShape.textChars || this.pendingShape.thinkingChars) {
-      this.emitCall(ts, { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 });
+  /**
+   * Tool calls not followed by a token count: the tail of a rollout joins its last call; files without
+   * any token count (flat and legacy generations) have no LLM calls, so their tools name no call ('').
+   */
+  flushTail(): void {
+    const last = this.out.calls[this.out.calls.length - 1];
+    for (const t of this.pendingTools) t.llmCall = last ? last.id : '';
+    if (last) {
+      last.shape.toolUses += this.pendingShape.toolUses;
+      last.shape.tools.push(...this.pendingShape.tools);
     }
+    this.out.tools.push(...this.pendingTools);
+    this.pendingTools = [];
+    this.pendingShape = emptyShape();
   }
 
-  item(p: Record<string, any>, ts: number, lineNo: number, envelope: boolean): void {
+  item(p: Record<string, any>, ts: number, lineNo: number): void {
     switch (p.type) {
       case 'message': {
         const text = Array.isArray(p.content)
           ? p.content.map((c: any) => (c && typeof c.text === 'string' ? c.text : '')).join('') : '';
         if (p.role === 'user') {
-          if (!envelope) this.flushWithoutTokens(ts);
           this.prompt('B', text, ts, lineNo);
         } else if (p.role === 'assistant') {
           this.pendingShape.textChars += text.length;
@@ -210,18 +218,13 @@ class CodexFile {
           this.setCwd(p!.cwd);
           return;
         case 'response_item':
-          if (!this.inBurst) this.item(p!, ts, lineNo, true);
+          if (!this.inBurst) this.item(p!, ts, lineNo);
           return;
         case 'event_msg':
           if (p!.type === 'token_count') this.tokenCount(obj(p!.info), ts);
           else if (p!.type === 'user_message' && !this.inBurst && typeof p!.message === 'string') this.prompt('A', p!.message, ts, lineNo);
           return;
-        case 'compacted': {
-          const text = str(p?.message) ?? '';
-          this.prompt('A', text, ts, lineNo, 'continue');
-          this.prompt('B', text, ts, lineNo, 'continue');
-          return;
-        }
+        // `compacted` records hold the harness's summary, not a prompt: the next user message follows it.
       }
       return;
     }
@@ -232,11 +235,11 @@ class CodexFile {
       this.ts(o.timestamp);
       return;
     }
-    if (typeof o.type === 'string') this.item(o, this.ts(o.timestamp), lineNo, false);
+    if (typeof o.type === 'string') this.item(o, this.ts(o.timestamp), lineNo);
   }
 
   finish(): FileResult {
-    this.flushWithoutTokens(this.lastTs);
+    this.flushTail();
     const useA = this.promptsA.length > 0;
     const prompts = useA ? this.promptsA : this.promptsB;
     const sid = this.session.id;
@@ -277,7 +280,8 @@ const HARNESS_PREFIXES = ['<environment_context>', '<user_instructions>', '# AGE
 export function classifyCodexPrompt(text: string): PromptKind {
   const t = text.trimStart();
   if (t.startsWith('[Session continued') || t.startsWith('This session is being continued')) return 'continue';
-  return HARNESS_PREFIXES.some((p) => t.startsWith(p)) ? 'meta' : 'human';
+  // Harness-injected context (<environment_context>, <user_instructions>, …) is tagged markup.
+  return t.startsWith('<') || HARNESS_PREFIXES.some((p) => t.startsWith(p)) ? 'meta' : 'human';
 }
 
 /** A tool output's status: explicit `success:false`, a non-zero `exit_code`, or "Exit code: N". */
@@ -309,7 +313,7 @@ export function readCodexFile(file: string): FileResult {
       if (typeof s.id === 'string') cf.session.id = s.id;
       (Array.isArray(doc.items) ? doc.items : []).forEach((it: unknown, i: number) => {
         const p = obj(it);
-        if (p) cf.item(p, ts, i + 1, false);
+        if (p) cf.item(p, ts, i + 1);
         else cf.skips.add(file, 1, `item ${i} is not an object`);
       });
     } else if (doc) cf.skips.add(file, 1, 'legacy rollout without session');

@@ -101,9 +101,12 @@ function buildSession(out: FileResult, file: string, meta: Record<string, any>, 
       if (kind !== 'meta') prompt = mid;
     } else if (m.type === 'gemini') {
       const tk = obj(m.tokens);
+      const tools = Array.isArray(m.toolCalls) ? m.toolCalls.map(obj).filter((x): x is Record<string, any> => !!x) : [];
+      addTools(out, tools, id, mid, ts);
+      // A message still being streamed (no tokens yet) is not a call.
+      if (!tk) continue;
       const input = num(tk?.input), cached = Math.min(num(tk?.cached), input), thoughts = num(tk?.thoughts);
       const text = textOf(m.content);
-      const tools = Array.isArray(m.toolCalls) ? m.toolCalls.map(obj).filter((x): x is Record<string, any> => !!x) : [];
       const call: LlmCall = {
         id: mid, session: id, prompt, ts, end: ts, model: str(m.model) ?? 'gemini-unknown',
         usage: { input: input - cached, output: num(tk?.output) + thoughts, cacheRead: cached, cacheWrite5m: 0, cacheWrite1h: 0, reasoning: thoughts },
@@ -115,24 +118,26 @@ function buildSession(out: FileResult, file: string, meta: Record<string, any>, 
       out.calls.push(call);
       out.keys.push('');
       out.spawn.push(null);
-      for (const [i, x] of tools.entries()) {
-        const name = str(x.name) ?? 'tool';
-        const hints = toolHints(name, x.args);
-        const tts = toMs(x.timestamp);
-        const status = x.status === 'success' ? 'ok' : x.status === 'error' || x.status === 'cancelled' ? 'error' : 'unknown';
-        const display = x.resultDisplay;
-        const tool: ToolCall = {
-          id: str(x.id) ?? `${mid}:${i}`, session: id, llmCall: mid, name, ts: Number.isFinite(tts) ? tts : ts,
-          end: Number.isFinite(tts) ? tts : ts, status, hints,
-        };
-        if (typeof display === 'string') tool.outputChars = display.length;
-        const summary = toolSummary(hints);
-        if (summary) tool.summary = summary;
-        out.tools.push(tool);
-      }
     }
   }
   const last = toMs(meta.lastUpdated);
   if (Number.isFinite(last) && last > session.end) session.end = last;
   out.sessions.push(session);
+}
+
+function addTools(out: FileResult, tools: Record<string, any>[], session: string, mid: string, ts: number): void {
+  for (const [i, x] of tools.entries()) {
+    const name = str(x.name) ?? 'tool';
+    const hints = toolHints(name, x.args);
+    const tts = toMs(x.timestamp);
+    const status = x.status === 'success' ? 'ok' : x.status === 'error' || x.status === 'cancelled' ? 'error' : 'unknown';
+    const tool: ToolCall = {
+      id: str(x.id) ?? `${mid}:${i}`, session, llmCall: mid, name, ts: Number.isFinite(tts) ? tts : ts,
+      end: Number.isFinite(tts) ? tts : ts, status, hints,
+    };
+    if (typeof x.resultDisplay === 'string') tool.outputChars = x.resultDisplay.length;
+    const summary = toolSummary(hints);
+    if (summary) tool.summary = summary;
+    out.tools.push(tool);
+  }
 }

@@ -96,7 +96,9 @@ export function detectFormat(path: string): Format | null {
   if (!head) return null;
   if (/"(payload|record_type|originator|cli_version)"\s*:/.test(head)) return 'codex';
   if (/"(projectHash|\$set|\$rewindTo)"\s*:/.test(head)) return 'gemini';
-  if (/"(sessionId|parentUuid|leafUuid|uuid)"\s*:/.test(head) || /"type"\s*:\s*"(user|assistant|summary)"/.test(head)) return 'claude';
+  if (/"(sessionId|parentUuid|leafUuid|uuid)"\s*:/.test(head)) return 'claude';
+  // Claude Code line types that can open a transcript.
+  if (/^\{"type"\s*:\s*"(user|assistant|summary|system|file-history-snapshot|queue-operation|progress|attachment|last-prompt|ai-title|mode)"/.test(head)) return 'claude';
   if (name.endsWith('.json') && /"(items|session)"\s*:/.test(head)) return 'codex';
   if (/^\{"id":"[^"]+","timestamp"/.test(head)) return 'codex';
   return null;
@@ -154,6 +156,23 @@ export function listTraceFiles(opts: ListOptions = {}): Listing {
       add(p, format);
     }
   };
+  // A directory: an agent root when it looks like one, else its files by detection and its
+  // subdirectories the same way (so a folder holding claude/ and codex/ roots works).
+  const addTree = (dir: string) => {
+    if (existsSync(join(dir, 'projects'))) return addRoot('claude', dir);
+    if (existsSync(join(dir, 'sessions')) || existsSync(join(dir, 'archived_sessions'))) return addRoot('codex', dir);
+    if (existsSync(join(dir, 'tmp')) && geminiFiles(dir).length) return addRoot('gemini', dir);
+    let entries;
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const q = join(dir, e.name);
+      let isDir = e.isDirectory();
+      if (e.isSymbolicLink()) { try { isDir = statSync(q).isDirectory(); } catch { continue; } }
+      if (isDir) { if (!SKIP_DIRS.has(e.name)) addTree(q); continue; }
+      const fmt = detectFormat(q);
+      if (fmt) add(q, fmt);
+    }
+  };
   const explicit = !!(opts.paths?.length || opts.claudeDirs?.length || opts.codexDirs?.length || opts.geminiDirs?.length);
   const dirsFor = (format: Format, dirs: string[] | undefined) => {
     for (const d of dirs ?? []) {
@@ -172,15 +191,7 @@ export function listTraceFiles(opts: ListOptions = {}): Listing {
       if (f) add(p, f); else problems.push(`not a Claude Code, Codex or Gemini trace: ${p}`);
       continue;
     }
-    // A directory: an agent root when it looks like one, else every trace file found under it.
-    if (existsSync(join(p, 'projects'))) addRoot('claude', p);
-    else if (existsSync(join(p, 'sessions')) || existsSync(join(p, 'archived_sessions'))) addRoot('codex', p);
-    else if (existsSync(join(p, 'tmp')) && geminiFiles(p).length) addRoot('gemini', p);
-    else {
-      const all: string[] = [];
-      walk(p, all);
-      for (const f of all) { const fmt = detectFormat(f); if (fmt) add(f, fmt); }
-    }
+    addTree(p);
   }
   if (!explicit) {
     const r = discoverRoots(opts.env ?? process.env);
