@@ -1,0 +1,281 @@
+// Live pipeline: normalized events in (from tailed trace files, the collector, a replay), samples out
+// into the hub. It keeps just enough join state to attribute each event — prompt tags, calls already
+// counted (deduplicated by message id, so a call seen in a trace file and in TLS counts once), open
+// tools, the pid tree and its session bindings — each map capped so memory stays bounded.
+
+import type { Effect, EventBatch, LlmCall, Process, Prompt, Session, ToolCall, Usage } from '../model.js';
+import type { Tagger } from '../tag/types.js';
+import { CappedMap } from './capped.js';
+import { callFrame, domainLabel, fileLabel, processLabel } from './frames.js';
+import type { LiveHub } from './hub.js';
+import { costByKind } from './prices.js';
+
+export const UNATTRIBUTED = 'unattributed';
+const CAP = 100_000;
+const TOKEN_KINDS = [['input', 'input'], ['output', 'output'], ['cache_read', 'cacheRead'], ['cache_write', 'cacheWrite']] as const;
+
+interface CallState {
+  session: string;
+  /** Stack prefix the call's weights were counted under (it changes when later lines reveal tool use). */
+  prefix: string[];
+  model: string;
+  counted: { input: number; output: number; cacheRead: number; cacheWrite: number; cost: Record<string, number>; ms: number };
+}
+
+interface ToolState { tool: ToolCall; prefix: string[]; countedMs: number }
+
+export interface PipelineOptions {
+  tagger: Tagger;
+  includePrompts?: boolean;
+  /** Kernel evidence is present: tool-input hints are then not counted as effects. */
+  kernel?: () => boolean;
+  /** Pids whose effects are ours (the supervisor and its collector), never the agent's. */
+  ignorePids?: Set<number>;
+}
+
+export class LivePipeline {
+  readonly #sessions = new CappedMap<string, Session>(10_000);
+  readonly #promptTags = new CappedMap<string, string>(CAP);
+  readonly #sessionTag = new CappedMap<string, string>(10_000);
+  readonly #calls = new CappedMap<string, CallState>(CAP);
+  readonly #tools = new CappedMap<string, ToolState>(CAP);
+  /** Open (or recently closed) tools per session, newest last, for effect attribution. */
+  readonly #recentTools = new CappedMap<string, string[]>(10_000);
+  readonly #procs = new CappedMap<number, Process>(CAP);
+  readonly #pidSession = new CappedMap<number, string>(CAP);
+  readonly #fileSession = new CappedMap<string, string>(10_000);
+
+  constructor(private readonly hub: LiveHub, private readonly opts: PipelineOptions) {}
+
+  /** Ingests one batch; order matters inside it (sessions and prompts before the calls that use them). */
+  async ingest(b: Partial<EventBatch>): Promise<void> {
+    for (const s of b.sessions ?? []) this.#session(s);
+    if (b.prompts?.length) await this.#prompts(b.prompts);
+    for (const p of b.processes ?? []) this.#process(p);
+    for (const c of b.calls ?? []) this.#call(c);
+    for (const t of b.tools ?? []) this.#tool(t);
+    for (const e of b.effects ?? []) this.effect(e);
+    if (b.skippedCount) this.hub.status.skipped += b.skippedCount;
+  }
+
+  #session(s: Session): void {
+    const known = this.#sessions.get(s.id);
+    this.#sessions.set(s.id, known ? { ...known, ...s, start: Math.min(known.start, s.start) } : s);
+    if (s.file) this.#fileSession.set(s.file, s.id);
+    this.#row(s.id, s.end || s.start);
+  }
+
+  #row(sessionId: string, ts: number) {
+    const s = this.#sessions.get(sessionId);
+    const row = this.hub.session(sessionId, () => ({
+      id: sessionId, agent: s?.agent ?? '?', project: s?.project ?? '?', tag: this.#sessionTag.get(sessionId) ?? '-', lastTs: ts,
+    }));
+    if (s) { row.agent = s.agent; row.project = s.project; }
+    row.lastTs = Math.max(row.lastTs, ts);
+    return row;
+  }
+
+  async #prompts(prompts: Prompt[]): Promise<void> {
+    const fresh = prompts.filter((p) => p.kind !== 'meta' && !this.#promptTags.has(p.id));
+    // Replayed prompts carry the tag they got live (their text is not recorded by default).
+    for (const p of fresh as (Prompt & { tag?: string })[]) if (p.tag) this.#promptTags.set(p.id, p.tag);
+    const human = fresh.filter((p) => p.kind === 'human' && !this.#promptTags.has(p.id));
+    const tags = human.length ? await this.opts.tagger.tagAll(human.map((p) => p.text)) : [];
+    human.forEach((p, i) => this.#promptTags.set(p.id, tags[i]?.tag ?? 'unmatched'));
+    for (const p of fresh) {
+      if (!this.#promptTags.has(p.id)) this.#promptTags.set(p.id, 'continue');
+      const tag = this.#promptTags.get(p.id)!;
+      this.#sessionTag.set(p.session, tag);
+      const row = this.#row(p.session, p.ts);
+      row.tag = tag;
+      if (this.opts.includePrompts) row.prompt = p.text.slice(0, 200);
+    }
+  }
+
+  /** The tag a prompt got (for the recorder). */
+  tagOf(promptId: string): string | undefined {
+    return this.#promptTags.get(promptId);
+  }
+
+  #agent(session: string): string {
+    return `agent:${this.#sessions.get(session)?.agent ?? '?'}`;
+  }
+
+  #tagOf(c: Pick<LlmCall, 'prompt' | 'session'>): string {
+    return (c.prompt && this.#promptTags.get(c.prompt)) || this.#sessionTag.get(c.session) || UNATTRIBUTED;
+  }
+
+  #call(c: LlmCall): void {
+    const tag = this.#tagOf(c);
+    const prefix = [this.#agent(c.session), `prompt:${tag}`, callFrame(c)];
+    const model = c.model || '?';
+    let st = this.#calls.get(c.id);
+    const isNew = !st;
+    if (!st) {
+      st = { session: c.session, prefix, model, counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cost: {}, ms: 0 } };
+      this.#calls.set(c.id, st);
+      this.hub.record('ops', prefix, 1, c.ts);
+    } else if (st.prefix.join(';') !== prefix.join(';') || st.model !== model) {
+      this.#moveCall(st, prefix, model, c.ts);
+    }
+    // Later copies of a response repeat its usage (partial output first): count only what grew.
+    const u: Usage = c.usage;
+    const now = { input: u.input, output: u.output, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite5m + u.cacheWrite1h };
+    const row = this.#row(c.session, c.end || c.ts);
+    row.tag = this.#sessionTag.get(c.session) ?? row.tag;
+    if (isNew) row.calls++;
+    let tokens = 0;
+    for (const [frame, key] of TOKEN_KINDS) {
+      const grow = Math.max(0, now[key] - st.counted[key]);
+      if (!grow) continue;
+      st.counted[key] += grow;
+      tokens += grow;
+      this.hub.record('tokens', [...prefix, `model:${model}`, `token:${frame}`], grow, c.ts);
+    }
+    const cost = costByKind(model, { ...u, cacheWrite5m: st.counted.cacheWrite, cacheWrite1h: 0, input: st.counted.input, output: st.counted.output, cacheRead: st.counted.cacheRead });
+    if (!cost && model !== '<synthetic>' && !this.hub.status.unknownModels.includes(model) && this.hub.status.unknownModels.length < 50) {
+      this.hub.status.unknownModels.push(model);
+    }
+    let dollars = 0;
+    for (const [frame, usd] of Object.entries(cost ?? {})) {
+      const grow = usd - (st.counted.cost[frame] ?? 0);
+      if (grow <= 0) continue;
+      st.counted.cost[frame] = usd;
+      dollars += grow;
+      this.hub.record('cost', [...prefix, `model:${model}`, `token:${frame}`], grow, c.ts);
+    }
+    const ms = Math.max(0, (c.end || c.ts) - c.ts);
+    if (ms > st.counted.ms) {
+      this.hub.record('time', [...prefix, `model:${model}`], (ms - st.counted.ms) / 1000, c.ts);
+      if (st.counted.ms === 0) this.hub.latency('llm', tag, ms);
+      st.counted.ms = ms;
+    }
+    row.tokens += tokens;
+    row.cost += dollars;
+    this.hub.series.add('tokens', tokens, c.ts);
+    this.hub.series.add('cost', dollars, c.ts);
+    this.#event(c.ts);
+  }
+
+  /** Moves a call's counted weights to its corrected stack (same timestamps, so every window stays right). */
+  #moveCall(st: CallState, prefix: string[], model: string, ts: number): void {
+    const k = st.counted;
+    for (const [frame, key] of TOKEN_KINDS) {
+      if (!k[key]) continue;
+      this.hub.record('tokens', [...st.prefix, `model:${st.model}`, `token:${frame}`], -k[key], ts);
+      this.hub.record('tokens', [...prefix, `model:${model}`, `token:${frame}`], k[key], ts);
+    }
+    for (const [frame, usd] of Object.entries(k.cost)) {
+      this.hub.record('cost', [...st.prefix, `model:${st.model}`, `token:${frame}`], -usd, ts);
+      this.hub.record('cost', [...prefix, `model:${model}`, `token:${frame}`], usd, ts);
+    }
+    if (k.ms) {
+      this.hub.record('time', [...st.prefix, `model:${st.model}`], -k.ms / 1000, ts);
+      this.hub.record('time', [...prefix, `model:${model}`], k.ms / 1000, ts);
+    }
+    this.hub.record('ops', st.prefix, -1, ts);
+    this.hub.record('ops', prefix, 1, ts);
+    st.prefix = prefix;
+    st.model = model;
+  }
+
+  #tool(t: ToolCall): void {
+    const call = this.#calls.get(t.llmCall);
+    const prefix = call ? call.prefix : [this.#agent(t.session), `prompt:${this.#sessionTag.get(t.session) ?? UNATTRIBUTED}`, 'call:llm/tool'];
+    let st = this.#tools.get(t.id);
+    if (!st && !t.name) return; // a result whose call we never saw (it scrolled out of the caps)
+    if (!st) {
+      st = { tool: t, prefix, countedMs: 0 };
+      this.#tools.set(t.id, st);
+      this.hub.record('ops', [...prefix, `tool:${t.name}`], 1, t.ts);
+      this.#row(t.session, t.ts).tools++;
+      const open = this.#recentTools.get(t.session) ?? [];
+      open.push(t.id);
+      if (open.length > 64) open.shift();
+      this.#recentTools.set(t.session, open);
+      if (!this.opts.kernel?.()) for (const h of t.hints) this.#count({ ts: t.ts, kind: h.kind, target: h.target, evidence: 'tool-input', session: t.session, toolCall: t.id });
+    } else {
+      // A result line: it only brings the end, the status and the output size.
+      const status = t.status !== 'unknown' ? t.status : st.tool.status;
+      st.tool = { ...st.tool, end: Math.max(st.tool.end, t.end), status, outputChars: t.outputChars ?? st.tool.outputChars };
+    }
+    const ms = Math.max(0, st.tool.end - st.tool.ts);
+    if (ms > st.countedMs) {
+      this.hub.record('time', [...st.prefix, `tool:${st.tool.name}`], (ms - st.countedMs) / 1000, st.tool.ts);
+      if (st.countedMs === 0 && st.tool.end > st.tool.ts) this.hub.latency('tool', st.prefix[1].slice('prompt:'.length), ms);
+      st.countedMs = ms;
+    }
+    this.#event(t.ts);
+  }
+
+  #process(p: Process): void {
+    const known = this.#procs.get(p.pid);
+    this.#procs.set(p.pid, known ? { ...known, ...p } : p);
+    if (this.opts.ignorePids?.has(p.ppid)) this.opts.ignorePids.add(p.pid);
+    this.#event(p.start || p.exit || this.hub.now());
+  }
+
+  /** The session a pid belongs to: its own binding or the nearest bound ancestor's. */
+  #sessionOfPid(pid: number): string | undefined {
+    for (let p: number | undefined = pid, depth = 0; p && depth < 64; depth++) {
+      const s = this.#pidSession.get(p);
+      if (s) return s;
+      p = this.#procs.get(p)?.ppid;
+    }
+    return undefined;
+  }
+
+  /** The tool open in a session at `ts` (the newest that started before it and had not ended). */
+  #toolAt(session: string, ts: number): ToolState | undefined {
+    const ids = this.#recentTools.get(session) ?? [];
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const st = this.#tools.get(ids[i]);
+      if (!st) continue;
+      const { ts: start, end } = st.tool;
+      if (start - 50 <= ts && (end <= start || ts <= end + 50)) return st;
+    }
+    return undefined;
+  }
+
+  effect(e: Effect): void {
+    if (e.pid !== undefined && this.opts.ignorePids?.has(e.pid)) return;
+    // A pid that touches a session's trace file is that session's agent (AgentSight's strongest evidence).
+    if (e.pid !== undefined && (e.kind === 'write' || e.kind === 'create' || e.kind === 'read')) {
+      const s = this.#fileSession.get(e.target);
+      if (s) {
+        this.#pidSession.set(e.pid, s);
+        this.#event(e.ts);
+        return;
+      }
+    }
+    this.#count(e);
+    this.#event(e.ts);
+  }
+
+  #count(e: Effect): void {
+    const session = e.session ?? (e.pid !== undefined ? this.#sessionOfPid(e.pid) : undefined);
+    const tool = e.toolCall ? this.#tools.get(e.toolCall) : session ? this.#toolAt(session, e.ts) : undefined;
+    const tag = tool?.prefix[1] ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
+    if (tag === `prompt:${UNATTRIBUTED}`) this.hub.status.unattributed++;
+    const toolFrame = `tool:${tool?.tool.name ?? 'none'}`;
+    const proc = e.pid !== undefined ? this.#procs.get(e.pid) : undefined;
+    const procFrame = `process:${proc ? processLabel(proc.comm) : e.evidence === 'tool-input' ? tool?.tool.name ?? '?' : '?'}`;
+    const cwd = session ? this.#sessions.get(session)?.cwd : undefined;
+    if (e.kind === 'connect') {
+      this.hub.record('network', [tag, toolFrame, procFrame, `domain:${domainLabel(e.target, e.domain)}`], 1, e.ts);
+    } else {
+      this.hub.record('files', [tag, toolFrame, procFrame, `file:${fileLabel(e.target, cwd)}`, `effect:${e.kind}`], 1, e.ts);
+    }
+  }
+
+  #event(ts: number): void {
+    this.hub.status.events++;
+    this.hub.series.add('events', 1, ts);
+  }
+
+  /** Ring-buffer drops reported by the collector. */
+  drops(n: number, ts = this.hub.now()): void {
+    this.hub.status.drops += n;
+    this.hub.series.add('drops', n, ts);
+  }
+}

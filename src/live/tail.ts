@@ -1,0 +1,133 @@
+// Follows trace files as agents write them: new files under the roots, appends, a last line that is
+// still being written (held back until its newline arrives), truncation and rotation (a new inode at
+// the same path starts over; a renamed file keeps its reader state). Polling, not fs.watch: it works
+// the same on every filesystem and its cost is one stat per known file per tick.
+
+import { closeSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+
+export interface TailLine { file: string; text: string; lineNo: number }
+
+interface Followed {
+  path: string;
+  ino: number;
+  offset: number;
+  lineNo: number;
+  /** Bytes after the last newline: an incomplete line, completed by a later append. */
+  partial: Buffer;
+}
+
+export interface TailOptions {
+  roots: string[];
+  /** Which files to follow (by path). */
+  match: (path: string) => boolean;
+  /** Files last modified before this are skipped until they change (then read from the start). */
+  since?: number;
+  /** Upper bound on bytes read per file per poll, so one huge file cannot stall the others. */
+  maxBytesPerPoll?: number;
+}
+
+export interface TailEvents {
+  lines(batch: TailLine[]): void;
+  /** The file shrank or was replaced: its reader state must start over. */
+  reset?(file: string, why: 'truncated' | 'replaced'): void;
+}
+
+export class Tailer {
+  readonly #files = new Map<string, Followed>();
+  readonly #byIno = new Map<number, Followed>();
+  readonly #skippedOld = new Map<string, number>();
+  #scanned = 0;
+
+  constructor(private readonly opts: TailOptions, private readonly on: TailEvents) {}
+
+  get followed(): number {
+    return this.#files.size;
+  }
+
+  /** Finds new files (at most every `scanEveryMs`), then reads what each followed file gained. */
+  poll(scanEveryMs = 1000, now = Date.now()): number {
+    if (now - this.#scanned >= scanEveryMs) {
+      this.#scanned = now;
+      for (const root of this.opts.roots) this.#scan(root);
+    }
+    let n = 0;
+    for (const f of [...this.#files.values()]) n += this.#read(f);
+    return n;
+  }
+
+  #scan(root: string): void {
+    let names: string[];
+    try {
+      names = readdirSync(root, { recursive: true }) as string[];
+    } catch {
+      return; // a root that does not exist yet (no agent ran) is normal
+    }
+    for (const name of names) {
+      const path = join(root, name);
+      if (this.#files.has(path) || !this.opts.match(path)) continue;
+      let st: Stats;
+      try { st = statSync(path); } catch { continue; }
+      if (!st.isFile()) continue;
+      const renamed = this.#byIno.get(st.ino);
+      if (renamed && !this.#exists(renamed.path, st.ino)) {
+        // Rotation by rename: same bytes under a new name, keep reading where we were.
+        this.#files.delete(renamed.path);
+        renamed.path = path;
+        this.#files.set(path, renamed);
+        continue;
+      }
+      if (this.opts.since && st.mtimeMs < this.opts.since && this.#skippedOld.get(path) === st.mtimeMs) continue;
+      if (this.opts.since && st.mtimeMs < this.opts.since && !this.#skippedOld.has(path)) {
+        this.#skippedOld.set(path, st.mtimeMs);
+        continue;
+      }
+      this.#follow(path, st.ino);
+    }
+  }
+
+  #exists(path: string, ino: number): boolean {
+    try { return statSync(path).ino === ino; } catch { return false; }
+  }
+
+  #follow(path: string, ino: number): Followed {
+    const f: Followed = { path, ino, offset: 0, lineNo: 0, partial: Buffer.alloc(0) };
+    this.#files.set(path, f);
+    this.#byIno.set(ino, f);
+    return f;
+  }
+
+  #read(f: Followed): number {
+    let st: Stats;
+    try { st = statSync(f.path); } catch { return 0; } // moved away: the next scan finds it by inode
+    if (st.ino !== f.ino) {
+      this.#byIno.delete(f.ino);
+      this.#files.delete(f.path);
+      this.on.reset?.(f.path, 'replaced');
+      return this.#read(this.#follow(f.path, st.ino));
+    }
+    if (st.size < f.offset) {
+      f.offset = 0; f.lineNo = 0; f.partial = Buffer.alloc(0);
+      this.on.reset?.(f.path, 'truncated');
+    }
+    if (st.size === f.offset) return 0;
+    const want = Math.min(st.size - f.offset, this.opts.maxBytesPerPoll ?? 8 << 20);
+    const buf = Buffer.allocUnsafe(want);
+    let got = 0;
+    const fd = openSync(f.path, 'r');
+    try { got = readSync(fd, buf, 0, want, f.offset); } finally { closeSync(fd); }
+    f.offset += got;
+    const data = f.partial.length ? Buffer.concat([f.partial, buf.subarray(0, got)]) : buf.subarray(0, got);
+    const out: TailLine[] = [];
+    let start = 0;
+    for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
+      f.lineNo++;
+      const text = data.toString('utf8', start, nl > start && data[nl - 1] === 13 ? nl - 1 : nl);
+      if (text.trim()) out.push({ file: f.path, text, lineNo: f.lineNo });
+      start = nl + 1;
+    }
+    f.partial = Buffer.from(data.subarray(start));
+    if (out.length) this.on.lines(out);
+    return out.length;
+  }
+}

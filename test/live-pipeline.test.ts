@@ -1,0 +1,109 @@
+// Trace tailing → pipeline → rolling aggregates, on realistic trace lines written in pieces.
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ViewAggregate } from '../src/live/aggregate.js';
+import { folded } from '../src/live/export.js';
+import { LiveRuntime } from '../src/live/runtime.js';
+import { FirstWordTagger } from '../src/live/tagger.js';
+import { TraceFeed } from '../src/live/traces.js';
+import { claudeLines, codexLines, T0 } from './live-fixtures.js';
+
+function setup(now = () => T0 + 60_000) {
+  const dir = mkdtempSync(join(tmpdir(), 'live-pipe-'));
+  const rt = new LiveRuntime({ tagger: new FirstWordTagger(), clock: now });
+  const feed = new TraceFeed([dir], (p) => void rt.push(p));
+  return { dir, rt, feed };
+}
+
+const stacksOf = (rt: LiveRuntime, view: 'tokens' | 'files' | 'ops' | 'cost', window: 'all' | '5m' | '1h' = 'all') =>
+  Object.fromEntries(rt.hub.profile(view, window).samples.map((s) => [s.stack.join(';'), s.weight]));
+
+describe('live pipeline on tailed traces', () => {
+  it('counts a Claude response split over lines once, completes a truncated last line later', async () => {
+    const { dir, rt, feed } = setup();
+    const proj = join(dir, 'projects', '-work-app');
+    mkdirSync(proj, { recursive: true });
+    const file = join(proj, 's1.jsonl');
+    const lines = claudeLines('s1', '/work/app', [
+      { prompt: 'fix the failing test in src/app.js', msgId: 'msg_1', input: 120, output: 45, cacheRead: 3000, tool: { id: 'toolu_1', name: 'Bash', input: { command: 'npm test' } } },
+      { prompt: 'review the diff', msgId: 'msg_2', input: 80, output: 30 },
+    ]);
+    const text = lines.join('\n') + '\n';
+    const cut = text.indexOf('msg_2') - 40; // inside a line
+    writeFileSync(file, text.slice(0, cut));
+    feed.poll();
+    await rt.flush();
+    let s = stacksOf(rt, 'tokens');
+    expect(s['agent:claude;prompt:fix;call:llm/tool;model:claude-sonnet-4-5-20250929;token:output']).toBe(45);
+    expect(s['agent:claude;prompt:fix;call:llm/tool;model:claude-sonnet-4-5-20250929;token:cache_read']).toBe(3000);
+    appendFileSync(file, text.slice(cut));
+    feed.poll();
+    await rt.flush();
+    s = stacksOf(rt, 'tokens');
+    expect(s['agent:claude;prompt:review;call:llm/text;model:claude-sonnet-4-5-20250929;token:output']).toBe(30);
+    expect(s['agent:claude;prompt:review;call:llm/text;model:claude-sonnet-4-5-20250929;token:input']).toBe(80);
+    // The first line of msg_2 said llm/text with output 1: no stray weight left under another kind.
+    expect(rt.hub.profile('tokens', 'all').total).toBe(120 + 45 + 3000 + 80 + 30);
+    expect(stacksOf(rt, 'ops')['agent:claude;prompt:fix;call:llm/tool;tool:Bash']).toBe(1);
+    expect(stacksOf(rt, 'cost')['agent:claude;prompt:fix;call:llm/tool;model:claude-sonnet-4-5-20250929;token:output']).toBeCloseTo(45 * 15e-6, 12);
+    // Without the collector, files come from tool-input hints.
+    expect(Object.keys(stacksOf(rt, 'files')).some((k) => k.startsWith('prompt:fix;tool:Bash;'))).toBe(true);
+    expect(rt.hub.activeSessions()[0]).toMatchObject({ id: 's1', agent: 'claude', tag: 'review', calls: 2, tools: 1 });
+    expect(rt.hub.activeSessions()[0].prompt).toBeUndefined();
+  });
+
+  it('follows Codex deltas, skips re-emitted totals, survives rotation and truncation', async () => {
+    const { dir, rt, feed } = setup();
+    const day = join(dir, '2026', '11', '27');
+    mkdirSync(day, { recursive: true });
+    const file = join(day, 'rollout-2026-11-27T06-00-00-abc.jsonl');
+    writeFileSync(file, codexLines('abc', '/work/app').join('\n') + '\n');
+    feed.poll();
+    await rt.flush();
+    const s = stacksOf(rt, 'tokens');
+    const k = 'agent:codex;prompt:review;call:llm/tool;model:gpt-5.1-codex;token:';
+    expect(s[k + 'input']).toBe(800);
+    expect(s[k + 'cache_read']).toBe(200);
+    expect(rt.hub.profile('tokens', 'all').total).toBe(800 + 200 + 50 + 400 + 900 + 80);
+    // Rotation by rename keeps the reader's place: nothing is counted twice.
+    renameSync(file, file + '.1');
+    feed.tailer.poll(0);
+    await rt.flush();
+    expect(rt.hub.profile('tokens', 'all').total).toBe(2430);
+    // A new file at a path: read from its start; deduplicated by call id.
+    writeFileSync(file, codexLines('abc', '/work/app').slice(0, 3).join('\n') + '\n');
+    feed.tailer.poll(0);
+    await rt.flush();
+    expect(rt.hub.profile('tokens', 'all').total).toBe(2430);
+    writeFileSync(file, 'garbage\n{"not":"codex"}\n');
+    feed.tailer.poll(0);
+    await rt.flush();
+    expect(rt.hub.status.skipped).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sliding windows forget old buckets; all-time keeps them', () => {
+    const v = new ViewAggregate();
+    v.add(1, 10, T0, T0);
+    v.add(1, 5, T0 + 4 * 60_000, T0 + 4 * 60_000);
+    expect(v.table('5m').get(1)).toBe(15);
+    v.advance(T0 + 6 * 60_000);
+    expect(v.table('5m').get(1)).toBe(5);
+    expect(v.table('1h').get(1)).toBe(15);
+    v.advance(T0 + 2 * 3600_000);
+    expect(v.table('5m').size).toBe(0);
+    expect(v.table('1h').size).toBe(0);
+    expect(v.all.get(1)).toBe(15);
+    expect(v.takeDirty('5m')).toEqual([[1, 0]]);
+  });
+
+  it('writes folded stacks', async () => {
+    const { rt } = setup();
+    await rt.push({ sessions: [{ id: 's', agent: 'claude', cwd: '/p', project: 'p', start: T0, end: T0 }] });
+    await rt.push({ calls: [{ id: 'm', session: 's', prompt: null, ts: T0, end: T0 + 2000, model: 'claude-haiku-4-5', usage: { input: 1, output: 2, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 }, shape: { toolUses: 0, textChars: 1, thinkingChars: 0, codeBlocks: 0, tools: [] } }] });
+    expect(folded(rt.hub.profile('tokens', 'all'))).toBe(
+      'agent:claude;prompt:unattributed;call:llm/text;model:claude-haiku-4-5;token:input 1\nagent:claude;prompt:unattributed;call:llm/text;model:claude-haiku-4-5;token:output 2\n',
+    );
+  });
+});
