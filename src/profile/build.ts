@@ -1,0 +1,222 @@
+// The pipeline's profile stage, data in → data out: an EventBatch plus prompt tags become one Profile
+// for one view. Every event is turned into "sites" (a call and a token kind, a tool, a file effect…)
+// with a weight; each site's stack is the view's frame kinds resolved against it; samples aggregate in a
+// Map keyed by the joined stack and session, so a 500 MB history folds in one linear pass.
+
+import type { EventBatch, LlmCall, Prompt, Session, ToolCall } from '../model.js';
+import { BUNDLED_PRICES } from '../cost/prices.js';
+import { Pricer, type PriceTable } from '../cost/pricing.js';
+import { UNMATCHED } from '../tag/types.js';
+import { callKind, programOf, type FrameKind } from './frames.js';
+import { Privacy, userNamesIn, type PrivacyOptions } from './privacy.js';
+import { makeStatus, tagOf } from './status.js';
+import { DEFAULT_IDLE_CAP_MS, durations } from './time.js';
+import type { Profile, Sample, ViewName } from './types.js';
+import { viewDef } from './views.js';
+
+export interface WhereFilter {
+  kind: FrameKind;
+  re: RegExp;
+}
+
+export interface BuildOptions {
+  view: ViewName;
+  /** Frame kinds root first; replaces the view's default list. */
+  stack?: FrameKind[];
+  /** Keep only samples whose frame of each kind matches (all must match; a missing frame does not). */
+  where?: WhereFilter[];
+  /** User names to scrub besides those seen in the batch's home paths. */
+  privacy?: PrivacyOptions;
+  prices?: PriceTable;
+  /** Add a `text:` frame with the prompt's first words under each prompt frame (off by default). */
+  includePrompts?: boolean;
+  idleCapMs?: number;
+  /** Attach project/agent/session labels (default true); off merges samples across sessions. */
+  labels?: boolean;
+}
+
+/** One place a weight lands. Fields are filled as far as they apply. */
+interface Site {
+  session: Session;
+  call?: LlmCall;
+  tool?: ToolCall;
+  process?: string;
+  file?: string;
+  effect?: string;
+  domain?: string;
+  token?: string;
+}
+
+const TOKEN_KINDS = ['input', 'output', 'cache_read', 'cache_write'] as const;
+
+export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string>, opts: BuildOptions): Profile {
+  const def = viewDef(opts.view);
+  const stackKinds = opts.stack?.length ? opts.stack : def.stack;
+  const where = opts.where ?? [];
+  const useLabels = opts.labels !== false;
+  const privacy = new Privacy({
+    userNames: [...(opts.privacy?.userNames ?? []), ...userNamesIn(batch.sessions.map((s) => s.cwd))],
+  });
+  const pricer = new Pricer(opts.prices ?? BUNDLED_PRICES);
+
+  const sessions = new Map<string, Session>(batch.sessions.map((s) => [s.id, s]));
+  const prompts = new Map<string, Prompt>(batch.prompts.map((p) => [p.id, p]));
+  const calls = new Map<string, LlmCall>(batch.calls.map((c) => [c.id, c]));
+  const tools = new Map<string, ToolCall>(batch.tools.map((t) => [t.id, t]));
+  const unknownSession = (id: string): Session => {
+    let s = sessions.get(id);
+    if (!s) sessions.set(id, (s = { id, agent: 'unknown', cwd: '', project: 'unknown', start: NaN, end: NaN }));
+    return s;
+  };
+
+  const promptTag = (c: LlmCall | undefined): string => {
+    if (!c?.prompt) return 'none';
+    const p = prompts.get(c.prompt);
+    return p ? tagOf(p, tags) : tags.get(c.prompt) ?? UNMATCHED;
+  };
+  const promptText = (c: LlmCall | undefined): string | undefined => {
+    const p = c?.prompt ? prompts.get(c.prompt) : undefined;
+    return p ? p.text.replace(/\s+/g, ' ').trim().slice(0, 60).replace(/;/g, ',') : undefined;
+  };
+
+  const value = (k: FrameKind, s: Site): string | undefined => {
+    switch (k) {
+      case 'agent': return privacy.scrub(s.session.agent);
+      case 'project': return privacy.scrub(s.session.project || 'unknown');
+      case 'session': return privacy.scrub(s.session.id);
+      case 'prompt': return promptTag(s.call);
+      case 'call': return s.call ? `llm/${callKind(s.call.shape)}` : undefined;
+      case 'model': return s.call ? privacy.scrub(s.call.model || 'unknown') : undefined;
+      case 'tool': return s.tool ? privacy.scrub(s.tool.name) : undefined;
+      case 'process': return s.process !== undefined ? privacy.scrub(s.process) : undefined;
+      case 'file': return s.file;
+      case 'effect': return s.effect;
+      case 'domain': return s.domain;
+      case 'token': return s.token;
+    }
+  };
+
+  const agg = new Map<string, Sample>();
+  let total = 0;
+  const emit = (s: Site, weight: number) => {
+    if (!(weight > 0)) return;
+    for (const w of where) {
+      const v = value(w.kind, s);
+      if (v === undefined || !w.re.test(v)) return;
+    }
+    const stack: string[] = [];
+    for (const k of stackKinds) {
+      const v = value(k, s);
+      if (v === undefined) continue;
+      stack.push(`${k}:${v}`);
+      if (k === 'prompt' && opts.includePrompts) {
+        const t = promptText(s.call);
+        if (t) stack.push(`text:${t}`);
+      }
+    }
+    const key = useLabels ? stack.join(';') + '\u0001' + s.session.id : stack.join(';');
+    let sample = agg.get(key);
+    if (!sample) {
+      sample = { stack, weight: 0 };
+      if (useLabels) {
+        sample.labels = { project: value('project', s)!, agent: value('agent', s)!, session: value('session', s)! };
+      }
+      agg.set(key, sample);
+    }
+    sample.weight += weight;
+    total += weight;
+  };
+
+  const callSite = (c: LlmCall): Site => ({ session: unknownSession(c.session), call: c });
+  const toolSite = (t: ToolCall): Site => {
+    const call = calls.get(t.llmCall);
+    const exec = t.hints.find((h) => h.kind === 'exec');
+    return { session: unknownSession(t.session), call, tool: t, process: exec ? programOf(exec.target) : undefined };
+  };
+
+  const extra: Record<string, unknown> = { view: opts.view, unit: def.unit, calls: batch.calls.length, tools: batch.tools.length };
+  switch (opts.view) {
+    case 'tokens':
+      for (const c of batch.calls) {
+        const u = c.usage;
+        const site = callSite(c);
+        const w = [u.input, u.output, u.cacheRead, u.cacheWrite5m + u.cacheWrite1h];
+        TOKEN_KINDS.forEach((k, i) => { site.token = k; emit(site, w[i]); });
+      }
+      break;
+    case 'cost':
+      for (const c of batch.calls) {
+        const parts = pricer.cost(c.model, c.usage);
+        if (!parts) continue;
+        const site = callSite(c);
+        for (const k of TOKEN_KINDS) { site.token = k; emit(site, parts[k]); }
+      }
+      break;
+    case 'time': {
+      const d = durations(batch, opts.idleCapMs ?? DEFAULT_IDLE_CAP_MS);
+      for (const c of batch.calls) emit(callSite(c), d.calls.get(c.id) ?? 0);
+      for (const t of batch.tools) emit(toolSite(t), d.tools.get(t.id) ?? 0);
+      extra.idle_cap_seconds = (opts.idleCapMs ?? DEFAULT_IDLE_CAP_MS) / 1000;
+      extra.capped_intervals = d.capped;
+      break;
+    }
+    case 'ops':
+      for (const c of batch.calls) emit(callSite(c), 1);
+      for (const t of batch.tools) emit(toolSite(t), 1);
+      break;
+    case 'files':
+    case 'network': {
+      const files = opts.view === 'files';
+      // Kernel evidence, when a tool call has any, replaces what its input merely said it would do.
+      const observed = new Set<string>();
+      for (const e of batch.effects) if (e.toolCall && e.evidence === 'kernel') observed.add(e.toolCall);
+      const procs = new Map(batch.processes.map((p) => [p.pid, p.comm]));
+      for (const t of batch.tools) {
+        if (observed.has(t.id)) continue;
+        const site = toolSite(t);
+        const root = site.session.cwd;
+        let proc = site.process;
+        for (const h of t.hints) {
+          if (h.kind === 'exec') { proc = programOf(h.target) ?? proc; continue; }
+          site.process = proc;
+          if (files && h.kind !== 'connect') {
+            site.file = privacy.fileLabel(h.target, root);
+            site.effect = h.kind === 'create' ? 'write' : h.kind;
+            emit(site, 1);
+          } else if (!files && h.kind === 'connect') {
+            site.domain = privacy.domainLabel(h.target);
+            emit(site, 1);
+          }
+        }
+      }
+      let unattributed = 0;
+      for (const e of batch.effects) {
+        if (e.kind === 'exec' || (files ? e.kind === 'connect' : e.kind !== 'connect')) continue;
+        const tool = e.toolCall ? tools.get(e.toolCall) : undefined;
+        const sid = e.session ?? tool?.session;
+        if (!sid) { unattributed++; continue; }
+        const site: Site = tool ? toolSite(tool) : { session: unknownSession(sid) };
+        if (e.pid !== undefined && procs.has(e.pid)) site.process = procs.get(e.pid);
+        if (files) {
+          site.file = privacy.fileLabel(e.target, site.session.cwd);
+          site.effect = e.kind === 'create' ? 'write' : e.kind;
+        } else site.domain = privacy.domainLabel(e.domain ?? e.target);
+        emit(site, 1);
+      }
+      extra.unattributed_effects = unattributed;
+      break;
+    }
+  }
+
+  const samples = [...agg.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, s]) => s);
+  const status = makeStatus(batch, tags, extra);
+  status.unknown_models = unknownModels(batch, pricer).map((m) => privacy.scrub(m));
+  return { view: opts.view, unit: def.unit, samples, total, status };
+}
+
+/** Models the price table does not know, whatever the view (the status block always lists them). */
+function unknownModels(batch: EventBatch, pricer: Pricer): string[] {
+  const seen = new Set<string>();
+  for (const c of batch.calls) if (!seen.has(c.model)) seen.add(c.model);
+  return [...seen].filter((m) => m !== '<synthetic>' && !pricer.lookup(m)).sort();
+}

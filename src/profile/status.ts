@@ -1,0 +1,58 @@
+// The JSON status block: what was read, how well prompts were tagged, what could not be priced.
+
+import type { EventBatch, Prompt } from '../model.js';
+import type { Status } from './types.js';
+import { UNMATCHED } from '../tag/types.js';
+
+/** Prompts that carry a tag: typed by a person, or harness text that resumes work. */
+export const isTagged = (kind: string): boolean => kind === 'human' || kind === 'continue';
+
+/** A prompt's tag: the tagger's answer; harness continuations are `continue` even when untagged. */
+export function tagOf(p: Prompt, tags: ReadonlyMap<string, string>): string {
+  return tags.get(p.id) ?? (p.kind === 'continue' ? 'continue' : UNMATCHED);
+}
+
+export interface TagStats {
+  prompts: number;
+  matched: number;
+  unmatched: number;
+  coverage_pct: number;
+  tag_counts: Record<string, number>;
+}
+
+export function tagStats(batch: EventBatch, tags: ReadonlyMap<string, string>): TagStats {
+  const counts: Record<string, number> = {};
+  let prompts = 0, unmatched = 0;
+  for (const p of batch.prompts) {
+    if (!isTagged(p.kind)) continue;
+    prompts++;
+    const tag = tagOf(p, tags);
+    if (tag === UNMATCHED) unmatched++;
+    counts[tag] = (counts[tag] ?? 0) + 1;
+  }
+  const matched = prompts - unmatched;
+  const sorted = Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  return { prompts, matched, unmatched, coverage_pct: prompts ? round1((100 * matched) / prompts) : 100, tag_counts: sorted };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+export function timeRange(batch: EventBatch): { start: number; end: number } | undefined {
+  let start = Infinity, end = -Infinity;
+  for (const s of batch.sessions) {
+    if (Number.isFinite(s.start) && s.start < start) start = s.start;
+    if (Number.isFinite(s.end) && s.end > end) end = s.end;
+  }
+  return start <= end ? { start, end } : undefined;
+}
+
+export function makeStatus(batch: EventBatch, tags: ReadonlyMap<string, string>, extra: Record<string, unknown>): Status {
+  return {
+    sessions: batch.sessions.length,
+    ...tagStats(batch, tags),
+    unknown_models: [],
+    skipped_lines: batch.skippedCount,
+    time_range: timeRange(batch),
+    ...extra,
+  };
+}
