@@ -39,7 +39,8 @@ export async function readFiles(
   };
   const envThreads = Number(process.env.AGENTPPROF_THREADS);
   const n = Math.min(threads ?? (Number.isFinite(envThreads) && envThreads >= 0 ? envThreads : availableParallelism()), files.length, 8);
-  const entry = n > 1 && totalBytes >= PARALLEL_MIN_BYTES ? workerEntry() : null;
+  // An explicit thread count (tests, benchmarks) uses workers whatever the size.
+  const entry = n > 1 && (threads !== undefined || totalBytes >= PARALLEL_MIN_BYTES) ? workerEntry() : null;
   if (!entry) {
     files.forEach((f, i) => done(i, readTraceFile(f.format, f.path)));
     return results;
