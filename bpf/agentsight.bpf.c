@@ -454,14 +454,16 @@ static __always_inline int ssl_exit(long ret)
 	struct pending_call c = *cp;
 	bpf_map_delete_elem(&calls, &tid);
 
+	/* every hooked function returns int: the upper half of the register is not part of the value */
+	int r = (int)ret;
 	__u64 len = 0;
 	if (c.func == AS_SSL_HANDSHAKE) {
 		len = 0;
 	} else if (c.ex) {
-		if (ret == 1 && c.out)
+		if (r == 1 && c.out)
 			bpf_probe_read_user(&len, sizeof(len), (void *)c.out);
-	} else if (ret > 0) {
-		len = ret;
+	} else if (r > 0) {
+		len = r;
 	}
 	if (c.func != AS_SSL_HANDSHAKE && len == 0)
 		return 0; /* WANT_READ/WANT_WRITE retries and errors carry no data */
@@ -474,7 +476,7 @@ static __always_inline int ssl_exit(long ret)
 	e->call_id = (now << 8) ^ id; /* unique enough: same tid never returns twice in one ns */
 	e->ssl = c.ssl;
 	e->latency_ns = now - c.ts;
-	e->ret = (__s32)ret;
+	e->ret = r;
 	e->len = len;
 	__u64 cap = len > AS_SSL_MAX ? AS_SSL_MAX : len;
 	e->buf_size = cap;
@@ -566,7 +568,7 @@ int BPF_KPROBE(gai_enter, const char *node, const char *service, void *hints, vo
 }
 
 SEC("uretprobe")
-int BPF_KRETPROBE(gai_exit, int ret)
+int BPF_KRETPROBE(gai_exit, long ret_reg)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending_call *cp = bpf_map_lookup_elem(&dns_calls, &tid);
@@ -577,6 +579,7 @@ int BPF_KRETPROBE(gai_exit, int ret)
 	struct ev_dns *e = get_scratch(1);
 	if (!e)
 		return 0;
+	int ret = (int)ret_reg;
 	fill_hdr(&e->h, AS_DNS);
 	e->ret = ret;
 	e->naddrs = 0;

@@ -46,6 +46,8 @@ export type CollectorRecord =
   | { type: 'tls'; chunk: TlsChunk }
   | { type: 'handshake'; ts: number; pid: number; tid: number; conn: string; ok: boolean; latencyMs: number }
   | { type: 'dns'; ts: number; pid: number; host: string; addrs: string[] }
+  /** A connect effect already sent got its domain later (from the TLS SNI or Host that followed it). */
+  | { type: 'domain'; effect: KernelEffect; domain: string }
   | { type: 'stats'; stats: CollectorStats };
 
 export interface DecoderOptions {
@@ -62,6 +64,8 @@ const O_CREAT = 0o100;
 const O_EXCL = 0o200;
 const O_TRUNC = 0o1000;
 const ENOENT = 2;
+/** How long after a connect a TLS name on the same thread is taken to be that connection's. */
+const NAME_WINDOW_MS = 10_000;
 
 /** Boot time in epoch ms from /proc/uptime (which counts CLOCK_BOOTTIME, like the probes). */
 export function bootEpochMs(now = Date.now()): number {
@@ -94,6 +98,8 @@ export class CollectorDecoder {
   readonly #dns = new Map<string, string>();
   /** `pid:conn` → server name (SNI, else the Host header of the first request). */
   readonly #hosts = new Map<string, string>();
+  /** tid → its last connect without a domain: the TLS session that follows on that thread names it. */
+  readonly #unnamed = new Map<number, KernelEffect>();
   /** Frames that were not collector events (counted, never fatal). */
   unknown = 0;
 
@@ -188,6 +194,7 @@ export class CollectorDecoder {
     p.exit = ts;
     p.exitCode = num(o.exit_code) ?? 0;
     this.#procs.delete(pid);
+    for (const [tid, e] of this.#unnamed) if (e.pid === pid) this.#unnamed.delete(tid);
     for (const k of this.#hosts.keys()) if (k.startsWith(`${pid}:`)) this.#hosts.delete(k);
     return [{ type: 'process', process: { ...p } }];
   }
@@ -225,6 +232,7 @@ export class CollectorDecoder {
     const effect: KernelEffect = { ts, kind: 'connect', target, evidence: 'kernel', pid, ok, ...(ok ? {} : { errno: -ret }) };
     const domain = addr ? this.#dns.get(addr) : undefined;
     if (domain) effect.domain = domain;
+    else if (addr && ok) this.#unnamed.set(num(o.tid) ?? pid, effect);
     return [{ type: 'effect', effect }];
   }
 
@@ -237,8 +245,18 @@ export class CollectorDecoder {
 
   #sni(o: Obj): CollectorRecord[] {
     const host = str(o.host);
-    if (host) this.#hosts.set(`${num(o.pid) ?? 0}:${connId(o.conn)}`, host);
-    return [];
+    if (!host) return [];
+    this.#hosts.set(`${num(o.pid) ?? 0}:${connId(o.conn)}`, host);
+    return this.#name(num(o.tid) ?? 0, host, this.#ts(o));
+  }
+
+  /** Names the thread's last unnamed connect (a client names its server right after connecting). */
+  #name(tid: number, host: string, ts: number): CollectorRecord[] {
+    const effect = this.#unnamed.get(tid);
+    this.#unnamed.delete(tid);
+    if (!effect || ts - effect.ts > NAME_WINDOW_MS) return [];
+    effect.domain = host;
+    return [{ type: 'domain', effect, domain: host }];
   }
 
   #ssl(o: Obj): CollectorRecord[] {
@@ -270,9 +288,13 @@ export class CollectorDecoder {
     }
     const len = num(o.len) ?? whole.length;
     const direction = o.function === 'READ/RECV' ? 'read' : 'write';
+    const out: CollectorRecord[] = [];
     if (direction === 'write' && !this.#hosts.has(conn)) {
       const host = hostHeader(whole);
-      if (host) this.#hosts.set(conn, host);
+      if (host) {
+        this.#hosts.set(conn, host);
+        out.push(...this.#name(tid, host, ts));
+      }
     }
     const chunk: TlsChunk = {
       ts, pid, tid, comm: str(o.comm) ?? '', dir: direction, direction, data: whole, conn, len,
@@ -282,7 +304,8 @@ export class CollectorDecoder {
     if (host) chunk.host = host;
     const lat = num(o.latency_ms);
     if (lat !== undefined) chunk.latencyMs = lat;
-    return [{ type: 'tls', chunk }];
+    out.push({ type: 'tls', chunk });
+    return out;
   }
 
   #stats(o: Obj): CollectorStats {
