@@ -5,11 +5,14 @@
 type Command = { run(argv: string[]): Promise<number>; help: string; summary: string };
 
 const commands: Record<string, () => Promise<Command>> = {
+  profile: () => import('./commands/profile.js'),
   sessions: () => import('./commands/sessions.js'),
+  diff: () => import('./commands/diff.js'),
+  merge: () => import('./commands/merge.js'),
 };
 
 /** Subcommand used when the first argument is not a command name (a path or a flag). */
-const DEFAULT_COMMAND = 'sessions';
+const DEFAULT_COMMAND = 'profile';
 
 async function usage(): Promise<string> {
   const lines = ['agentpprof — semantic flamegraphs for AI coding agents', '', 'Usage: agentpprof [COMMAND] [OPTIONS] [PATHS…]', '', 'Commands:'];

@@ -1,0 +1,43 @@
+// `agentpprof merge a.pb.gz b.folded -o all.svg`: profiles from several machines or runs, folded or
+// pprof, merged per view and written in every format asked for (one parse, several -o).
+import { parseArgs } from 'node:util';
+import { isOutputFormat, writeOutputs, type OutputFormat } from '../render/index.js';
+import { readAll } from './profile-inputs.js';
+
+export const summary = 'merge folded/pprof profiles (several machines, several runs) into one';
+export const help = `agentpprof merge FILES… -o OUT [-o OUT…] [OPTIONS]
+
+Reads folded stacks (.folded, flamegraph.pl's format) and pprof files (.pb.gz, ours or any), merges
+samples of the same view and writes each -o in the format its extension says.
+
+  -o, --output PATH   .svg .html .pb.gz .json .folded .txt ('-' = stdout); repeatable
+  --format FMT        force the format for every -o (svg|html|pprof|json|folded|text)
+  --view NAME         view of folded inputs that do not say (default: from the file name or frames)
+  --title TEXT        title of the SVG/HTML`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { output: { type: 'string', short: 'o', multiple: true }, format: { type: 'string' }, view: { type: 'string' }, title: { type: 'string' } },
+  });
+  if (!positionals.length || !values.output?.length) {
+    process.stderr.write(`agentpprof merge: need input files and at least one -o\n\n${help}\n`);
+    return 2;
+  }
+  if (values.format && !isOutputFormat(values.format)) {
+    process.stderr.write(`agentpprof merge: unknown --format ${values.format}\n`);
+    return 2;
+  }
+  const { profiles, skipped } = readAll(positionals, { view: values.view });
+  for (const s of skipped.slice(0, 20)) process.stderr.write(`skipped ${s}\n`);
+  if (skipped.length > 20) process.stderr.write(`skipped ${skipped.length - 20} more lines\n`);
+  if (!profiles.length) {
+    process.stderr.write('agentpprof merge: no samples in the inputs\n');
+    return 1;
+  }
+  const written = writeOutputs(profiles, values.output, { title: values.title, format: values.format as OutputFormat | undefined });
+  for (const w of written) if (w.path !== '-') process.stderr.write(`wrote ${w.path} (${w.format}, ${w.bytes} bytes)\n`);
+  process.stderr.write(`${JSON.stringify({ inputs: positionals.length, views: profiles.map((p) => ({ view: p.view, unit: p.unit, total: p.total, samples: p.samples.length })), skipped_lines: skipped.length })}\n`);
+  return 0;
+}
