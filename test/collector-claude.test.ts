@@ -1,0 +1,84 @@
+// The real Claude Code CLI (node build 2.1.112) under the collector, against the scripted model server
+// over HTTPS: its TLS plaintext (POST /v1/messages, the SSE reply with usage) comes out of node's
+// embedded OpenSSL, and its Bash tool's processes and its file edits appear under its pid tree.
+// The node build renames itself to `claude` (process.title): the collector's comm filter picks it up
+// at that rename (task_rename) and follows its children from there.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
+import { BUG } from '../scripts/agents/repo.js';
+import { runClaude } from '../scripts/agents/run-claude.js';
+import type { CollectorRecord, KernelEffect, TlsChunk } from '../src/sources/collector.js';
+import type { Process } from '../src/model.js';
+import { cannotTrace, ofPids, sleep, startCollector, treeOf, type Collector } from './collector-harness.js';
+
+const skip = cannotTrace();
+if (skip) console.warn(`collector Claude Code test skipped: ${skip}`);
+
+describe.skipIf(skip)('collector: the real Claude Code (node build)', () => {
+  let run: AgentRun;
+  let collector: Collector | undefined;
+  let mine: CollectorRecord[] = [];
+  let tree = new Set<number>();
+
+  beforeAll(async () => {
+    collector = await startCollector(['--comm', 'claude']);
+    run = await runClaude();
+    if (run.exitCode !== 0 || run.timedOut) throw new Error(describeFailure(run));
+    await sleep(300);
+    expect(await collector.stop()).toBe(0);
+    // Other Claude Code processes on this machine are traced too: keep this run's tree.
+    tree = treeOf(collector.records, run.pid);
+    mine = ofPids(collector.records, tree);
+    collector = undefined;
+  }, 240_000);
+
+  afterAll(async () => {
+    await collector?.stop();
+  });
+
+  const chunks = (dir: 'read' | 'write'): TlsChunk[] =>
+    mine.flatMap((r) => (r.type === 'tls' && r.chunk.direction === dir && r.chunk.pid === run.pid ? [r.chunk] : []));
+  const effects = (): KernelEffect[] => mine.flatMap((r) => (r.type === 'effect' ? [r.effect] : []));
+
+  it('captures each POST /v1/messages request whole', () => {
+    const posts = chunks('write').filter((c) => c.data.subarray(0, 40).toString('latin1').startsWith('POST /v1/messages'));
+    const served = run.sent.requests.filter((r) => r.method === 'POST' && r.url.startsWith('/v1/messages'));
+    expect(posts.length).toBe(served.length);
+    for (const p of posts) {
+      expect(p.truncated).toBe(false);
+      expect(p.data.length).toBe(p.len);
+      expect(p.data.length).toBeGreaterThan(16384); // ~100 KB: reassembled from ring chunks
+      expect(p.host).toBe('localhost');
+      expect(p.comm).toBe('claude');
+      const body = p.data.toString('utf8');
+      expect(body).toMatch(/\r\n\r\n\{.*"stream":\s*true/s);
+    }
+  });
+
+  it('captures the SSE replies with their usage', () => {
+    const text = chunks('read').map((c) => c.data.toString('utf8')).join('');
+    expect(text).toContain('content-type: text/event-stream');
+    const replies = run.sent.replies.filter((r) => r.api === 'anthropic');
+    for (const r of replies) {
+      expect(text).toContain(r.id); // message_start's message.id
+      expect(text).toContain(`"output_tokens":${r.wireUsage.output_tokens as number}`);
+    }
+    expect(text.match(/event: message_stop/g)?.length).toBe(replies.length);
+  });
+
+  it('puts the Bash tool processes and the file edit under its pid tree', () => {
+    const procs = new Map<number, Process>();
+    for (const r of mine) if (r.type === 'process') procs.set(r.process.pid, r.process);
+    const testRun = [...procs.values()].find((p) => p.argv?.join(' ') === 'node --test test/');
+    expect(testRun).toBeDefined();
+    // node --test ← bash -c … ← claude
+    const shell = procs.get(testRun!.ppid)!;
+    expect(shell.comm).toBe('bash');
+    expect(shell.ppid).toBe(run.pid);
+    const app = join(run.repoDir, BUG.file);
+    expect(effects().some((e) => e.kind === 'read' && e.target === app && e.pid === run.pid)).toBe(true); // Read tool
+    expect(effects().some((e) => e.kind === 'write' && e.target === app && e.pid === run.pid)).toBe(true); // Edit (tmp + rename)
+    expect(effects().some((e) => e.kind === 'connect' && e.pid === run.pid && e.domain === 'localhost')).toBe(true);
+  });
+});
