@@ -155,7 +155,7 @@ export function fileText(seed: number, p: Project, path: string): string {
   const hit = fileCache.get(key);
   if (hit !== undefined) return hit;
   const r = new Rng(seed).fork('file', p.cwd, path);
-  const n = r.chance(0.15) ? r.int(600, 1800) : r.int(40, 500);
+  const n = r.chance(0.05) ? r.int(200, 800) : r.int(10, 130);
   const lines: string[] = [];
   let depth = 0;
   for (let i = 0; i < n; i++) {
@@ -203,14 +203,14 @@ export function makeCommand(r: Rng, p: Project, seed: number): Command {
   switch (kind) {
     case 'test': {
       const cmd = r.pick(p.cmds.filter((c) => /test|pytest/.test(c)).concat([p.cmds[0]]));
-      const n = r.skewed(5, 400);
+      const n = r.skewed(3, 200);
       const body = lines(r, n, (i) => `${i % 17 === 3 && fail ? '✗' : '✓'} ${ident(r)} ${r.pick(['handles', 'rejects', 'returns', 'parses'])} ${r.pick(WORDS)} (${r.int(0, 90)}ms)`);
       const tail = fail ? `\n\nFAIL ${f}\n  Expected: ${r.int(0, 9)}\n  Received: ${r.int(10, 99)}\n\nTests: ${Math.ceil(n / 17)} failed, ${n} total` : `\n\nTests: ${n} passed, ${n} total`;
       return { command: cmd, stdout: body + tail, stderr: '', exitCode: fail ? 1 : 0, hosts: [] };
     }
     case 'build': {
       const cmd = r.pick(p.cmds);
-      const body = lines(r, r.skewed(3, 300), () => `   Compiling ${r.pick(WORDS)}-${r.pick(WORDS)} v0.${r.int(1, 30)}.${r.int(0, 9)}`);
+      const body = lines(r, r.skewed(3, 150), () => `   Compiling ${r.pick(WORDS)}-${r.pick(WORDS)} v0.${r.int(1, 30)}.${r.int(0, 9)}`);
       const err = fail ? `${r.pick(p.errs)}\n --> ${f}:${r.int(1, 400)}:${r.int(1, 60)}` : '';
       return { command: cmd, stdout: body, stderr: err, exitCode: fail ? 2 : 0, hosts: [] };
     }
