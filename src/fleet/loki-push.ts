@@ -75,7 +75,11 @@ export class LokiPusher {
 
   private kick(): void {
     if (this.sending || this.retryTimer || this.closed) return;
-    this.sending = this.drain().finally(() => { this.sending = null; });
+    // A batch spooled while a drain was finishing would otherwise wait for the next push: re-check.
+    this.sending = this.drain().finally(() => {
+      this.sending = null;
+      if (this.spool.length > 0 && !this.retryTimer) this.kick();
+    });
   }
 
   private async drain(): Promise<void> {
@@ -114,7 +118,8 @@ export class LokiPusher {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.spool.length === 0 && !this.sending) return true;
-      if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; this.kick(); }
+      if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; }
+      this.kick();
       await new Promise((r) => setTimeout(r, 100));
     }
     return false;

@@ -1,0 +1,81 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadHistory } from '../src/sources/index.js';
+import { loadRules, RegexTagger } from '../src/tag/index.js';
+import { isTagged } from '../src/profile/status.js';
+import { buildProfile } from '../src/profile/build.js';
+import { filterBatch } from '../src/sources/index.js';
+import { semanticEvents, PUSHED_VIEWS } from '../src/fleet/events.js';
+import { profileFromLoki } from '../src/fleet/from-loki.js';
+import { LokiPusher } from '../src/fleet/loki-push.js';
+import type { EventBatch } from '../src/model.js';
+import { LokiContract } from './helpers/loki-contract.js';
+
+/** Splits a corpus into per-host batches by session (round robin). */
+function splitHosts(b: EventBatch, hosts: string[]): Map<string, EventBatch> {
+  const owner = new Map(b.sessions.map((s, i) => [s.id, hosts[i % hosts.length]]));
+  const out = new Map<string, EventBatch>();
+  for (const h of hosts) {
+    const keep = (sid: string | undefined) => sid !== undefined && owner.get(sid) === h;
+    out.set(h, {
+      sessions: b.sessions.filter((s) => keep(s.id)), prompts: b.prompts.filter((p) => keep(p.session)),
+      calls: b.calls.filter((c) => keep(c.session)), tools: b.tools.filter((t) => keep(t.session)),
+      effects: b.effects.filter((e) => keep(e.session)), processes: [], skipped: [], skippedCount: 0,
+    });
+  }
+  return out;
+}
+
+describe('fleet flamegraph rebuilt from Loki', () => {
+  it('equals the sum of the hosts\' own profiles, with a host frame', async () => {
+    const history = await loadHistory({ paths: ['examples'], threads: 0 });
+    const tagger = new RegexTagger(loadRules({ projectRoot: null }).rules);
+    const tagged = history.prompts.filter((p) => isTagged(p.kind));
+    const results = await tagger.tagAll(tagged.map((p) => p.text));
+    const tags = new Map(tagged.map((p, i) => [p.id, results[i].tag]));
+    const hosts = ['laptop-a', 'ci-runner-1', 'devbox-7'];
+    const perHost = splitHosts(filterBatch(history, {}), hosts);
+
+    const loki = new LokiContract();
+    const port = await loki.start();
+    let pushed = 0;
+    const t0 = performance.now();
+    for (const [host, batch] of perHost) {
+      const p = new LokiPusher({ url: `loki://127.0.0.1:${port}`, spoolDir: mkdtempSync(join(tmpdir(), 'spool-')), batchSize: 200, flushMs: 20 });
+      for (const ev of semanticEvents(batch, tags, { host })) { p.push(ev); pushed++; }
+      const drained = await p.drainAll(30_000);
+      expect(drained).toBe(true);
+      p.close();
+    }
+    const secs = (performance.now() - t0) / 1000;
+    console.log(`pushed ${pushed} semantic events from 3 hosts in ${secs.toFixed(2)} s (${Math.round(pushed / secs)} events/s)`);
+    expect(loki.count()).toBe(pushed);
+
+    const since = Math.min(...history.sessions.map((s) => s.start)) - 1000;
+    const until = Math.max(...history.calls.map((c) => c.ts), ...history.tools.map((t) => t.ts)) + 1000;
+    for (const view of PUSHED_VIEWS) {
+      const fleet = await profileFromLoki({ url: `http://127.0.0.1:${port}`, view, since, until, pageSize: 500 });
+      let sum = 0;
+      for (const [host, batch] of perHost) {
+        const local = buildProfile(batch, tags, { view, labels: false });
+        sum += local.total;
+        // The host's subtree of the fleet profile is that host's own profile, stack for stack.
+        const mine = new Map<string, number>();
+        for (const s of fleet.samples) if (s.stack[0] === `host:${host}`) mine.set(s.stack.slice(1).join(';'), s.weight);
+        const theirs = new Map<string, number>();
+        for (const s of local.samples) theirs.set(s.stack.join(';'), (theirs.get(s.stack.join(';')) ?? 0) + s.weight);
+        expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
+        for (const [k, w] of theirs) expect(mine.get(k)).toBeCloseTo(w, 9);
+      }
+      expect(fleet.total).toBeCloseTo(sum, 6);
+      if (view === 'tokens') expect(fleet.total).toBeGreaterThan(0);
+    }
+    // A host filter keeps one host's subtree only.
+    const one = await profileFromLoki({ url: `http://127.0.0.1:${port}`, view: 'tokens', host: 'devbox-7', since, until });
+    expect(one.samples.every((s) => s.stack[0] === 'host:devbox-7')).toBe(true);
+    expect(one.total).toBeCloseTo(buildProfile(perHost.get('devbox-7')!, tags, { view: 'tokens' }).total, 6);
+    await loki.stop();
+  }, 120_000);
+});
