@@ -1,0 +1,208 @@
+// `agentpprof [profile]`: read the agents' history, tag prompts, fold one or more views into profiles
+// and write them: a text report on a terminal, folded stacks otherwise, any renderer's format with
+// `-o PATH` (by extension) or `--format`. The JSON status block goes to stderr (stdout with --json).
+
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { EventBatch } from '../model.js';
+import { parsePrices, type PriceTable } from '../cost/pricing.js';
+import { BUNDLED_PRICES } from '../cost/prices.js';
+import { buildProfile, CALL_KINDS_HELP, DEFAULT_IDLE_CAP_MS, FRAME_KINDS, parseFrameKind, tagPrompts, VIEWS, VIEW_NAMES, viewDef, type FrameKind, type WhereFilter } from '../profile/index.js';
+import type { Profile, ViewName } from '../profile/types.js';
+import { renderFolded } from '../render/folded.js';
+import { renderText } from '../render/text.js';
+import { createTagger, loadRules, PROJECT_RULES_FILE, taggerHelp, taggerNames, taggerOptions } from '../tag/index.js';
+import { modelConfigured } from '../tag/backends.js';
+import type { TagResult } from '../tag/types.js';
+
+export const summary = 'semantic flamegraph profiles: tokens, cost, time, files, network, ops (default command)';
+
+/** Options shared with `tags`: input selection and tagging. */
+export const COMMON_OPTIONS = {
+  rules: { type: 'string', multiple: true },
+  'tag-rule': { type: 'string', multiple: true },
+  'no-default-rules': { type: 'boolean' },
+  tagger: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  project: { type: 'string' },
+  agent: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  view: { type: 'string', multiple: true },
+  stack: { type: 'string' },
+  where: { type: 'string', multiple: true },
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o', multiple: true },
+  prices: { type: 'string' },
+  'include-prompts': { type: 'boolean' },
+  'idle-cap': { type: 'string' },
+  'no-labels': { type: 'boolean' },
+  user: { type: 'string', multiple: true },
+  top: { type: 'string' },
+  title: { type: 'string' },
+} as const;
+
+export const COMMON_HELP = `Input:
+  PATHS…                 trace files or directories (default: ~/.claude, ~/.codex, ~/.gemini and their env vars)
+  --since/--until DATE   keep events in [since, until) (YYYY-MM-DD or ISO time)
+  --project NAME         only sessions of this project; --agent claude|codex|gemini
+Tagging (prompt:TAG frames):
+  --tagger NAME          backend (default regex; hybrid when --model/--llm-url is given):
+${taggerHelp()}
+  --rules FILE           TAG=REGEX a line (# comments); repeatable. ./${PROJECT_RULES_FILE} is read automatically
+  --tag-rule TAG=REGEX   one rule; repeatable. User rules come first (first match wins), then the defaults
+  --no-default-rules     only your rules`;
+
+export const help = `agentpprof [profile] [OPTIONS] [PATHS…]
+
+Fold agent history into semantic profiles: prompt:TAG → call:llm/KIND → tool:NAME → effect.
+
+${COMMON_HELP}
+Views (--view, repeatable; default tokens):
+${VIEW_NAMES.map((v) => `  ${v.padEnd(8)} ${VIEWS[v].help}\n           stack: ${VIEWS[v].stack.join(',')}`).join('\n')}
+  --stack K1,K2,…        replace the view's frame kinds (${FRAME_KINDS.join(', ')});
+                         a kind that does not apply to a sample is left out of its stack
+  --where KIND=REGEX     keep samples whose KIND frame matches (repeatable, all must match)
+  --idle-cap SECONDS     time view: cap on any one interval (default ${DEFAULT_IDLE_CAP_MS / 1000}); user think time is never charged
+  --prices FILE          JSON {"model": {"input": 3, "output": 15, "cache_write_5m": 3.75, "cache_write_1h": 6,
+                         "cache_read": 0.3}} USD per 1M tokens, over the bundled table; unknown models cost 0
+Output:
+  -o PATH                write a file, format from the extension (.svg .html .pb.gz .json .folded .txt); repeatable
+  -f, --format F         stdout format: text (default on a terminal), folded (default otherwise), json-status,
+                         or svg|html|pprof|json
+  --json                 print the JSON status block on stdout (otherwise it goes to stderr unless -q)
+  --top N                stacks in the text report (default 15)
+  --include-prompts      add each prompt's first words as a text: frame (off: outputs hold no prompt text)
+  --user NAME            another user name to scrub from frames (the current one and home-dir names always are)
+  --no-labels            no project/agent/session sample labels (merges samples across sessions)
+
+${CALL_KINDS_HELP}
+
+Privacy: paths outside a session's project root become external/home|tmp|claude|codex|path; localhost,
+private addresses and hosts under .local/.internal/.corp or naming the user collapse; user names and
+secret-looking strings are replaced in every frame and label.`;
+
+export interface Tagged {
+  batch: EventBatch;
+  tags: Map<string, string>;
+  results: Map<string, TagResult>;
+  taggerName: string;
+  ruleFiles: string[];
+}
+
+const parseDate = (s: string | undefined, flag: string): number | undefined => {
+  if (!s) return undefined;
+  const t = Date.parse(/^\d{8}$/.test(s) ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}` : s);
+  if (Number.isNaN(t)) throw new Error(`${flag}: cannot read date "${s}" (YYYY-MM-DD or ISO time)`);
+  return t;
+};
+
+/** Reads the history (the readers' loadHistory) and tags its prompts with the chosen backend. */
+export async function loadAndTag(values: Record<string, unknown>, paths: string[]): Promise<Tagged> {
+  const { rules, files } = loadRules({
+    cli: values['tag-rule'] as string[] | undefined,
+    files: values.rules as string[] | undefined,
+    projectRoot: process.cwd(),
+    noDefaults: Boolean(values['no-default-rules']),
+  });
+  const taggerName = (values.tagger as string | undefined) ?? (modelConfigured(values) ? 'hybrid' : 'regex');
+  const tagger = await createTagger(taggerName, { rules, options: values });
+  const { loadHistory } = await import('../sources/index.js');
+  const batch = await loadHistory({
+    paths: paths.length ? paths : undefined,
+    since: parseDate(values.since as string | undefined, '--since'),
+    until: parseDate(values.until as string | undefined, '--until'),
+    project: values.project as string | undefined,
+    agent: values.agent as string | undefined,
+  });
+  const { tags, results } = await tagPrompts(batch, tagger);
+  return { batch, tags, results, taggerName, ruleFiles: files };
+}
+
+export function parseWhere(specs: string[] | undefined): WhereFilter[] {
+  return (specs ?? []).map((spec) => {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) throw new Error(`--where: expected KIND=REGEX, got "${spec}"`);
+    const kind = parseFrameKind(spec.slice(0, eq), '--where');
+    try {
+      return { kind, re: new RegExp(spec.slice(eq + 1), 'i') };
+    } catch (e) {
+      throw new Error(`--where ${spec}: bad regex: ${(e as Error).message}`);
+    }
+  });
+}
+
+export function loadPrices(file: string | undefined): PriceTable {
+  return file ? parsePrices(readFileSync(file, 'utf8'), file) : BUNDLED_PRICES;
+}
+
+/** The current user's names (login and $USER/$LOGNAME), to scrub besides those found in home paths. */
+export function currentUserNames(extra: string[] = []): string[] {
+  const names = [...extra, process.env.USER ?? '', process.env.LOGNAME ?? ''];
+  try { names.push(userInfo().username); } catch { /* no passwd entry (containers) */ }
+  return names.filter(Boolean);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { ...taggerOptions(), ...OPTIONS }, allowPositionals: true, strict: true });
+  const views = (values.view?.length ? values.view : ['tokens']).flatMap((v) => v.split(',')).map((v) => v.trim());
+  for (const v of views) viewDef(v);
+  if (values.tagger && !taggerNames().includes(values.tagger)) throw new Error(`unknown tagger "${values.tagger}" (have: ${taggerNames().join(', ')})`);
+  const stack: FrameKind[] | undefined = values.stack ? values.stack.split(',').filter(Boolean).map((k) => parseFrameKind(k, '--stack')) : undefined;
+  const where = parseWhere(values.where);
+  const prices = loadPrices(values.prices);
+  const idleCap = values['idle-cap'] !== undefined ? Number(values['idle-cap']) : undefined;
+  if (idleCap !== undefined && !(idleCap > 0)) throw new Error(`--idle-cap expects seconds > 0, got "${values['idle-cap']}"`);
+  const top = values.top !== undefined ? Number(values.top) : undefined;
+
+  const { batch, tags } = await loadAndTag(values, positionals);
+  const userNames = currentUserNames(values.user);
+  const profiles: Profile[] = views.map((view) => buildProfile(batch, tags, {
+    view: view as ViewName, stack, where, prices, privacy: { userNames },
+    includePrompts: values['include-prompts'], idleCapMs: idleCap !== undefined ? idleCap * 1000 : undefined,
+    labels: !values['no-labels'],
+  }));
+  const status = statusOf(profiles, batch);
+
+  const outputs = values.output ?? [];
+  if (outputs.length) {
+    const render = await import('../render/index.js');
+    const written = render.writeOutputs(profiles, outputs, { title: values.title });
+    if (!values.quiet) for (const w of written) if (w.path !== '-') process.stderr.write(`wrote ${w.path} (${w.format}, ${w.bytes} bytes)\n`);
+  }
+  const format = values.format ?? (values.json || outputs.length ? undefined : process.stdout.isTTY ? 'text' : 'folded');
+  const statusJson = JSON.stringify(status, null, 2) + '\n';
+  if (format === 'json-status' || values.json) process.stdout.write(statusJson);
+  else if (format) process.stdout.write(await renderStdout(profiles, format, { top, title: values.title }));
+  // On a terminal the text report already says it all; elsewhere the status block goes to stderr.
+  if (!values.json && format !== 'json-status' && format !== 'text' && !values.quiet) process.stderr.write(statusJson);
+  return 0;
+}
+
+/** One status block for the run: the first profile's, plus every view's total. */
+function statusOf(profiles: Profile[], batch: EventBatch & { problems?: string[]; files?: number }) {
+  const st = { ...(profiles[0].status ?? {}) } as Record<string, unknown>;
+  delete st.view; delete st.unit;
+  st.totals = Object.fromEntries(profiles.map((p) => [p.view, { total: p.total, unit: p.unit, samples: p.samples.length }]));
+  if (batch.files !== undefined) st.files = batch.files;
+  if (batch.problems?.length) st.problems = batch.problems;
+  return st;
+}
+
+async function renderStdout(profiles: Profile[], format: string, opts: { top?: number; title?: string }): Promise<string | Buffer> {
+  switch (format) {
+    case 'text': return renderText(profiles, { top: opts.top });
+    case 'folded': return renderFolded(profiles);
+    default: {
+      const render = await import('../render/index.js');
+      if (!render.isOutputFormat(format)) throw new Error(`--format: unknown format "${format}" (text, folded, json-status, svg, html, pprof, json)`);
+      return render.renderProfiles(profiles, format, { title: opts.title });
+    }
+  }
+}
