@@ -15,7 +15,7 @@ export async function apiPlugin(app: FastifyInstance, opts: { hub: LiveHub }): P
     if (!isView(view)) return reply.code(400).send({ error: `unknown view "${view}"` });
     if (!isWindow(window)) return reply.code(400).send({ error: `unknown window "${window}": all, 5m or 1h` });
     if (!FORMATS.includes(format)) return reply.code(400).send({ error: `unknown format "${format}": ${FORMATS.join(', ')}` });
-    const out = await encodeProfile(hub.profile(view, window), format);
+    const out = encodeProfile(hub.profile(view, window), format);
     return reply
       .type(out.type)
       .header('content-disposition', `attachment; filename="agentpprof-${view}-${window}.${format}"`)
