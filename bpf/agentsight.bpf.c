@@ -15,6 +15,8 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define AT_FDCWD -100
 
 const volatile bool trace_all = false;
+/* Numbers the SSL_* calls: a chunked call's records share it. Small, so JSON readers keep it exact. */
+__u64 call_seq = 0;
 
 struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 16 << 20); } events SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 32 << 20); } ssl SEC(".maps");
@@ -199,21 +201,21 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	fill_hdr(&e->h, AS_EXEC);
 	__u8 *tail = (__u8 *)(e + 1);
 	long n = bpf_probe_read_kernel_str(tail, AS_PATH_MAX, BPF_CORE_READ(bprm, filename));
-	__u32 flen = n > 0 ? n : 0;
-	flen &= (AS_PATH_MAX - 1) | AS_PATH_MAX;
+	__u32 flen = n > 0 ? bound(n, 2 * AS_PATH_MAX - 1) : 0;
+	if (flen > AS_PATH_MAX)
+		flen = AS_PATH_MAX;
 	e->filename_len = flen;
 
 	__u64 start = BPF_CORE_READ(p, mm, arg_start), end = BPF_CORE_READ(p, mm, arg_end);
-	__u64 alen = end > start ? end - start : 0;
-	e->argv_truncated = alen > AS_ARGV_MAX;
+	__u64 total = end > start ? end - start : 0;
+	e->argv_truncated = total > AS_ARGV_MAX;
+	__u32 alen = bound(total > AS_ARGV_MAX ? AS_ARGV_MAX : total, 2 * AS_ARGV_MAX - 1);
 	if (alen > AS_ARGV_MAX)
 		alen = AS_ARGV_MAX;
-	if (bpf_probe_read_user(tail + flen, alen & (AS_ARGV_MAX * 2 - 1), (void *)start) != 0)
+	if (bpf_probe_read_user(tail + flen, alen, (void *)start) != 0)
 		alen = 0;
 	e->argv_len = alen;
-	__u32 off = flen + (__u32)alen;
-	if (off > AS_PATH_MAX + AS_ARGV_MAX)
-		return 0;
+	__u32 off = flen + alen;
 	e->cwd_len = walk_cwd(tail + bound(off, 0x3fff)); /* masks keep the verifier's bounds */
 	submit(&events, AS_RING_EVENTS, e, sizeof(*e) + off + e->cwd_len);
 	return 0;
@@ -473,7 +475,7 @@ static __always_inline int ssl_exit(long ret)
 		return 0;
 	fill_hdr(&e->h, AS_SSL);
 	__u64 now = e->h.ts_ns;
-	e->call_id = (now << 8) ^ id; /* unique enough: same tid never returns twice in one ns */
+	e->call_id = __sync_fetch_and_add(&call_seq, 1) + 1;
 	e->ssl = c.ssl;
 	e->latency_ns = now - c.ts;
 	e->ret = r;

@@ -20,7 +20,8 @@ export function cannotTrace(): string | null {
 }
 
 export function ensureLoader(): void {
-  if (!existsSync(LOADER)) execFileSync('make', ['-C', join(ROOT, 'agentsight')], { stdio: 'inherit' });
+  // make is a no-op when the loader is up to date, and rebuilds it after a change to bpf/ or agentsight/
+  execFileSync('make', ['-s', '-C', join(ROOT, 'agentsight')], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export interface Collector {

@@ -140,7 +140,8 @@ export class CollectorDecoder {
   /** Epoch ms: the loader's epoch_ns when present, else boot-relative ns (or AgentSight's `timestamp`). */
   #ts(o: Obj): number {
     const epoch = num(o.epoch_ns);
-    if (epoch) return epoch / 1e6;
+    // Epoch ns exceed 2^53: as a double they are off by up to 256 ns, so round to whole µs.
+    if (epoch) return Math.round(epoch / 1e3) / 1e3;
     const boot = num(o.timestamp_ns) ?? num(o.timestamp) ?? 0;
     return this.#boot + boot / 1e6;
   }
