@@ -5,12 +5,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHistory, type History } from '../src/sources/index.js';
-import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
+import { DEFAULT_PROMPT, describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
 import { AgentMissingError, agentCommand } from '../scripts/agents/install.js';
 import { runClaude } from '../scripts/agents/run-claude.js';
 import { runCodex } from '../scripts/agents/run-codex.js';
 import { BUG } from '../scripts/agents/repo.js';
-import { FIRST_COMMAND } from '../scripts/agents/script.js';
+import { startModelServer } from '../scripts/agents/model-server.js';
+import { FIRST_COMMAND, TESTS_AGAIN_PROMPT } from '../scripts/agents/script.js';
 import { ANON_REPO } from '../scripts/agents/anonymize.js';
 import { mainReplies, type SentLog, type SentReply } from '../scripts/agents/sent-log.js';
 import { claudeResponses, codexRows, readJsonl, type Row } from './real-agents-raw.js';
@@ -28,6 +29,17 @@ beforeAll(async () => {
   runs.claudeNative = ok(await runClaude({ native: true }));
   runs.codex = ok(await runCodex());
   runs.codexHttp = ok(await runCodex({ tls: false }));
+  // A second prompt in the same session, against the same server (so every reply's usage stays distinct).
+  for (const [name, run] of [['claudeResumed', runClaude], ['codexResumed', runCodex]] as const) {
+    const server = await startModelServer({ tls: true });
+    try {
+      const first = ok(await run({ server }));
+      runs[name] = ok(await run({ server, resume: first, prompt: TESTS_AGAIN_PROMPT }));
+      runs[name].start = first.start;
+    } finally {
+      await server.close();
+    }
+  }
 }, 300_000);
 
 describe('the harness', () => {
@@ -164,7 +176,8 @@ describe('Codex rollout files (raw)', () => {
 interface Expected {
   agent: 'claude' | 'codex';
   version: string;
-  prompt: string;
+  /** The typed prompts, in order. */
+  prompts: string[];
   cwd: string;
   sent: SentReply[];
   /** When the agent ran (live runs only): every event must fall inside. */
@@ -179,7 +192,7 @@ function checkHistory(h: History, x: Expected): void {
   expect(h.sessions[0]).toMatchObject({ agent: x.agent, version: x.version, cwd: x.cwd, project: 'calc' });
 
   const human = h.prompts.filter((p) => p.kind === 'human');
-  expect(human.map((p) => p.text)).toEqual([x.prompt]);
+  expect(human.map((p) => p.text)).toEqual(x.prompts);
   expect(h.prompts.filter((p) => p.kind === 'continue')).toEqual([]);
 
   // Calls: one per reply, in order, with the reply's model and exactly its usage (Codex's cached-inclusive
@@ -191,7 +204,10 @@ function checkHistory(h: History, x: Expected): void {
     expect(h.calls.map((c) => c.requestId)).toEqual(x.sent.map((s) => s.requestId));
   }
   expect(new Set(h.calls.map((c) => c.id)).size).toBe(x.sent.length);
-  expect(h.calls.every((c) => c.prompt === human[0].id && !c.modelGuessed)).toBe(true);
+  // Each call belongs to the prompt the server saw it answer.
+  const promptId = new Map(human.map((p) => [p.text, p.id]));
+  expect(h.calls.map((c) => c.prompt)).toEqual(x.sent.map((s) => promptId.get(s.prompt)));
+  expect(h.calls.some((c) => c.modelGuessed)).toBe(false);
   expect(h.calls.map((c) => c.shape.tools)).toEqual(x.sent.map((s) => s.tools.map((t) => t.name)));
 
   // Tools: the server's tool ids and names, each under the call that asked for it, all succeeded.
@@ -216,12 +232,13 @@ const rootOf = (run: AgentRun) => dirname(run.traceDir);
 const loadRun = (run: AgentRun) =>
   loadHistory(run.agent === 'codex' ? { codexDirs: [rootOf(run)], threads: 0 } : { claudeDirs: [rootOf(run)], threads: 0 });
 const expectedOf = (run: AgentRun): Expected => ({
-  agent: run.agent === 'codex' ? 'codex' : 'claude', version: run.version, prompt: run.prompt, cwd: run.repoDir,
+  agent: run.agent === 'codex' ? 'codex' : 'claude', version: run.version,
+  prompts: run.resumed ? [DEFAULT_PROMPT, run.prompt] : [run.prompt], cwd: run.repoDir,
   sent: mainReplies(run.sent), window: [run.start, run.end],
 });
 
 describe('the readers (loadHistory) on fresh real traces', () => {
-  it.each(['claude', 'claudeNative', 'codex'])('%s: prompts, calls, tools and tokens match the server', async (name) => {
+  it.each(['claude', 'claudeNative', 'codex', 'claudeResumed', 'codexResumed'])('%s: prompts, calls, tools and tokens match the server', async (name) => {
     checkHistory(await loadRun(runs[name]), expectedOf(runs[name]));
   });
 });
@@ -232,7 +249,7 @@ describe('the readers on the committed real fixtures (test/fixtures/real)', () =
     const sent = JSON.parse(readFileSync(join(dir, 'sent.json'), 'utf8')) as SentLog & { agent: string; version: string; prompt: string };
     const codex = sent.agent === 'codex';
     const h = await loadHistory(codex ? { codexDirs: [dir], threads: 0 } : { claudeDirs: [dir], threads: 0 });
-    checkHistory(h, { agent: codex ? 'codex' : 'claude', version: sent.version, prompt: sent.prompt, cwd: ANON_REPO, sent: mainReplies(sent) });
+    checkHistory(h, { agent: codex ? 'codex' : 'claude', version: sent.version, prompts: [sent.prompt], cwd: ANON_REPO, sent: mainReplies(sent) });
   });
 });
 

@@ -20,12 +20,16 @@ export interface AgentRunOptions {
   onSpawn?: (pid: number) => void;
   /** Parent of the sandbox (default: the OS temp dir). */
   parent?: string;
+  /** Continue that run's session (same sandbox, HOME and trace dir): `claude --continue`, `codex exec resume --last`. */
+  resume?: AgentRun;
 }
 
 export interface AgentRun extends SpawnResult {
   agent: string;
   version: string;
   prompt: string;
+  /** True when the run continued an earlier run's session (AgentRunOptions.resume). */
+  resumed: boolean;
   /** The sandbox: home/, the agent's config dir inside it, and the repo. */
   root: string;
   homeDir: string;
@@ -77,12 +81,12 @@ export interface Launch {
 }
 
 /** Runs an agent to completion in a fresh sandbox against the scripted server and collects its traces. */
-export async function runAgent(id: AgentId, opts: AgentRunOptions, prepare: (box: Sandbox, server: ModelServer, prompt: string) => Launch): Promise<AgentRun> {
+export async function runAgent(id: AgentId, opts: AgentRunOptions, prepare: (box: Sandbox, server: ModelServer, prompt: string, resume: boolean) => Launch): Promise<AgentRun> {
   const cmd = agentCommand(id);
   const prompt = opts.prompt ?? DEFAULT_PROMPT;
   return withServer(opts, async (server) => {
-    const box = makeSandbox(id, opts.parent);
-    const launch = prepare(box, server, prompt);
+    const box: Sandbox = opts.resume ? { root: opts.resume.root, homeDir: opts.resume.homeDir, repoDir: opts.resume.repoDir } : makeSandbox(id, opts.parent);
+    const launch = prepare(box, server, prompt, opts.resume !== undefined);
     const res = await spawnAgent(cmd, launch.args, {
       cwd: box.repoDir,
       env: launch.env,
@@ -90,7 +94,7 @@ export async function runAgent(id: AgentId, opts: AgentRunOptions, prepare: (box
       onSpawn: opts.onSpawn,
     });
     return {
-      ...res, ...box, agent: cmd.id, version: cmd.version, prompt, traceDir: launch.traceDir,
+      ...res, ...box, agent: cmd.id, version: cmd.version, prompt, resumed: opts.resume !== undefined, traceDir: launch.traceDir,
       traceFiles: findJsonl(launch.traceDir), serverUrl: server.url, sent: server.sent, nativeBinary: cmd.nativeBinary,
     };
   });

@@ -7,8 +7,13 @@ import type { SentToolCall } from './sent-log.js';
 
 export type SseEvent = [event: string, data: Record<string, unknown>];
 
+interface AnthropicBlock {
+  type?: string;
+  text?: string;
+}
 interface AnthropicMessage {
   role?: string;
+  content?: string | AnthropicBlock[];
 }
 export interface AnthropicRequest {
   model?: string;
@@ -17,8 +22,27 @@ export interface AnthropicRequest {
   stream?: boolean;
 }
 
-export const anthropicTurn = (body: AnthropicRequest): number =>
-  (body.messages ?? []).filter((m) => m?.role === 'assistant').length;
+/** The typed text of a user message, or undefined for tool results and harness-only messages. */
+function typedText(m: AnthropicMessage): string | undefined {
+  if (m?.role !== 'user') return undefined;
+  if (typeof m.content === 'string') return m.content;
+  const blocks = m.content ?? [];
+  if (blocks.some((b) => b?.type === 'tool_result')) return undefined;
+  const texts = blocks.filter((b) => b?.type === 'text' && typeof b.text === 'string' && !b.text.startsWith('<system-reminder>'));
+  return texts.length ? texts[texts.length - 1].text : undefined;
+}
+
+/** The latest typed prompt and the assistant turns since it (a resumed conversation starts again at 0). */
+export function anthropicTurn(body: AnthropicRequest): { prompt: string; turn: number } {
+  const msgs = body.messages ?? [];
+  let at = -1;
+  let prompt = '';
+  msgs.forEach((m, i) => {
+    const t = typedText(m);
+    if (t !== undefined) [at, prompt] = [i, t];
+  });
+  return { prompt, turn: msgs.slice(at + 1).filter((m) => m?.role === 'assistant').length };
+}
 
 export const anthropicTools = (body: AnthropicRequest): string[] =>
   (body.tools ?? []).map((t) => t?.name ?? '').filter(Boolean);

@@ -26,6 +26,8 @@ export interface ModelServerOptions {
   eventDelayMs?: number;
   /** Pause before each reply (a slow model), so live tailing and tracing see the run unfold. */
   replyDelayMs?: number;
+  /** Keep each request's raw body in sent.requests (~100 KB per Claude request), e.g. to compare with captured TLS plaintext. */
+  keepBodies?: boolean;
 }
 
 export interface ModelServer {
@@ -96,7 +98,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     const agent = api === 'anthropic' ? 'claude' : 'codex';
     const tools = api === 'anthropic' ? anthropicTools(body) : responsesTools(body);
     const kind: SentReply['kind'] = tools.length > 0 ? 'main' : 'side';
-    const ctx: ScriptContext = { agent, turn: api === 'anthropic' ? anthropicTurn(body) : responsesTurn(body), cwd: findCwd(raw), tools };
+    const ctx: ScriptContext = { agent, ...(api === 'anthropic' ? anthropicTurn(body) : responsesTurn(body)), cwd: findCwd(raw), tools };
     const scripted = kind === 'main' ? script(ctx) : [];
     const blocks: ReplyBlock[] = scripted.length ? scripted : [{ type: 'text', text: 'OK.' }];
     const seq = sent.replies.length;
@@ -106,15 +108,16 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
 
   const record = (p: ReturnType<typeof plan>, api: SentReply['api'], id: string, tools: SentToolCall[], wireUsage: Record<string, unknown>, ts: number, requestId?: string): SentReply => {
     const r: SentReply = {
-      seq: p.seq, api, kind: p.kind, turn: p.ctx.turn, id, requestId, model: p.model, usage: p.usage, wireUsage,
+      seq: p.seq, api, kind: p.kind, prompt: p.ctx.prompt, turn: p.ctx.turn, id, requestId, model: p.model, usage: p.usage, wireUsage,
       text: textOf(p.blocks, 'text'), reasoning: textOf(p.blocks, 'reasoning'), tools, ts, end: ts,
     };
     sent.replies.push(r);
     return r;
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+  async function handle(req: IncomingMessage, res: ServerResponse, seq: number): Promise<number> {
     const raw = await readBody(req);
+    if (opts.keepBodies) sent.requests[seq].body = raw;
     const path = (req.url ?? '/').split('?')[0];
     if (opts.replyDelayMs && req.method === 'POST') await sleep(opts.replyDelayMs);
     const ts = Date.now();
@@ -162,7 +165,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     const entry = { seq: sent.requests.length, ts: Date.now(), method: req.method ?? '', url: req.url ?? '', userAgent: req.headers['user-agent'], bodyBytes: 0, status: 0 };
     sent.requests.push(entry);
     req.on('data', (c: Buffer) => (entry.bodyBytes += c.length));
-    handle(req, res).then(
+    handle(req, res, entry.seq).then(
       (status) => (entry.status = status),
       (err: Error) => {
         entry.status = 500;

@@ -9,6 +9,7 @@ import type { SentToolCall } from './sent-log.js';
 interface InputItem {
   type?: string;
   role?: string;
+  content?: { type?: string; text?: string }[];
 }
 export interface ResponsesRequest {
   model?: string;
@@ -17,18 +18,32 @@ export interface ResponsesRequest {
   stream?: boolean;
 }
 
-/** Assistant turns so far: each reply we sent comes back as function_call and/or assistant message items;
- * a reply with several items counts once because items of one reply are contiguous. */
-export function responsesTurn(body: ResponsesRequest): number {
+/** Typed user text; the harness's own user messages (<environment_context>, <user_instructions>…) start with '<'. */
+const typedText = (item: InputItem): string | undefined => {
+  if (item?.type !== 'message' || item.role !== 'user') return undefined;
+  const text = (item.content ?? []).map((c) => c?.text ?? '').join('');
+  return text && !text.startsWith('<') ? text : undefined;
+};
+
+/** The latest typed prompt and the model's turns since it: each reply we sent comes back as reasoning,
+ * function_call and/or assistant message items; a reply's items are contiguous, so it counts once. */
+export function responsesTurn(body: ResponsesRequest): { prompt: string; turn: number } {
+  const items = body.input ?? [];
+  let at = -1;
+  let prompt = '';
+  items.forEach((item, i) => {
+    const t = typedText(item);
+    if (t !== undefined) [at, prompt] = [i, t];
+  });
   let turns = 0;
   let inReply = false;
-  for (const item of body.input ?? []) {
+  for (const item of items.slice(at + 1)) {
     const fromModel = item?.type === 'function_call' || item?.type === 'custom_tool_call' || item?.type === 'reasoning' ||
       (item?.type === 'message' && item.role === 'assistant');
     if (fromModel && !inReply) turns++;
     inReply = fromModel;
   }
-  return turns;
+  return { prompt, turn: turns };
 }
 
 export const responsesTools = (body: ResponsesRequest): string[] =>

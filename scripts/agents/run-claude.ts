@@ -30,10 +30,10 @@ export function claudeEnv(server: Pick<ModelServer, 'url' | 'caFile'>, homeDir: 
 }
 
 export const runClaude = (opts: ClaudeRunOptions = {}): Promise<AgentRun> =>
-  runAgent(opts.native ? 'claude-native' : 'claude', opts, (box, server, prompt) => {
+  runAgent(opts.native ? 'claude-native' : 'claude', opts, (box, server, prompt, resume) => {
     const configDir = join(box.homeDir, '.claude');
     return {
-      args: ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'],
+      args: [...(resume ? ['--continue'] : []), '-p', prompt, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'],
       env: claudeEnv(server, box.homeDir, configDir),
       traceDir: join(configDir, 'projects'),
     };

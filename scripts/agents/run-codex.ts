@@ -35,12 +35,13 @@ export function codexEnv(server: Pick<ModelServer, 'caFile'>, homeDir: string, c
 }
 
 export const runCodex = (opts: AgentRunOptions = {}): Promise<AgentRun> =>
-  runAgent('codex', opts, (box, server, prompt) => {
+  runAgent('codex', opts, (box, server, prompt, resume) => {
     const codexHome = join(box.homeDir, '.codex');
     mkdirSync(codexHome, { recursive: true });
     writeFileSync(join(codexHome, 'config.toml'), codexConfig(server));
     return {
-      args: ['exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--disable', 'plugins', prompt],
+      args: ['exec', ...(resume ? ['resume', '--last'] : []), '--json', '--skip-git-repo-check',
+        '--dangerously-bypass-approvals-and-sandbox', '--disable', 'plugins', prompt],
       env: codexEnv(server, box.homeDir, codexHome),
       traceDir: join(codexHome, 'sessions'),
     };

@@ -11,8 +11,10 @@ export type ReplyBlock =
 
 export interface ScriptContext {
   agent: 'claude' | 'codex';
-  /** Assistant turns already in the conversation: 0 for the first reply. */
+  /** Assistant turns since the latest typed prompt: 0 for the first reply to it. */
   turn: number;
+  /** The latest typed prompt in the conversation ('' when none was found). */
+  prompt: string;
   /** The agent's working directory, read from its system prompt / environment context. */
   cwd: string | undefined;
   /** Names of the tools the agent offered in this request. */
@@ -27,8 +29,16 @@ export const FIRST_COMMAND = 'cat README.md; echo hi > out.txt';
 
 const abs = (ctx: ScriptContext, rel: string): string => (ctx.cwd ? `${ctx.cwd}/${rel}` : rel);
 
+export const TESTS_AGAIN_PROMPT = 'run the tests again';
+export const TESTS_PASS_TEXT = 'All tests pass.';
+
+/** A follow-up prompt (e.g. in a resumed session): run the tests, then say so. */
+const testsAgain = (ctx: ScriptContext, tool: ReplyBlock): ReplyBlock[] =>
+  ctx.turn === 0 ? [tool] : [{ type: 'text', text: TESTS_PASS_TEXT }];
+
 /** Claude Code: Bash → Read → Edit → Bash (the test) → final text. */
 export const claudeScript: Script = (ctx) => {
+  if (ctx.prompt === TESTS_AGAIN_PROMPT) return testsAgain(ctx, { type: 'tool', name: 'Bash', input: { command: TEST_COMMAND, description: 'Run the tests' } });
   switch (ctx.turn) {
     case 0:
       return [
@@ -57,6 +67,7 @@ const shell = (ctx: ScriptContext, cmd: string): ReplyBlock =>
 
 /** Codex: look (with a reasoning summary) → fix with sed → run the test → final text. */
 export const codexScript: Script = (ctx) => {
+  if (ctx.prompt === TESTS_AGAIN_PROMPT) return testsAgain(ctx, shell(ctx, TEST_COMMAND));
   switch (ctx.turn) {
     case 0:
       return [{ type: 'reasoning', text: 'Reading the README first.' }, shell(ctx, FIRST_COMMAND)];

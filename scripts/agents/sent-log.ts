@@ -14,6 +14,8 @@ export interface SentReply {
   api: 'anthropic' | 'openai';
   /** main: a turn of the agent's conversation (the request offered tools); side: anything else. */
   kind: 'main' | 'side';
+  /** The typed prompt the reply answers, and the assistant turns before it since that prompt. */
+  prompt: string;
   turn: number;
   /** message.id (Anthropic) or response.id (OpenAI). */
   id: string;
@@ -41,6 +43,8 @@ export interface ReceivedRequest {
   userAgent?: string;
   bodyBytes: number;
   status: number;
+  /** The raw request body, when the server was started with keepBodies. */
+  body?: string;
 }
 
 export interface SentLog {
