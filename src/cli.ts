@@ -6,6 +6,7 @@ type Command = { run(argv: string[]): Promise<number>; help: string; summary: st
 
 const commands: Record<string, () => Promise<Command>> = {
   profile: () => import('./commands/profile.js'),
+  tags: () => import('./commands/tags.js'),
   sessions: () => import('./commands/sessions.js'),
   diff: () => import('./commands/diff.js'),
   merge: () => import('./commands/merge.js'),

@@ -8,11 +8,14 @@ import { parseRule, type Rule } from './regex.js';
 
 const W = (words: string) => `\\b(?:${words})\\b`;
 
+/** Whole-prompt acknowledgements (one or several: "ok 可以", "yes 就这样"). */
+const CONFIRM = 'ok(?:ay)?|k|yes|yep|yeah|yup|y|sure|lgtm|sgtm|sounds good|looks good|good|great|nice|perfect|thanks?|thank you|ty|go ahead|do it|approved?|agreed|correct|right|fine|alright|👍|✅|嗯+|好的?|好滴|好嘞|可以|行|对的?|是的?|没问题|同意|确认|收到|明白';
+
 export const DEFAULT_RULE_SPECS: readonly string[] = [
   // Harness text and explicit "keep going" (compaction summaries also arrive as kind 'continue').
-  `continue=^\\s*(?:\\[session continued|this session is being continued|continue\\b|go on\\b|keep going|carry on|proceed\\b|resume\\b|please continue|继续|接着|接下来)`,
+  `continue=^\\s*(?:try again|retry|again|再来|再试|重试|\\[session continued|this session is being continued|continue\\b|go on\\b|keep going|carry on|proceed\\b|resume\\b|please continue|继续|接着|接下来)`,
   // Short approvals: the whole prompt is an acknowledgement (≤ 30 characters).
-  `confirm=^(?=[^\\n]{0,30}$)\\s*(?:ok(?:ay)?|k|yes|yep|yeah|yup|y|sure|lgtm|sgtm|sounds good|looks good|good|great|nice|perfect|thanks?|thank you|ty|go ahead|do it|approved?|agreed|correct|right|fine|alright|👍|✅|嗯+|好的?|好滴|好嘞|可以|行|对的?|是的?|没问题|同意|确认|收到|明白|就这样)(?:[\\s,.!。！，~、]|please|do it|go ahead|继续|吧|呢|啊|哈)*$`,
+  `confirm=^(?=[^\\n]{0,30}$)\\s*(?:${CONFIRM})(?:[\\s,.!。！，~、]*(?:${CONFIRM}|please|then|proceed|go|吧|呢|啊|哈|就这样做?|继续|这样|做吧))*[\\s,.!。！，~、]*$`,
   `research=${W('papers?|arxiv|survey|literature|related work|state of the art|sota|citations?|bibtex|latex|abstract|research|whitepaper')}|论文|调研|文献|综述|研究|摘要`,
   `review=${W('review(?:s|ing)?|code review|look over|critique|second opinion|audit|sanity check|nitpicks?|feedback on')}|审查|审核|评审|复查|review|隐患|写得怎么样|有没有问题`,
   // Writing tests, before debug: "add a test for the crash" is test work.
