@@ -2,7 +2,7 @@
 // model and input-side usage; each content block is start/delta/stop; message_delta carries the final
 // usage and stop_reason. Data in (request body, reply blocks, usage) → data out (events + record).
 import type { Usage } from '../../src/model.js';
-import type { ReplyBlock } from './script.js';
+import { latestPrompt, type ReplyBlock } from './script.js';
 import type { SentToolCall } from './sent-log.js';
 
 export type SseEvent = [event: string, data: Record<string, unknown>];
@@ -35,12 +35,7 @@ function typedText(m: AnthropicMessage): string | undefined {
 /** The latest typed prompt and the assistant turns since it (a resumed conversation starts again at 0). */
 export function anthropicTurn(body: AnthropicRequest): { prompt: string; turn: number } {
   const msgs = body.messages ?? [];
-  let at = -1;
-  let prompt = '';
-  msgs.forEach((m, i) => {
-    const t = typedText(m);
-    if (t !== undefined) [at, prompt] = [i, t];
-  });
+  const { at, prompt } = latestPrompt(msgs, typedText);
   return { prompt, turn: msgs.slice(at + 1).filter((m) => m?.role === 'assistant').length };
 }
 

@@ -3,7 +3,7 @@
 // usage. Note the wire semantics: input_tokens INCLUDES the cached tokens, output_tokens INCLUDES reasoning.
 import type { Usage } from '../../src/model.js';
 import type { SseEvent } from './anthropic.js';
-import type { ReplyBlock } from './script.js';
+import { latestPrompt, type ReplyBlock } from './script.js';
 import type { SentToolCall } from './sent-log.js';
 
 interface InputItem {
@@ -29,12 +29,7 @@ const typedText = (item: InputItem): string | undefined => {
  * function_call and/or assistant message items; a reply's items are contiguous, so it counts once. */
 export function responsesTurn(body: ResponsesRequest): { prompt: string; turn: number } {
   const items = body.input ?? [];
-  let at = -1;
-  let prompt = '';
-  items.forEach((item, i) => {
-    const t = typedText(item);
-    if (t !== undefined) [at, prompt] = [i, t];
-  });
+  const { at, prompt } = latestPrompt(items, typedText);
   let turns = 0;
   let inReply = false;
   for (const item of items.slice(at + 1)) {

@@ -97,3 +97,12 @@ export function usageFor(n: number, agent: 'claude' | 'codex'): Usage {
   };
   return agent === 'codex' ? { ...base, reasoning: 8 + n } : base;
 }
+
+/** Where the latest typed prompt is in a conversation (-1 when none) and its text. */
+export function latestPrompt<T>(items: T[], typedText: (item: T) => string | undefined): { at: number; prompt: string } {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const t = typedText(items[i]);
+    if (t !== undefined) return { at: i, prompt: t };
+  }
+  return { at: -1, prompt: '' };
+}
