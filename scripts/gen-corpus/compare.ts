@@ -29,8 +29,11 @@ export function totalsOfBatch(b: EventBatch, roots: Record<string, string>): { o
     addUsage(m.usage, u);
   }
   for (const tc of b.tools) of(agent(tc.session)).toolCalls++;
-  // Skipped lines per agent from the kept examples (exact only when none were left out).
-  if (b.skipped.length === b.skippedCount) {
+  // Skipped lines per agent: all of them when there is one agent, else from the kept examples (exact
+  // only when none were left out).
+  const names = Object.keys(roots);
+  if (names.length === 1) of(names[0]).skippedLines = b.skippedCount;
+  else if (b.skipped.length === b.skippedCount) {
     for (const s of b.skipped) {
       const a = Object.entries(roots).find(([, dir]) => s.file.includes(`/${dir}/`))?.[0] ?? 'unknown';
       of(a).skippedLines++;

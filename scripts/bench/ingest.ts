@@ -1,0 +1,185 @@
+// Ingest benchmark: agentpprof's readers vs ccusage's native binary vs a naive JSON.parse loop, on the
+// same generated Claude Code corpus, in one run, with ratios — and an exact check of our totals
+// against the generator's expected.json (ccusage's totals are reported too).
+//
+//   npx tsx scripts/bench/ingest.ts [--size 500MB] [--seed 1] [--runs 1] [--regen]
+//
+// The corpus is cached under /tmp/agentpprof-bench/ (keyed by size, seed and a hash of the generator's
+// sources); ccusage@20.0.24 is installed into /tmp/agentpprof-bench/ccusage, never into the project.
+// Wall time is the best of --runs; peak RSS comes from /usr/bin/time (GNU time) when present.
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { parseSize } from '../gen-corpus.js';
+import { diffTotals } from '../gen-corpus/compare.js';
+import type { Expected, Totals } from '../gen-corpus/totals.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BENCH = '/tmp/agentpprof-bench';
+const CCUSAGE_VERSION = '20.0.24';
+const TIME = '/usr/bin/time';
+
+interface Run {
+  wallMs: number;
+  rssMB: number | null;
+  stdout: string;
+  status: number | null;
+  stderr: string;
+}
+
+function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
+  const timed = existsSync(TIME);
+  const t0 = process.hrtime.bigint();
+  const p = spawnSync(timed ? TIME : cmd, timed ? ['-f', '@@RSS %M', cmd, ...args] : args, { env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const m = /@@RSS (\d+)\s*$/.exec(p.stderr ?? '');
+  return { wallMs, rssMB: m ? Number(m[1]) / 1024 : null, stdout: p.stdout ?? '', status: p.status, stderr: (p.stderr ?? '').replace(/@@RSS \d+\s*$/, '') };
+}
+
+function best(runs: number, f: () => Run): Run {
+  const all: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = f();
+    if (r.status !== 0) return r;
+    all.push(r);
+  }
+  const fastest = all.reduce((a, r) => (r.wallMs < a.wallMs ? r : a));
+  const rss = all.map((r) => r.rssMB).filter((x): x is number => x !== null);
+  return { ...fastest, rssMB: rss.length ? Math.max(...rss) : null };
+}
+
+function generatorHash(): string {
+  const h = createHash('sha256');
+  const dir = join(ROOT, 'scripts/gen-corpus');
+  // compare.ts reads corpora, it does not write them: changing it must not invalidate the cache.
+  for (const f of readdirSync(dir).sort()) if (f !== 'compare.ts') h.update(readFileSync(join(dir, f)));
+  h.update(readFileSync(join(ROOT, 'scripts/gen-corpus.ts')));
+  return h.digest('hex').slice(0, 10);
+}
+
+function ensureCorpus(size: string, seed: number, regen: boolean): string {
+  const dir = join(BENCH, `corpus-claude-${size}-s${seed}-${generatorHash()}`);
+  if (!regen && existsSync(join(dir, 'expected.json'))) return dir;
+  process.stderr.write(`generating a ${size} Claude Code corpus in ${dir} …\n`);
+  const p = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/gen-corpus.ts'), '--out', dir, '--seed', String(seed), '--size', size, '--agents', 'claude'],
+    { stdio: 'inherit', cwd: ROOT });
+  if (p.status !== 0) throw new Error('corpus generation failed');
+  return dir;
+}
+
+/** The native binary inside ccusage's platform package, installed on first use into a scratch dir. */
+function ensureCcusage(): string | null {
+  const dir = join(BENCH, 'ccusage');
+  const bin = join(dir, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
+  if (!existsSync(bin)) {
+    mkdirSync(dir, { recursive: true });
+    if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{"name":"ccusage-bench","private":true}\n');
+    process.stderr.write(`installing ccusage@${CCUSAGE_VERSION} into ${dir} …\n`);
+    spawnSync('npm', ['i', '-E', `ccusage@${CCUSAGE_VERSION}`, '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+  }
+  if (!existsSync(bin)) return null;
+  chmodSync(bin, 0o755); // the registry tarball does not keep the executable bit
+  return bin;
+}
+
+/** Reads every byte once so that no contender pays for a cold page cache. */
+function warm(dir: string): void {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const fd = openSync(p, 'r');
+        while (readSync(fd, buf, 0, buf.length, null) > 0);
+        closeSync(fd);
+      }
+    }
+  };
+  walk(dir);
+}
+
+const fmt = (n: number | null, d = 2) => (n === null ? 'n/a' : n.toFixed(d));
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { size: { type: 'string', default: '500MB' }, seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '1' }, regen: { type: 'boolean', default: false } } });
+  parseSize(values.size!);
+  const runs = Math.max(1, Number(values.runs));
+  const corpus = ensureCorpus(values.size!, Number(values.seed), values.regen!);
+  const expected = JSON.parse(readFileSync(join(corpus, 'expected.json'), 'utf8')) as Expected;
+  const exp = expected.agents.claude;
+  const claudeDir = join(corpus, 'claude');
+  const ccusage = ensureCcusage();
+  spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  warm(corpus);
+  process.stderr.write(`corpus: ${(expected.written.bytes / 1e6).toFixed(0)} MB, ${expected.written.lines} lines, ${expected.written.files} files; best of ${runs} run(s)\n`);
+
+  const rows: { name: string; run: Run; totals: string }[] = [];
+  const checks: string[] = [];
+  let ok = true;
+
+  if (ccusage) {
+    const run = best(runs, () => measure(ccusage, ['claude', 'session', '--json', '--offline'], { ...process.env, CLAUDE_CONFIG_DIR: claudeDir }));
+    let totals = `exit ${run.status}`;
+    if (run.status === 0) {
+      const t = JSON.parse(run.stdout).totals as { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number };
+      const same = t.inputTokens === exp.usage.input && t.outputTokens === exp.usage.output && t.cacheReadTokens === exp.usage.cacheRead
+        && t.cacheCreationTokens === exp.usage.cacheWrite5m + exp.usage.cacheWrite1h;
+      totals = `${same ? 'tokens = expected' : 'tokens DIFFER'} (in ${t.inputTokens}, out ${t.outputTokens}, cr ${t.cacheReadTokens}, cw ${t.cacheCreationTokens})`;
+    }
+    rows.push({ name: `ccusage ${CCUSAGE_VERSION} native`, run, totals });
+  } else process.stderr.write('ccusage native binary unavailable: no baseline\n');
+
+  {
+    const run = best(runs, () => measure(process.execPath, [join(ROOT, 'scripts/bench/ingest/naive.mjs'), claudeDir]));
+    const n = run.status === 0 ? JSON.parse(run.stdout) as { lines: number; failed: number } : null;
+    rows.push({ name: 'naive JSON.parse loop', run, totals: n ? `${n.lines} lines, ${n.failed} unparsable` : `exit ${run.status}` });
+  }
+
+  {
+    const run = best(runs, () => measure(process.execPath, [join(ROOT, 'dist/cli.js'), 'sessions', '--json', '--claude-dir', claudeDir]));
+    let totals = `exit ${run.status}: ${run.stderr.slice(0, 200)}`;
+    if (run.status === 0) {
+      const t = JSON.parse(run.stdout).totals as { sessions: number; prompts: number; calls: number; tokens: Record<string, number> };
+      const want = { sessions: exp.sessions, prompts: exp.prompts.human + exp.prompts.continue, calls: exp.llmCalls,
+        input: exp.usage.input, output: exp.usage.output, cache_read: exp.usage.cacheRead, cache_write: exp.usage.cacheWrite5m + exp.usage.cacheWrite1h };
+      const got = { sessions: t.sessions, prompts: t.prompts, calls: t.calls, ...t.tokens };
+      const diff = Object.entries(want).filter(([k, v]) => got[k as keyof typeof got] !== v).map(([k, v]) => `${k}: ${v} → ${got[k as keyof typeof got]}`);
+      totals = diff.length ? `DIFFER: ${diff.join(', ')}` : 'sessions, prompts, calls, tokens = expected';
+      if (diff.length) ok = false;
+    } else ok = false;
+    rows.push({ name: 'agentpprof sessions --json', run, totals });
+  }
+
+  {
+    // The full check (per model, 5m/1h cache writes, tool calls, skipped lines) through loadHistory.
+    const run = best(1, () => measure(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/ingest/ours.ts'), corpus]));
+    let totals = `exit ${run.status}: ${run.stderr.slice(0, 200)}`;
+    if (run.status === 0) {
+      const diff = diffTotals(expected, JSON.parse(run.stdout) as { overall: Totals; agents: Record<string, Totals> });
+      totals = diff.length ? `DIFFER: ${diff.slice(0, 6).join('; ')}` : 'all totals = expected.json';
+      if (diff.length) ok = false;
+    } else ok = false;
+    rows.push({ name: 'loadHistory (tsx child)', run, totals });
+  }
+
+  const base = rows.find((r) => r.name.startsWith('ccusage'))?.run;
+  const w = Math.max(...rows.map((r) => r.name.length));
+  const out: string[] = [`${'contender'.padEnd(w)}  wall s  ×ccusage  peak RSS MB  ×ccusage  totals`];
+  for (const r of rows) {
+    const xw = base ? r.run.wallMs / base.wallMs : null;
+    const xr = base?.rssMB && r.run.rssMB ? r.run.rssMB / base.rssMB : null;
+    out.push(`${r.name.padEnd(w)}  ${fmt(r.run.wallMs / 1000).padStart(6)}  ${fmt(xw).padStart(8)}  ${fmt(r.run.rssMB, 0).padStart(11)}  ${fmt(xr).padStart(8)}  ${r.totals}`);
+  }
+  const ours = rows.find((r) => r.name.startsWith('agentpprof'))!.run;
+  if (base) checks.push(`wall ≤ 1.5× ccusage: ${ours.wallMs <= 1.5 * base.wallMs ? 'PASS' : 'FAIL'} (${fmt(ours.wallMs / base.wallMs)}×; goal ≤ 1.0×)`);
+  if (ours.rssMB !== null) checks.push(`peak RSS ≤ 300 MB: ${ours.rssMB <= 300 ? 'PASS' : 'FAIL'} (${fmt(ours.rssMB, 0)} MB)`);
+  checks.push(`totals equal expected.json: ${ok ? 'PASS' : 'FAIL'}`);
+  process.stdout.write(out.join('\n') + '\n\n' + checks.join('\n') + '\n');
+  return ok ? 0 : 1;
+}
+
+main().then((c) => process.exit(c), (e) => { process.stderr.write(`bench/ingest: ${e.stack ?? e}\n`); process.exit(1); });
