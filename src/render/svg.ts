@@ -6,9 +6,16 @@ import type { Profile } from '../profile/types.js';
 import { frameColor } from '../viewer/colors.js';
 import { formatWeight } from '../viewer/format.js';
 import { layoutFlame, type LaidFrame } from './layout.js';
-import { buildTree, type FrameNode } from './tree.js';
+import { buildTree, countNodes, type FrameNode } from './tree.js';
+import { flattenTree } from '../viewer/flat-tree.js';
 import { viewerScript } from './viewer-bundle.js';
 import { cdata, escapeXml, formatRange, scriptJson } from './xml.js';
+
+/**
+ * Up to this many tree nodes, the whole tree is embedded so search shares are exact even for frames
+ * merged at layout; above it only drawn frames are searched and the page says so.
+ */
+export const SVG_EMBED_TREE_MAX_NODES = 60_000;
 
 export const SVG_GEOMETRY = { width: 1200, pad: 10, frameH: 16, top: 84, bottom: 40, font: 12, charW: 7 } as const;
 
@@ -62,6 +69,7 @@ export function renderFlameSvg(spec: FlameSvgSpec): SvgRenderResult {
       `<g class="f" ${attrs}><title>${escapeXml(f.name)}</title><rect x="${num(x, 2)}" y="${y}" width="${num(w, 2)}" height="${g.frameH - 1}" fill="${f.merged ? '#ccc' : spec.color(f)}" rx="2"/><text x="${num(x + 3, 2)}" y="${y + g.frameH - 4}">${escapeXml(fitLabel(f.name, w, g.charW))}</text></g>`,
     );
   }
+  const treeJson = layout.merged > 0 && countNodes(spec.root) <= SVG_EMBED_TREE_MAX_NODES ? `\n<script type="application/json" id="agentpprof-tree">${cdata(scriptJson(flattenTree(spec.root)))}</script>` : '';
   const meta = { unit: spec.unit, total, width: g.width, pad: g.pad, charW: g.charW, merged: layout.merged };
   const svg = `<?xml version="1.0" standalone="no"?>
 <svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${height}" viewBox="0 0 ${g.width} ${height}">
@@ -73,7 +81,7 @@ g.f.parent{opacity:.5}g.f.hide{display:none}
 .btn{cursor:pointer;fill:#0645ad}.btn.off{display:none}#matched{text-anchor:end}
 #tip{pointer-events:none}#tip rect{fill:#ffffe6;stroke:#888}
 </style>
-<script type="application/json" id="agentpprof-meta">${cdata(scriptJson(meta))}</script>
+<script type="application/json" id="agentpprof-meta">${cdata(scriptJson(meta))}</script>${treeJson}
 <rect width="100%" height="100%" fill="#f8f8f2"/>
 <text id="title" x="${g.width / 2}" y="24">${escapeXml(spec.title)}</text>
 <text id="subtitle" x="${g.width / 2}" y="44">${escapeXml(spec.subtitle(layout.merged))}</text>

@@ -4,7 +4,7 @@
 // so drawing costs what is visible, not what the tree holds.
 import { frameColor } from './colors.js';
 import type { Nodes } from './flat-tree.js';
-import { unionWidth } from './search.js';
+import { matchNodes } from './search.js';
 
 export const ROW_H = 18;
 const FONT = '12px Verdana, sans-serif';
@@ -56,17 +56,10 @@ export class FlameCanvas {
       this.draw();
       return { value: 0, frames: 0 };
     }
-    const nameHit = t.names.map((n) => re.test(n));
-    const m = new Uint8Array(t.count);
-    const hits: { x: number; w: number }[] = [];
-    for (let i = 1; i < t.count; i++) {
-      if (!nameHit[t.name[i]]) continue;
-      m[i] = 1;
-      hits.push({ x: t.x[i], w: t.value[i] });
-    }
-    this.matches = m;
+    const r = matchNodes(t, re);
+    this.matches = r.mask;
     this.draw();
-    return { value: unionWidth(hits), frames: hits.length };
+    return { value: r.value, frames: r.frames };
   }
 
   /** Node under canvas-relative CSS pixel (px, py), or -1. */

@@ -86,7 +86,7 @@ function fillTables() {
   const rows = frameTotals(current.nodes);
   for (const key of ['self', 'total'] as const) {
     const body = $(`top-${key}`);
-    body.replaceChildren(...topBy(rows, key, 25).map((r) => row(r.name, r.self, r.total, current!.p.unit, current!.p.total)));
+    body.replaceChildren(...topBy(key === 'self' ? rows.filter((r) => r.self > 0) : rows, key, 25).map((r) => row(r.name, r.self, r.total, current!.p.unit, current!.p.total)));
   }
 }
 

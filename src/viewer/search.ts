@@ -1,6 +1,7 @@
 // Search: which frames match a regex and what share of the total they cover. Nested matches
 // (a matched frame under a matched ancestor) are not counted twice: the share is the union of the
 // matched frames' [x, x+w) intervals, as flamegraph.pl does.
+import type { Nodes } from './flat-tree.js';
 
 export interface Interval {
   x: number;
@@ -29,4 +30,24 @@ export function searchRegex(text: string): RegExp | null {
   } catch {
     return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   }
+}
+
+/** Every node of a decoded tree whose label matches: a mask, the matched weight (union) and count. */
+export function matchNodes(t: Nodes, re: RegExp): { mask: Uint8Array; value: number; frames: number } {
+  const nameHit = t.names.map((n) => re.test(n));
+  const mask = new Uint8Array(t.count);
+  let value = 0;
+  let frames = 0;
+  // Pre-order: a match inside an already-counted match's subtree adds nothing (no double counting).
+  let coveredUntil = 0;
+  for (let i = 1; i < t.count; i++) {
+    if (!nameHit[t.name[i]]) continue;
+    mask[i] = 1;
+    frames++;
+    if (i >= coveredUntil) {
+      value += t.value[i];
+      coveredUntil = t.end[i];
+    }
+  }
+  return { mask, value, frames };
 }

@@ -3,7 +3,8 @@
 // (data-x/-w/-d/-v per frame, a JSON meta block); no network, no globals besides its listeners.
 import { frameDetails, formatShare, formatWeight } from './format.js';
 import { formatHash, parseHash, type ViewState } from './hash-state.js';
-import { searchRegex, unionWidth } from './search.js';
+import { decodeTree, type FlatTree, type Nodes } from './flat-tree.js';
+import { matchNodes, searchRegex, unionWidth } from './search.js';
 
 interface Meta {
   unit: string;
@@ -11,6 +12,7 @@ interface Meta {
   width: number;
   pad: number;
   charW: number;
+  merged: number;
 }
 
 interface Frame {
@@ -34,6 +36,7 @@ for (const g of Array.from(doc.querySelectorAll<SVGGElement>('g.f'))) {
   const title = g.querySelector('title');
   const name = title?.textContent ?? '';
   title?.remove(); // our tooltip replaces the native one
+  g.setAttribute('aria-label', name);
   const rect = g.querySelector('rect')!;
   frames.push({ g, rect, text: g.querySelector('text')!, name, x: +g.dataset.x!, w: +g.dataset.w!, d: +g.dataset.d!, v: +g.dataset.v!, note: g.dataset.note ?? '', fill: rect.getAttribute('fill')! });
 }
@@ -47,6 +50,11 @@ const tip = doc.getElementById('tip') as unknown as SVGGElement;
 const tipRect = tip.querySelector('rect')!;
 const tipText = tip.querySelector('text')!;
 const state: ViewState = parseHash(location.hash);
+// The full tree, when svg.ts embedded it (frames were merged and the tree is small enough): search
+// shares then include frames too narrow to draw.
+const treeEl = doc.getElementById('agentpprof-tree');
+let tree: Nodes | null | undefined = treeEl ? undefined : null;
+const fullTree = () => (tree === undefined ? (tree = decodeTree(JSON.parse(treeEl!.textContent!) as FlatTree)) : tree);
 
 function fit(label: string, px: number): string {
   const n = Math.floor((px - 6) / meta.charW);
@@ -100,8 +108,10 @@ function runSearch(text: string) {
   if (!re) matched.textContent = '';
   else {
     // Union of the matched intervals: a match nested in another match is not counted twice.
-    const share = unionWidth(hits);
-    matched.textContent = `Matched: ${formatShare(share, 1)} (${formatWeight(share * meta.total, meta.unit)}) in ${hits.length} frames`;
+    const t = fullTree();
+    const r = t ? matchNodes(t, re) : { value: unionWidth(hits) * meta.total, frames: hits.length };
+    const partial = !t && meta.merged > 0 ? ' (drawn frames only)' : '';
+    matched.textContent = `Matched: ${formatShare(r.value, meta.total)} (${formatWeight(r.value, meta.unit)}) in ${r.frames} frames${partial}`;
   }
   state.search = text || undefined;
   saveState();
