@@ -3,11 +3,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Profile } from '../profile/types.js';
-import { renderFolded, renderText } from './fallback-folded.js';
+import { renderFolded } from './folded.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderPprof } from './pprof.js';
 import { renderSvg } from './svg.js';
+import { renderText } from './text.js';
 
 export type OutputFormat = 'svg' | 'html' | 'pprof' | 'json' | 'folded' | 'text';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['svg', 'html', 'pprof', 'json', 'folded', 'text'];
