@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LlmCall, Prompt, ResponseShape, Session, ToolCall, Usage } from '../model.js';
+import { fastToolResult, type FastToolResult } from './claude-fast.js';
 import { classifyClaudePrompt } from './claude-prompts.js';
 import { toolHints, toolSummary } from './hints.js';
 import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
@@ -22,6 +23,8 @@ interface FileState {
   threads: Map<string, string | null>;
   callAt: Map<string, number>;
   toolIds: Set<string>;
+  /** Task/Agent tool_use ids: their results link subagents, so they are always parsed in full. */
+  spawners: Set<string>;
   /** Subagent file: the agentId from its name and the spawning tool_use id from its .meta.json. */
   spawn: { agentId?: string; toolUseId?: string } | null;
   fallbackSession: string;
@@ -32,7 +35,7 @@ export function readClaudeFile(file: string): FileResult {
   const out = emptyFileResult(file);
   const st: FileState = {
     file, out, skips: new SkipLog(), sessions: new Map(), threads: new Map(), callAt: new Map(),
-    toolIds: new Set(), spawn: subagentSpawn(file), fallbackSession: sessionFromPath(file), lastTs: 0,
+    toolIds: new Set(), spawners: new Set(), spawn: subagentSpawn(file), fallbackSession: sessionFromPath(file), lastTs: 0,
   };
   out.bytes = forEachLine(file, (buf, start, end, lineNo, last) => {
     const view = buf.subarray(start, end);
@@ -44,6 +47,10 @@ export function readClaudeFile(file: string): FileResult {
       if (!last && buf[start] === 123 && buf[end - 1] === 125) return;
       parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
       return;
+    }
+    if (isUser && !last) {
+      const fr = fastToolResult(view, (id) => st.spawners.has(id));
+      if (fr && onFastResult(st, fr)) return;
     }
     const o = parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
     if (!o) return;
@@ -118,6 +125,18 @@ function onUser(st: FileState, o: Record<string, any>, lineNo: number): void {
   const tk = threadKey(session, o, sidechain);
   // A sidechain keeps its first prompt (the task it was given); the main thread follows each new prompt.
   if (!sidechain || !st.threads.get(tk)) st.threads.set(tk, id);
+}
+
+/** A tool_result line read by byte patterns; false when the line must be parsed after all. */
+function onFastResult(st: FileState, fr: FastToolResult): boolean {
+  const s = st.sessions.get(fr.sessionId ?? st.fallbackSession);
+  if (!s) return false; // a session's first line: parse it for cwd and version
+  if (Number.isFinite(fr.ts)) st.lastTs = fr.ts;
+  const ts = st.lastTs;
+  if (ts && (ts < s.start || !s.start)) s.start = ts;
+  if (ts > s.end) s.end = ts;
+  st.out.results.push({ id: fr.id, ts, status: fr.error ? 'error' : 'ok', outputChars: fr.chars });
+  return true;
 }
 
 function toolResult(b: Record<string, any>, ts: number): ToolResult {
@@ -196,6 +215,7 @@ function addBlocks(st: FileState, call: LlmCall, blocks: unknown[], ts: number):
     } else if (b.type === 'tool_use' && typeof b.id === 'string' && typeof b.name === 'string') {
       if (st.toolIds.has(b.id)) continue;
       st.toolIds.add(b.id);
+      if (b.name === 'Task' || b.name === 'Agent') st.spawners.add(b.id);
       shape.toolUses++;
       shape.tools.push(b.name);
       const hints = toolHints(b.name, b.input);

@@ -1,0 +1,121 @@
+// The fast path for the bulk of a Claude Code transcript: `user` lines that only carry one tool_result
+// (≈70% of the bytes: the tool output, plus its copy in toolUseResult). What the profile needs from them
+// — the tool_use id, is_error, the output size, timestamp, session — is cut out of the raw bytes without
+// decoding or JSON.parse. Every assumption is checked; anything unexpected returns null and the caller
+// parses the line normally.
+//
+// Why byte patterns are safe: inside a JSON string every `"` is escaped as `\"`, so a pattern that
+// starts with an unescaped quote and continues with `":` or `","` can only match real JSON structure.
+// Keys are looked up outside the tool output, in the line's head and in the few bytes between the
+// message and toolUseResult first; keys written after toolUseResult are found from the end of the line
+// (toolUseResult of the built-in tools holds no timestamp/sessionId/isSidechain keys of its own).
+
+const b = (s: string) => Buffer.from(s);
+const K_TOOL_USE_ID = b('"tool_use_id":"');
+const AFTER_ID = b('","type":"tool_result","content":"');
+const IS_ERROR_AFTER = b('","is_error":');
+const END_BLOCK = b('"}]');
+const K_TIMESTAMP = b('"timestamp":"');
+const K_SESSION = b('"sessionId":"');
+const K_SIDECHAIN = b('"isSidechain":');
+const K_TOOL_USE_RESULT = b('"toolUseResult":');
+const PROGRESS = b('"type":"progress"');
+const TRUE = b('true');
+
+export interface FastToolResult {
+  id: string;
+  /** NaN when the line has no timestamp. */
+  ts: number;
+  sessionId: string | undefined;
+  sidechain: boolean;
+  error: boolean;
+  /** Characters of the output (escape sequences counted as one; non-ASCII counted per UTF-8 byte). */
+  chars: number;
+}
+
+/** A plain string value starting at `from` (no escapes expected: ids, ISO times); null if it has any. */
+function plainString(line: Buffer, from: number): string | null {
+  const end = line.indexOf(34, from);
+  if (end === -1) return null;
+  const bs = line.indexOf(92, from);
+  if (bs !== -1 && bs < end) return null;
+  return line.toString('latin1', from, end);
+}
+
+/** True when the quote at `q` is unescaped (an even run of backslashes before it). */
+function unescaped(line: Buffer, q: number): boolean {
+  let k = q - 1;
+  while (k >= 0 && line[k] === 92) k--;
+  return (q - 1 - k) % 2 === 0;
+}
+
+/** Decoded length of the JSON string body line[s, e): escapes count once (\uXXXX too). */
+function stringChars(line: Buffer, s: number, e: number): number {
+  let n = e - s;
+  for (let i = line.indexOf(92, s); i !== -1 && i < e; i = line.indexOf(92, i + 2)) {
+    n -= line[i + 1] === 117 ? 5 : 1;
+    if (line[i + 1] === 117) i += 4;
+  }
+  return n;
+}
+
+/**
+ * Where a top-level key is, searching only outside the output: before the content, between the
+ * content and toolUseResult, then backwards from the end of the line (keys written after
+ * toolUseResult). Real Claude Code writes timestamp before toolUseResult and sessionId after it.
+ */
+function findKey(line: Buffer, key: Buffer, cStart: number, mid: Buffer, midAt: number): number {
+  const h = line.indexOf(key);
+  if (h !== -1 && h < cStart) return h;
+  const m = mid.indexOf(key);
+  if (m !== -1) return midAt + m;
+  const t = line.lastIndexOf(key);
+  return t >= midAt + mid.length ? t : -1;
+}
+
+/**
+ * Reads a `user` line holding exactly one tool_result with string content; null for anything else.
+ * `isSpawner(id)` says whether the tool_use was a Task/Agent call, whose result (toolUseResult.agentId)
+ * links a subagent and so needs the full parse.
+ */
+export function fastToolResult(line: Buffer, isSpawner: (id: string) => boolean): FastToolResult | null {
+  const at = line.indexOf(K_TOOL_USE_ID);
+  if (at === -1) return null;
+  const idStart = at + K_TOOL_USE_ID.length;
+  const id = plainString(line, idStart);
+  if (!id || isSpawner(id)) return null;
+  // The block must read {"tool_use_id":ID,"type":"tool_result","content":"<string>"…: one string output.
+  const cStart = idStart + id.length + AFTER_ID.length;
+  if (line.compare(AFTER_ID, 0, AFTER_ID.length, idStart + id.length, cStart) !== 0) return null;
+  // The content ends at the first unescaped quote followed by `}]` (the block is the only one), or
+  // earlier at `","is_error":` (a pattern that cannot occur inside a JSON string).
+  let q = line.indexOf(END_BLOCK, cStart);
+  while (q !== -1 && !unescaped(line, q)) q = line.indexOf(END_BLOCK, q + 1);
+  const ie = (q === -1 ? line.subarray(cStart) : line.subarray(cStart, q)).indexOf(IS_ERROR_AFTER);
+  let cEnd: number;
+  let error = false;
+  let after: number;
+  if (ie !== -1) {
+    cEnd = cStart + ie;
+    const v = cEnd + IS_ERROR_AFTER.length;
+    error = line.compare(TRUE, 0, 4, v, v + 4) === 0;
+    after = v + (error ? 4 : 5);
+    if (line[after] !== 125 || line[after + 1] !== 93) return null; // no second block
+    after += 2;
+  } else if (q !== -1) {
+    cEnd = q;
+    after = q + 3;
+  } else return null;
+  // The rest of the message (up to toolUseResult) is small; search it before the end of the line.
+  let midEnd = line.indexOf(K_TOOL_USE_RESULT, after);
+  if (midEnd === -1) midEnd = line.length;
+  const mid = line.subarray(after, midEnd);
+  if (findKey(line, PROGRESS, cStart, mid, after) !== -1) return null;
+  const sideAt = findKey(line, K_SIDECHAIN, cStart, mid, after);
+  const sidechain = sideAt !== -1 && line[sideAt + K_SIDECHAIN.length] === 116;
+  const tsAt = findKey(line, K_TIMESTAMP, cStart, mid, after);
+  const sAt = findKey(line, K_SESSION, cStart, mid, after);
+  const ts = tsAt === -1 ? NaN : Date.parse(plainString(line, tsAt + K_TIMESTAMP.length) ?? '');
+  const sessionId = sAt === -1 ? undefined : plainString(line, sAt + K_SESSION.length) ?? undefined;
+  return { id, ts, sessionId, sidechain, error, chars: stringChars(line, cStart, cEnd) };
+}
