@@ -11,7 +11,8 @@ import { runClaude } from '../scripts/agents/run-claude.js';
 import { runCodex } from '../scripts/agents/run-codex.js';
 import { BUG } from '../scripts/agents/repo.js';
 import { startModelServer } from '../scripts/agents/model-server.js';
-import { FIRST_COMMAND, TESTS_AGAIN_PROMPT } from '../scripts/agents/script.js';
+import { apiErrorScript, FIRST_COMMAND, TESTS_AGAIN_PROMPT } from '../scripts/agents/script.js';
+import { TEST_COMMAND } from '../scripts/agents/repo.js';
 import { ANON_REPO } from '../scripts/agents/anonymize.js';
 import { mainReplies, type SentLog, type SentReply } from '../scripts/agents/sent-log.js';
 import { claudeResponses, codexRows, readJsonl, type Row } from './real-agents-raw.js';
@@ -29,6 +30,15 @@ beforeAll(async () => {
   runs.claudeNative = ok(await runClaude({ native: true }));
   runs.codex = ok(await runCodex());
   runs.codexHttp = ok(await runCodex({ tls: false }));
+  // API errors: one retried, then a fatal one that ends the run with exit 1.
+  for (const [name, run] of [['claudeErrors', runClaude], ['codexErrors', runCodex]] as const) {
+    const server = await startModelServer({ tls: true, script: apiErrorScript() });
+    try {
+      runs[name] = await run({ server });
+    } finally {
+      await server.close();
+    }
+  }
   // A second prompt in the same session, against the same server (so every reply's usage stays distinct).
   for (const [name, run] of [['claudeResumed', runClaude], ['codexResumed', runCodex]] as const) {
     const server = await startModelServer({ tls: true });
@@ -217,7 +227,8 @@ function checkHistory(h: History, x: Expected): void {
   // The first command `cat README.md; echo hi > out.txt` names a read, an exec and a write.
   expect(h.tools[0].hints).toEqual(expect.arrayContaining([
     { kind: 'exec', target: 'cat README.md' }, { kind: 'write', target: 'out.txt' }]));
-  expect(h.tools.flatMap((t) => t.hints)).toContainEqual({ kind: 'exec', target: 'node --test test/' });
+  const ranTests = x.sent.some((s) => s.tools.some((t) => t.input.command === TEST_COMMAND || t.input.cmd === TEST_COMMAND));
+  if (ranTests) expect(h.tools.flatMap((t) => t.hints)).toContainEqual({ kind: 'exec', target: TEST_COMMAND });
 
   if (x.window) {
     const [from, to] = x.window;
@@ -240,6 +251,19 @@ const expectedOf = (run: AgentRun): Expected => ({
 describe('the readers (loadHistory) on fresh real traces', () => {
   it.each(['claude', 'claudeNative', 'codex', 'claudeResumed', 'codexResumed'])('%s: prompts, calls, tools and tokens match the server', async (name) => {
     checkHistory(await loadRun(runs[name]), expectedOf(runs[name]));
+  });
+  // Claude logs the fatal error as a `<synthetic>` assistant line (isApiErrorMessage, zero usage, a uuid as
+  // message.id); Codex as task_complete.error. Neither is a call; the retried error leaves no trace at all.
+  it.each(['claudeErrors', 'codexErrors'])('%s: API errors are not calls', async (name) => {
+    const run = runs[name];
+    expect(run.exitCode).toBe(1);
+    expect(run.sent.replies.map((r) => r.kind)).toEqual(['main', 'error', 'main', 'error']);
+    checkHistory(await loadRun(run), expectedOf(run));
+  });
+  it('claude wrote the synthetic error line the readers must skip', () => {
+    const synthetic = readJsonl(runs.claudeErrors.traceFiles[0]).filter((r) => r.type === 'assistant' && r.message.model === '<synthetic>');
+    expect(synthetic).toHaveLength(1);
+    expect(synthetic[0]).toMatchObject({ isApiErrorMessage: true, error: 'invalid_request' });
   });
 });
 

@@ -71,6 +71,7 @@ export function anthropicReply(id: string, model: string, blocks: ReplyBlock[], 
     usage: anthropicWireUsage(usage, 1),
   } }]);
   blocks.forEach((b, index) => {
+    if (b.type === 'error') return; // never here: the server answers those with an HTTP error
     if (b.type === 'tool') {
       const toolId = newId('toolu_');
       tools.push({ id: toolId, name: b.name, input: b.input });

@@ -100,10 +100,11 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     const kind: SentReply['kind'] = tools.length > 0 ? 'main' : 'side';
     const ctx: ScriptContext = { agent, ...(api === 'anthropic' ? anthropicTurn(body) : responsesTurn(body)), cwd: findCwd(raw), tools };
     const scripted = kind === 'main' ? script(ctx) : [];
-    const blocks: ReplyBlock[] = scripted.length ? scripted : [{ type: 'text', text: 'OK.' }];
+    const error = scripted.find((b) => b.type === 'error');
+    const blocks: ReplyBlock[] = error ? [] : scripted.length ? scripted : [{ type: 'text', text: 'OK.' }];
     const seq = sent.replies.length;
     const model = typeof body.model === 'string' ? body.model : agent === 'claude' ? 'claude-sonnet-4-5' : 'gpt-5.1-codex';
-    return { seq, kind, ctx, blocks, model, usage: usageFor(seq, agent) };
+    return { seq, kind: error ? 'error' as const : kind, ctx, blocks, error, model, usage: usageFor(seq, agent) };
   };
 
   const record = (p: ReturnType<typeof plan>, api: SentReply['api'], id: string, tools: SentToolCall[], wireUsage: Record<string, unknown>, ts: number, requestId?: string): SentReply => {
@@ -113,6 +114,18 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     };
     sent.replies.push(r);
     return r;
+  };
+
+  /** A scripted HTTP error, in the API's own error shape. */
+  const sendError = (res: ServerResponse, p: ReturnType<typeof plan>, api: SentReply['api'], ts: number): number => {
+    const e = p.error as Extract<ReplyBlock, { type: 'error' }>;
+    const requestId = newId('req_01');
+    record(p, api, '', [], {}, ts, api === 'anthropic' ? requestId : undefined);
+    const body = api === 'anthropic'
+      ? { type: 'error', error: { type: e.errorType, message: e.message }, request_id: requestId }
+      : { error: { type: e.errorType, code: e.errorType, message: e.message, param: null } };
+    sendJson(res, e.status, body, { 'request-id': requestId, 'x-request-id': requestId, 'x-should-retry': String(e.status >= 500) });
+    return e.status;
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, seq: number): Promise<number> {
@@ -133,6 +146,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     if (req.method === 'POST' && path === '/v1/messages') {
       const body = parseJson(raw) as AnthropicRequest;
       const p = plan('anthropic', body, raw);
+      if (p.error) return sendError(res, p, 'anthropic', ts);
       const id = newId('msg_01');
       const requestId = newId('req_01');
       const reply = anthropicReply(id, p.model, p.blocks, p.usage, newId);
@@ -145,6 +159,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     if (req.method === 'POST' && path === '/v1/responses') {
       const body = parseJson(raw) as ResponsesRequest;
       const p = plan('openai', body, raw);
+      if (p.error) return sendError(res, p, 'openai', ts);
       const id = newId('resp_');
       const reply = responsesReply(id, p.model, p.blocks, p.usage, newId);
       const completed = reply.events[reply.events.length - 1][1].response as { usage: Record<string, unknown> };

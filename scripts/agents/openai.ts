@@ -66,6 +66,7 @@ export function responsesReply(id: string, model: string, blocks: ReplyBlock[], 
   const tools: SentToolCall[] = [];
   const output: Record<string, unknown>[] = [];
   blocks.forEach((b, output_index) => {
+    if (b.type === 'error') return; // never here: the server answers those with an HTTP error
     let item: Record<string, unknown>;
     if (b.type === 'tool') {
       const callId = newId('call_');

@@ -7,7 +7,9 @@ import { BUG, TEST_COMMAND } from './repo.js';
 export type ReplyBlock =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
-  | { type: 'tool'; name: string; input: Record<string, unknown> };
+  | { type: 'tool'; name: string; input: Record<string, unknown> }
+  /** Answer with an HTTP error instead of a reply (e.g. 400 invalid_request_error, 529 overloaded_error). */
+  | { type: 'error'; status: number; errorType: string; message: string };
 
 export interface ScriptContext {
   agent: 'claude' | 'codex';
@@ -96,6 +98,25 @@ export function usageFor(n: number, agent: 'claude' | 'codex'): Usage {
     cacheWrite1h: agent === 'claude' ? 40 + 3 * n : 0,
   };
   return agent === 'codex' ? { ...base, reasoning: 8 + n } : base;
+}
+
+/**
+ * The default script with API errors: the second turn first fails with a retryable error (Claude 529
+ * overloaded, Codex 500), which the agents retry; the third turn fails with a fatal 400 "prompt is too
+ * long", which ends the run (exit 1). Stateful: make one per run.
+ */
+export function apiErrorScript(): Script {
+  let retried = false;
+  return (ctx) => {
+    if (ctx.turn === 1 && !retried) {
+      retried = true;
+      return [ctx.agent === 'claude'
+        ? { type: 'error', status: 529, errorType: 'overloaded_error', message: 'Overloaded' }
+        : { type: 'error', status: 500, errorType: 'server_error', message: 'The server had an error' }];
+    }
+    if (ctx.turn === 2) return [{ type: 'error', status: 400, errorType: 'invalid_request_error', message: 'prompt is too long: 300000 tokens > 200000 maximum' }];
+    return defaultScript(ctx);
+  };
 }
 
 /** Where the latest typed prompt is in a conversation (-1 when none) and its text. */

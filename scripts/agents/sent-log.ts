@@ -12,8 +12,9 @@ export interface SentReply {
   /** Order of the reply on this server, from 0. */
   seq: number;
   api: 'anthropic' | 'openai';
-  /** main: a turn of the agent's conversation (the request offered tools); side: anything else. */
-  kind: 'main' | 'side';
+  /** main: a turn of the agent's conversation (the request offered tools); side: anything else;
+   * error: an HTTP error the script asked for (no usage was sent: `usage` is what it would have been). */
+  kind: 'main' | 'side' | 'error';
   /** The typed prompt the reply answers, and the assistant turns before it since that prompt. */
   prompt: string;
   turn: number;
