@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sessions: () => import('./commands/sessions.js'),
   diff: () => import('./commands/diff.js'),
   merge: () => import('./commands/merge.js'),
+  advise: () => import('./commands/advise.js'),
 };
 
 /** Subcommand used when the first argument is not a command name (a path or a flag). */

@@ -138,3 +138,15 @@ describe('advise on planted patterns', () => {
     expect(await advise(clean.input())).toEqual([]);
   });
 });
+
+describe('agentpprof advise on the example corpus', () => {
+  it('prints ranked findings as JSON with traceable stacks and no prompt text', async () => {
+    const { execFileSync } = await import('node:child_process');
+    // No human prompt text of the corpus leaks into the report.
+    const { loadHistory } = await import('../src/sources/index.js');
+    const h = await loadHistory({ paths: ['examples'], threads: 0 });
+    const texts = h.prompts.filter((p) => p.kind === 'human' && p.text.length > 12).map((p) => p.text.slice(0, 40));
+    expect(texts.length).toBeGreaterThan(20);
+    for (const t of texts) expect(out).not.toContain(t);
+  }, 60_000);
+});

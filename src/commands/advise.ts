@@ -1,0 +1,109 @@
+// `agentpprof advise`: from where the budget went to what to change — repeated file reads, growing
+// context, long tool outputs, call bursts, continuation churn, compactions, unmatched prompts, subagent
+// fan-out, and the shift against the previous period — each a ranked suggestion with its saving.
+
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { advise, type AdviseInput } from '../advise/index.js';
+import { adviseJson, adviseMarkdown } from '../advise/format.js';
+import { costTotal, Pricer } from '../cost/pricing.js';
+import type { EventBatch, Session } from '../model.js';
+import { Privacy, tagOf, userNamesIn } from '../profile/index.js';
+import { filterBatch } from '../sources/index.js';
+import { taggerOptions } from '../tag/index.js';
+import { COMMON_HELP, COMMON_OPTIONS, currentUserNames, loadAndTag, loadPrices } from './profile.js';
+
+export const summary = 'ranked advice with estimated savings: re-read files, context growth, churn, bursts, shifts';
+
+export const help = `agentpprof advise [OPTIONS] [PATHS…]
+
+Finds what drives the budget and turns each finding into a concrete change with its estimated
+saving and the flamegraph frames it came from:
+  repeated-read   a file read again and again across sessions → a CLAUDE.md / AGENTS.md line
+  context-growth  sessions whose context per call keeps growing → split sessions, compact earlier
+  long-output     tool outputs fed back whole → limit output (tail/grep, offset/limit)
+  call-burst      prompts answered by many more calls than usual (tdigest percentiles) → say what done is
+  churn           "continue"/"ok" turns and chains of them → a prompt template that plans up front
+  compaction      sessions compacted repeatedly → one session per task
+  unmatched       prompts no rule tags → rules to paste into agentpprof.rules
+  fanout          subagent share of the cost → when to use subagents
+  shift           tags whose cost share changed against the previous period (with --since/--until
+                  the previous period of the same length; or --base-since/--base-until)
+
+${COMMON_HELP}
+Output:
+  --format md|json       (default md)
+  -o FILE                write the report to FILE instead of stdout
+  --prices FILE          price overrides (see agentpprof --help)
+  --base-since/--base-until DATE   the period to compare against
+  --no-compare           no period comparison
+  --include-prompts      allow prompt text in findings (off: findings hold paths, tags and figures only)
+
+Savings are estimates at list price; each finding names its stacks so you can open the flamegraph on it:
+  agentpprof --view files -o files.html    then search the finding's regex.`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  prices: { type: 'string' },
+  'base-since': { type: 'string' },
+  'base-until': { type: 'string' },
+  'no-compare': { type: 'boolean' },
+  'include-prompts': { type: 'boolean' },
+  user: { type: 'string', multiple: true },
+} as const;
+
+const DAY = 86_400_000;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { ...taggerOptions(), ...OPTIONS }, allowPositionals: true, strict: true });
+  const format = values.format ?? 'md';
+  if (format !== 'md' && format !== 'json') throw new Error(`--format: md or json, got "${format}"`);
+  const since = values.since ? Date.parse(values.since) : undefined;
+  const until = values.until ? Date.parse(values.until) : undefined;
+  // Read everything once (without the period filter), then cut the current and the base period.
+  const { batch: all, tags } = await loadAndTag({ ...values, since: undefined, until: undefined }, positionals);
+  const pricer = new Pricer(loadPrices(values.prices));
+  const privacy = new Privacy({ userNames: [...currentUserNames(values.user), ...userNamesIn(all.sessions.map((s) => s.cwd))] });
+  const input = (batch: EventBatch): AdviseInput => {
+    const prompts = new Map(batch.prompts.map((p) => [p.id, p]));
+    return {
+      batch,
+      tagOf: (id) => {
+        const p = id ? prompts.get(id) : undefined;
+        return p ? tagOf(p, tags) : id ? tags.get(id) ?? 'unmatched' : 'none';
+      },
+      costOf: (c) => {
+        const parts = pricer.cost(c.model, c.usage);
+        return parts ? costTotal(parts) : 0;
+      },
+      pathLabel: (s: Session | undefined, path: string) => privacy.fileLabel(path, s?.cwd ?? ''),
+      includePrompts: values['include-prompts'],
+    };
+  };
+  const current = filterBatch(all, { since, until });
+  let base: EventBatch | undefined;
+  if (!values['no-compare']) {
+    const bs = values['base-since'] ? Date.parse(values['base-since']) : since !== undefined ? since - ((until ?? Date.now()) - since) : undefined;
+    const bu = values['base-until'] ? Date.parse(values['base-until']) : since;
+    if (bs !== undefined && bu !== undefined) base = filterBatch(all, { since: bs, until: bu });
+    else if (!since && all.calls.length) {
+      // No period given: compare the last 30 days with the 30 before, when the history spans both.
+      const end = Math.max(...all.calls.map((c) => c.ts));
+      const first = Math.min(...all.calls.map((c) => c.ts));
+      if (end - first > 45 * DAY) base = filterBatch(all, { since: end - 60 * DAY, until: end - 30 * DAY });
+    }
+  }
+  const findings = await advise(input(current), base && base.calls.length ? input(base) : undefined);
+  const header = `${current.sessions.length} sessions, ${current.prompts.filter((p) => p.kind !== 'meta').length} prompts, ` +
+    `${current.calls.length} LLM calls` + (base ? `; compared with ${base.calls.length} calls of the previous period` : '') + '.';
+  const text = format === 'json'
+    ? adviseJson(findings, { sessions: current.sessions.length, calls: current.calls.length, compared: Boolean(base) })
+    : adviseMarkdown(findings, header);
+  if (values.output) {
+    writeFileSync(values.output, text);
+    if (!values.quiet) process.stderr.write(`wrote ${values.output} (${findings.length} findings)\n`);
+  } else process.stdout.write(text);
+  return 0;
+}
