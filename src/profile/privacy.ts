@@ -74,7 +74,8 @@ export class Privacy {
     const host = hostOf(target);
     if (!host) return 'unknown';
     const h = hostBucket(host);
-    if (this.hasUserName(h)) return 'private.host';
+    // A host naming the user is private whatever its domain (alice-laptop.example.com).
+    if (this.hasUserName(host) || this.hasUserName(h)) return 'private.host';
     return this.scrub(h);
   }
 }
