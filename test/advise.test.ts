@@ -142,6 +142,11 @@ describe('advise on planted patterns', () => {
 describe('agentpprof advise on the example corpus', () => {
   it('prints ranked findings as JSON with traceable stacks and no prompt text', async () => {
     const { execFileSync } = await import('node:child_process');
+    const out = execFileSync('npx', ['tsx', 'src/cli.ts', 'advise', '--format', 'json', 'examples'], { encoding: 'utf8' });
+    const report = JSON.parse(out) as { findings: { kind: string; savingUsd: number; trace: { search: string } }[] };
+    expect(report.findings.length).toBeGreaterThan(0);
+    for (let i = 1; i < report.findings.length; i++) expect(report.findings[i - 1].savingUsd).toBeGreaterThanOrEqual(report.findings[i].savingUsd);
+    for (const f of report.findings) expect(() => new RegExp(f.trace.search)).not.toThrow();
     // No human prompt text of the corpus leaks into the report.
     const { loadHistory } = await import('../src/sources/index.js');
     const h = await loadHistory({ paths: ['examples'], threads: 0 });
