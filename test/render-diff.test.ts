@@ -91,4 +91,13 @@ describe('merge and diff commands', () => {
     expect(out).toMatch(/\+25\.00 pts\s+prompt:debug/);
     expect(readFileSync(join(dir, 'd.svg'), 'utf8')).toContain('red grew, blue shrank');
   });
+
+  it('diffs two time windows of the example corpus (history read and tagged as profile does)', () => {
+    const out = cli('diff', 'examples', '--base-since', '2026-05-01', '--base-until', '2026-05-15', '--since', '2026-05-15', '--until', '2026-06-01', '--view', 'cost', '-o', join(dir, 'w.svg'), '-o', '-');
+    expect(out).toMatch(/^cost: examples \[2026-05-01, 2026-05-15\) \$[\d.]+ → examples \[2026-05-15, 2026-06-01\) \$[\d.]+/);
+    expect(out).toMatch(/[+-]\d+\.\d\d pts\s+prompt:\w+/);
+    const svg = readFileSync(join(dir, 'w.svg'), 'utf8');
+    expect(svg).toMatch(/fill="rgb\(255,\d+,\d+\)"/); // something grew
+    expect(svg).toMatch(/fill="rgb\(\d+,\d+,255\)"/); // something shrank
+  });
 });
