@@ -11,6 +11,9 @@ const commands: Record<string, () => Promise<Command>> = {
   diff: () => import('./commands/diff.js'),
   merge: () => import('./commands/merge.js'),
   advise: () => import('./commands/advise.js'),
+  push: () => import('./commands/push.js'),
+  live: () => import('./commands/live.js'),
+  replay: () => import('./commands/replay.js'),
 };
 
 /** Subcommand used when the first argument is not a command name (a path or a flag). */

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveRuntime } from '../src/live/runtime.js';
 import { buildServer } from '../src/live/server.js';
 import { FirstWordTagger } from '../src/live/tagger.js';
+import { LiveProcessor } from '../src/live/processor.js';
 import { TraceFeed } from '../src/live/traces.js';
 import { claudeLines } from './live-fixtures.js';
 
@@ -31,7 +32,8 @@ describe('live dashboard in Chromium', () => {
     const proj = join(dir, 'projects', '-work-app');
     mkdirSync(proj, { recursive: true });
     const rt = new LiveRuntime({ tagger: new FirstWordTagger() });
-    const feed = new TraceFeed([dir], (p) => void rt.push(p));
+    const proc = new LiveProcessor(rt);
+    const feed = new TraceFeed([dir], (m) => proc.handle(m));
     const timer = setInterval(() => feed.poll(), 100);
     const srv = await buildServer({ hub: rt.hub, intervalMs: 100 });
     close = async () => { clearInterval(timer); await srv.app.close(); };

@@ -7,13 +7,15 @@ import { ViewAggregate } from '../src/live/aggregate.js';
 import { folded } from '../src/live/export.js';
 import { LiveRuntime } from '../src/live/runtime.js';
 import { FirstWordTagger } from '../src/live/tagger.js';
+import { LiveProcessor } from '../src/live/processor.js';
 import { TraceFeed } from '../src/live/traces.js';
 import { claudeLines, codexLines, T0 } from './live-fixtures.js';
 
 function setup(now = () => T0 + 60_000) {
   const dir = mkdtempSync(join(tmpdir(), 'live-pipe-'));
   const rt = new LiveRuntime({ tagger: new FirstWordTagger(), clock: now });
-  const feed = new TraceFeed([dir], (p) => void rt.push(p));
+  const proc = new LiveProcessor(rt);
+  const feed = new TraceFeed([dir], (m) => proc.handle(m));
   return { dir, rt, feed };
 }
 

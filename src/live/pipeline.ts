@@ -216,7 +216,7 @@ export class LivePipeline {
   }
 
   /** The session a pid belongs to: its own binding or the nearest bound ancestor's. */
-  #sessionOfPid(pid: number): string | undefined {
+  sessionOfPid(pid: number): string | undefined {
     for (let p: number | undefined = pid, depth = 0; p && depth < 64; depth++) {
       const s = this.#pidSession.get(p);
       if (s) return s;
@@ -253,7 +253,7 @@ export class LivePipeline {
   }
 
   #count(e: Effect): void {
-    const session = e.session ?? (e.pid !== undefined ? this.#sessionOfPid(e.pid) : undefined);
+    const session = e.session ?? (e.pid !== undefined ? this.sessionOfPid(e.pid) : undefined);
     const tool = e.toolCall ? this.#tools.get(e.toolCall) : session ? this.#toolAt(session, e.ts) : undefined;
     const tag = tool?.prefix[1] ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
     if (tag === `prompt:${UNATTRIBUTED}`) this.hub.status.unattributed++;

@@ -1,10 +1,11 @@
-// Trace feed: the tailer plus one incremental line parser per file, turning appended lines into
-// normalized batches for the pipeline. Roots are where Claude Code and Codex write by default (and
-// what CLAUDE_CONFIG_DIR / CODEX_HOME say), plus any the user adds.
+// Trace feed (reading side): the tailer over the agents' trace roots, forwarding appended complete
+// lines and resets as LiveInputs. Parsing happens on the processing side (processor.ts). Roots are
+// where Claude Code and Codex write by default (and what CLAUDE_CONFIG_DIR / CODEX_HOME say).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { emptyPiece, parserFor, type LineParser, type Piece } from './lines.js';
-import { Tailer, type TailLine } from './tail.js';
+import type { LiveInput } from './inputs.js';
+import { parserFor } from './lines.js';
+import { Tailer } from './tail.js';
 
 export function defaultRoots(env: NodeJS.ProcessEnv = process.env, home = homedir()): string[] {
   const roots = [join(home, '.claude', 'projects'), join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'claude', 'projects')];
@@ -15,26 +16,12 @@ export function defaultRoots(env: NodeJS.ProcessEnv = process.env, home = homedi
 
 export class TraceFeed {
   readonly tailer: Tailer;
-  readonly #parsers = new Map<string, LineParser>();
 
-  constructor(roots: string[], private readonly onPiece: (p: Piece) => void, since?: number) {
+  constructor(roots: string[], send: (m: LiveInput) => void, since?: number) {
     this.tailer = new Tailer(
       { roots, match: (f) => parserFor(f) !== null, since },
-      { lines: (ls) => this.#lines(ls), reset: (f) => this.#parsers.delete(f) },
+      { lines: (lines) => send({ k: 'lines', lines }), reset: (file) => send({ k: 'reset', file }) },
     );
-  }
-
-  #lines(lines: TailLine[]): void {
-    const out = emptyPiece();
-    for (const l of lines) {
-      let p = this.#parsers.get(l.file);
-      if (!p) {
-        p = parserFor(l.file)!;
-        this.#parsers.set(l.file, p);
-      }
-      p.line(l.text, l.lineNo, out);
-    }
-    this.onPiece(out);
   }
 
   poll(): number {

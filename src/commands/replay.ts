@@ -1,0 +1,60 @@
+// `agentpprof replay FILE`: feeds a live recording to the live server, as if it were happening now.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeLogger } from '../live/log.js';
+import { replayFile, ReplayClock } from '../live/replay.js';
+import { serve } from '../live/serve.js';
+import { DEFAULT_HOST, DEFAULT_PORT, isLoopback } from '../live/server.js';
+import { liveTagger } from './live.js';
+
+export const summary = 'replay a `live --record` file into the live dashboard';
+
+export const help = `agentpprof replay FILE [OPTIONS]
+
+Feeds a recording made with \`agentpprof live --record FILE\` to the live server at its recorded pace
+and serves the dashboard at http://127.0.0.1:${DEFAULT_PORT}/?token=… as \`live\` does.
+
+Options:
+  --speed N        N× the recorded pace (default 1; 0 = as fast as possible)
+  --port N, --host ADDR, --token TOKEN, --include-prompts   as for \`live\`
+  --once           exit when the recording ends (writes the profile to --out)
+  --out DIR        where the profile is written on exit (default agentpprof-live/)
+  --log-json       JSON log lines on stderr
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: {
+      speed: { type: 'string', default: '1' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' },
+      'include-prompts': { type: 'boolean' }, once: { type: 'boolean' }, out: { type: 'string', default: 'agentpprof-live' },
+      'log-json': { type: 'boolean' }, tagger: { type: 'string', default: 'regex' },
+    },
+  });
+  if (positionals.length !== 1) throw new Error('replay needs one recording FILE (see --help)');
+  const speed = Number(v.speed);
+  if (!(speed >= 0)) throw new Error(`--speed: not a number ≥ 0: ${v.speed}`);
+  const log = makeLogger(!!v['log-json']);
+  if (v.host && !isLoopback(v.host)) log.warn({ host: v.host }, 'binding a non-loopback address');
+  const clock = new ReplayClock(speed);
+  const s = await serve({
+    tagger: await liveTagger(v), host: v.host ?? DEFAULT_HOST, port: v.port !== undefined ? Number(v.port) : DEFAULT_PORT,
+    token: v.token ?? process.env.AGENTPPROF_TOKEN, includePrompts: v['include-prompts'], clock: clock.now, kernel: () => clock.kernel,
+  });
+  s.rt.hub.status.collector = 'replay';
+  process.stdout.write(`agentpprof replay: ${s.url}\n`);
+  let stopping = false;
+  const finish = async () => {
+    stopping = true;
+    const files = await s.close(resolve(v.out!));
+    log.info({ files }, 'profile written');
+    return 0;
+  };
+  const signalled = new Promise<number>((done) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void finish().then(done));
+  });
+  const r = await replayFile(resolve(positionals[0]), s.rt, clock, () => stopping);
+  log.info({ lines: r.lines, skipped: r.skipped }, 'recording replayed');
+  if (v.once && !stopping) return finish();
+  return signalled;
+}

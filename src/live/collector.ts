@@ -1,0 +1,143 @@
+// Collector supervision: starts the built-in eBPF collector (agentsight/build/agentsight, writing
+// framed msgpack to a Unix socket we listen on) or any command printing AgentSight JSON lines
+// (`--collector-cmd`), forwards its bytes, and restarts it with exponential backoff when it dies.
+// Every restart opens a gap (shown on the page and in the charts) that closes when data flows again.
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type CollectorState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
+
+export interface CollectorEvents {
+  data(chunk: Buffer): void;
+  /** State changes; `reason` says why (exit code, signal, stderr tail). */
+  state(s: CollectorState, reason?: string): void;
+  log?(level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>): void;
+}
+
+export interface CollectorOptions {
+  /** argv of the built-in collector (socket mode) … */
+  builtin?: string[];
+  /** … or a shell command printing JSON lines on stdout. */
+  command?: string;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Consecutive failed starts (exit before any data) before giving up. */
+  maxFailures?: number;
+}
+
+export const builtinCollectorPath = (root: string): string => join(root, 'agentsight', 'build', 'agentsight');
+
+export class CollectorSupervisor {
+  #child?: ResultPromise;
+  #server?: Server;
+  #dir?: string;
+  #socketPath?: string;
+  #stopping = false;
+  #backoff: number;
+  #failures = 0;
+  #gotData = false;
+  #timer?: NodeJS.Timeout;
+  restarts = 0;
+  state: CollectorState = 'stopped';
+
+  constructor(private readonly opts: CollectorOptions, private readonly on: CollectorEvents) {
+    this.#backoff = opts.minBackoffMs ?? 250;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async start(): Promise<void> {
+    if (this.opts.builtin) await this.#listen();
+    this.#spawn();
+  }
+
+  /** The Unix socket the built-in collector connects to; each connection is one collector run. */
+  async #listen(): Promise<void> {
+    this.#dir = mkdtempSync(join(tmpdir(), 'agentpprof-'));
+    this.#socketPath = join(this.#dir, 'collector.sock');
+    this.#server = createServer((sock: Socket) => {
+      this.#running(); // connected: attached and streaming, even before the first event
+      sock.on('data', (c: Buffer) => this.#data(c));
+      sock.on('error', () => sock.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.#server!.once('error', reject);
+      this.#server!.listen(this.#socketPath, () => resolve());
+    });
+  }
+
+  #running(): void {
+    if (this.#gotData) return;
+    this.#gotData = true;
+    this.#failures = 0;
+    this.#setState('running');
+  }
+
+  #data(c: Buffer): void {
+    this.#running();
+    this.on.data(c);
+  }
+
+  #setState(s: CollectorState, reason?: string): void {
+    this.state = s;
+    this.on.state(s, reason);
+  }
+
+  #spawn(): void {
+    this.#gotData = false;
+    this.#setState('starting');
+    const started = Date.now();
+    const child = this.opts.builtin
+      ? execa(this.opts.builtin[0], [...this.opts.builtin.slice(1), '--socket', this.#socketPath!], { reject: false, stdout: 'ignore', stderr: 'pipe', buffer: { stderr: false } })
+      : execa(this.opts.command!, { shell: true, reject: false, stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: false } });
+    this.#child = child;
+    let stderrTail = '';
+    child.stderr?.on('data', (c: Buffer) => { stderrTail = (stderrTail + c.toString()).slice(-400); });
+    if (!this.opts.builtin) child.stdout?.on('data', (c: Buffer) => this.#data(c));
+    child.then((r) => {
+      if (this.#child !== child) return;
+      this.#child = undefined;
+      if (this.#stopping) return this.#setState('stopped');
+      const why = `${r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}${stderrTail ? `: ${stderrTail.trim().split('\n').at(-1)}` : ''}`;
+      // A run that delivered data resets the backoff; one that died at once counts as a failure.
+      if (this.#gotData && Date.now() - started > 5000) this.#backoff = this.opts.minBackoffMs ?? 250;
+      if (!this.#gotData) this.#failures++;
+      if (this.#failures >= (this.opts.maxFailures ?? 5)) {
+        this.on.log?.('error', `collector gave up after ${this.#failures} failed starts`, { why });
+        return this.#setState('failed', why);
+      }
+      this.#setState('restarting', why);
+      this.on.log?.('warn', `collector stopped (${why}); restarting in ${this.#backoff} ms`);
+      this.#timer = setTimeout(() => { this.restarts++; this.#spawn(); }, this.#backoff);
+      this.#backoff = Math.min(this.opts.maxBackoffMs ?? 10_000, this.#backoff * 2);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#timer);
+    const child = this.#child;
+    if (child) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await child;
+      clearTimeout(t);
+    }
+    await new Promise<void>((r) => (this.#server ? this.#server.close(() => r()) : r()));
+    if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
+    this.#setState('stopped');
+  }
+}
+
+/** Why the built-in collector cannot run here, or null when it can try. */
+export function collectorMissing(binary: string, uid = process.getuid?.() ?? 0): string | null {
+  if (uid !== 0) return 'not running as root: no eBPF collector, so no kernel effects (files, processes, network) and no TLS capture; profiling trace files alone (run with sudo)';
+  if (!existsSync(binary)) return `the collector is not built (${binary}): run \`make collector\`; profiling trace files alone`;
+  if (!existsSync('/sys/kernel/btf/vmlinux')) return 'this kernel has no BTF (/sys/kernel/btf/vmlinux): no eBPF collector; profiling trace files alone';
+  return null;
+}

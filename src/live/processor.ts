@@ -1,0 +1,101 @@
+// The processing side of a live run: every input (trace lines, raw collector bytes, collector state)
+// goes through here into the runtime. It runs in the unprivileged server process; the reading side
+// (tailer + collector supervisor) may run as root and only forwards bytes and lines (inputs.ts).
+import { createHash } from 'node:crypto';
+import { HttpAssembler } from '../http/assembler.js';
+import type { ApiCall } from '../http/types.js';
+import type { EventBatch } from '../model.js';
+import { CollectorStream, type CollectorRecord } from '../sources/collector.js';
+import type { LiveInput } from './inputs.js';
+import { emptyPiece, parserFor, type LineParser } from './lines.js';
+import type { LiveRuntime } from './runtime.js';
+
+export class LiveProcessor {
+  readonly #parsers = new Map<string, LineParser>();
+  #stream = new CollectorStream({ source: 'collector' });
+  readonly #calls: ApiCall[] = [];
+  readonly #http = new HttpAssembler({ call: (c) => this.#calls.push(c), problem: () => { this.httpProblems++; } });
+  #dropsSeen = 0;
+  httpProblems = 0;
+
+  constructor(private readonly rt: LiveRuntime) {}
+
+  handle(m: LiveInput): void {
+    switch (m.k) {
+      case 'lines': return this.#lines(m.lines);
+      case 'reset': this.#parsers.delete(m.file); return;
+      case 'kernel': return this.#kernel(Buffer.from(m.data));
+      case 'collector': return this.#collector(m.state, m.reason, m.restarts);
+      case 'missing': for (const w of m.what) if (!this.rt.hub.status.missing.includes(w)) this.rt.hub.status.missing.push(w); return;
+    }
+  }
+
+  #lines(lines: { file: string; text: string; lineNo: number }[]): void {
+    const out = emptyPiece();
+    for (const l of lines) {
+      let p = this.#parsers.get(l.file);
+      if (!p) {
+        const made = parserFor(l.file);
+        if (!made) continue;
+        this.#parsers.set(l.file, (p = made));
+      }
+      p.line(l.text, l.lineNo, out);
+    }
+    void this.rt.push(out);
+  }
+
+  #collector(state: string, reason: string | undefined, restarts: number | undefined): void {
+    const st = this.rt.hub.status;
+    if (restarts !== undefined) st.restarts = restarts;
+    if (state === 'restarting' || state === 'failed') {
+      if (st.collector === 'running') this.rt.gap(`collector ${reason ?? 'stopped'}`);
+      // A new collector run starts a new byte stream (and new cumulative ring counters).
+      this.#stream = new CollectorStream({ source: 'collector' });
+      this.#dropsSeen = 0;
+      if (state === 'failed' && reason) st.missing.push(`the collector failed: ${reason}`);
+    }
+    if (state === 'running' && st.collector !== 'running') this.rt.gapEnd();
+    st.collector = state === 'running' ? 'running' : state === 'starting' || state === 'restarting' ? 'restarting' : state === 'failed' ? 'stopped' : 'stopped';
+  }
+
+  #kernel(data: Buffer): void {
+    const recs = this.#stream.push(data);
+    if (this.#stream.skipped) { this.rt.hub.status.skipped += this.#stream.skipped; this.#stream.skipped = 0; }
+    this.records(recs);
+  }
+
+  /** Collector records → a batch (processes, effects, LLM calls from TLS) for the runtime. */
+  records(recs: CollectorRecord[]): void {
+    const b: Partial<EventBatch> & Required<Pick<EventBatch, 'processes' | 'effects' | 'calls' | 'prompts'>> = { processes: [], effects: [], calls: [], prompts: [] };
+    for (const r of recs) {
+      if (r.type === 'process') b.processes.push(r.process);
+      else if (r.type === 'effect') b.effects.push(r.effect);
+      else if (r.type === 'tls') this.#http.pushChunk(r.chunk);
+      else if (r.type === 'stats') this.#stats(r.stats.rings);
+    }
+    for (const c of this.#calls.splice(0)) this.#apiCall(c, b);
+    if (b.processes.length || b.effects.length || b.calls.length) void this.rt.push(b);
+  }
+
+  #stats(rings: Record<string, { drops: number }>): void {
+    const total = Object.values(rings).reduce((n, r) => n + r.drops, 0);
+    if (total > this.#dropsSeen) this.rt.drops(total - this.#dropsSeen);
+    this.#dropsSeen = total;
+  }
+
+  /** An API call seen in TLS: the same message id as its trace-file copy, so the pipeline counts it once. */
+  #apiCall(c: ApiCall, b: { calls: EventBatch['calls']; prompts: EventBatch['prompts'] }): void {
+    const session = this.rt.pipeline.sessionOfPid(c.pid) ?? `pid:${c.pid}`;
+    let prompt: string | null = null;
+    if (c.prompt) {
+      prompt = `tls:${createHash('sha256').update(c.prompt).digest('hex').slice(0, 16)}`;
+      b.prompts.push({ id: prompt, session, ts: c.ts, text: c.prompt, kind: 'human' });
+    }
+    b.calls.push({ id: c.id, requestId: c.requestId, session, prompt, ts: c.ts, end: c.end, model: c.model, usage: c.usage, shape: c.shape });
+  }
+
+  /** Live mode: idle TLS connections expire so their state does not pile up. */
+  tick(now = Date.now()): void {
+    this.#http.expire(now);
+  }
+}

@@ -1,0 +1,112 @@
+// Orchestrates `agentpprof live`: the reading side (trace tailer + collector supervisor) and the
+// processing side (pipeline + server), in one process when not root, split in two when root:
+// the root parent keeps only what needs root (loading BPF, restarting the collector, reading any
+// user's traces) and forwards bytes and lines over IPC to a child started with the target uid/gid,
+// which parses, aggregates and serves. Network-facing code never runs as root.
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Logger } from 'pino';
+import { builtinCollectorPath, collectorMissing, CollectorSupervisor } from './collector.js';
+import type { LiveInput } from './inputs.js';
+import { dropTarget, handOver } from './privilege.js';
+import { packageRoot } from './plugins/static.js';
+import type { Serving } from './serve.js';
+import { TraceFeed } from './traces.js';
+
+export interface LiveRunOptions {
+  collector: 'builtin' | 'none' | { command: string };
+  roots: string[];
+  since: number;
+  outDir: string;
+  record?: string;
+  dropPrivileges: boolean;
+  /** Arguments the child gets (the user's own, minus reading-side options). */
+  childArgv: string[];
+  /** In-process processing side (used when not splitting). */
+  serveHere: (kernel: () => boolean) => Promise<Serving>;
+  log: Logger;
+}
+
+export interface LiveRun {
+  url: string;
+  stop(): Promise<string[]>;
+  supervisor?: CollectorSupervisor;
+  child?: ChildProcess;
+}
+
+export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
+  const missing: string[] = [];
+  let supervisor: CollectorSupervisor | undefined;
+  if (o.collector === 'none') {
+    missing.push('collector disabled (--collector none): no kernel effects (files, processes, network) and no TLS capture; profiling trace files alone');
+  } else if (o.collector === 'builtin') {
+    const bin = builtinCollectorPath(packageRoot());
+    const why = collectorMissing(bin);
+    if (why) missing.push(why);
+    else supervisor = new CollectorSupervisor({ builtin: [bin] }, events());
+  } else {
+    supervisor = new CollectorSupervisor({ command: o.collector.command }, events());
+  }
+  const isRoot = process.getuid?.() === 0;
+  const split = isRoot && o.dropPrivileges;
+  let send: (m: LiveInput) => void;
+  let serving: Serving | undefined;
+  let child: ChildProcess | undefined;
+  let url: string;
+  if (split) {
+    const who = dropTarget();
+    handOver(o.outDir, who, 'dir');
+    if (o.record) handOver(o.record, who, 'file');
+    child = fork(process.argv[1], ['live', '--serve-child', ...o.childArgv], {
+      uid: who.uid, gid: who.gid, serialization: 'advanced', execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      child!.once('message', (m: { k: string; url: string }) => (m.k === 'listening' ? resolve(m.url) : reject(new Error('child did not start'))));
+      child!.once('exit', (code) => reject(new Error(`server process exited (${code}) before listening`)));
+    });
+    o.log.info({ uid: who.uid, gid: who.gid, user: who.name }, 'server runs without root; this process only supervises the collector and reads traces');
+    send = (m) => { if (child!.connected) child!.send(m); };
+  } else {
+    serving = await o.serveHere(() => supervisor?.state === 'running');
+    url = serving.url;
+    send = (m) => serving!.processor.handle(m);
+    if (isRoot) o.log.warn('running as root in one process (--no-drop-privileges): the server keeps root');
+  }
+  if (missing.length) send({ k: 'missing', what: missing });
+  for (const m of missing) o.log.warn(m);
+
+  const feed = new TraceFeed(o.roots, send, o.since);
+  const poll = setInterval(() => {
+    try { feed.poll(); } catch (e) { o.log.error({ err: e }, 'trace polling failed'); }
+  }, 200);
+  if (supervisor) {
+    await supervisor.start();
+  }
+
+  function events() {
+    return {
+      data: (c: Buffer) => send({ k: 'kernel', data: c }),
+      state: (state: string, reason?: string) => {
+        send({ k: 'collector', state, reason, restarts: supervisor?.restarts });
+        if (state === 'running') o.log.info({ restarts: supervisor?.restarts }, 'collector running');
+      },
+      log: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => o.log[level](extra ?? {}, msg),
+    };
+  }
+
+  return {
+    url, supervisor, child,
+    async stop() {
+      clearInterval(poll);
+      try { feed.poll(); } catch { /* last read is best effort */ }
+      await supervisor?.stop();
+      if (serving) return serving.close(o.outDir);
+      // The child flushes on request and reports what it wrote.
+      return new Promise<string[]>((resolve) => {
+        const c = child!;
+        const t = setTimeout(() => { c.kill('SIGKILL'); resolve([]); }, 15_000);
+        c.on('message', (m: { k: string; files?: string[] }) => { if (m.k === 'flushed') { clearTimeout(t); resolve(m.files ?? []); } });
+        c.send({ k: 'flush' });
+      });
+    },
+  };
+}
