@@ -62,7 +62,7 @@ export function commandHints(command: unknown): EffectHint[] {
     if (argv.length >= 3 && /(^|\/)(ba|z|da)?sh$/.test(argv[0]) && /^-\w*c\w*$/.test(argv[1])) {
       return commandHints(argv[2]);
     }
-    return argv.length ? simpleHints({ words: argv, redirects: [] }, argv.join(' ')) : [];
+    return argv.length ? simpleHints({ words: argv, redirects: [] }) : [];
   }
   if (typeof command !== 'string' || !command.trim()) return [];
   const out: EffectHint[] = [];
@@ -88,7 +88,7 @@ const REGISTRIES: Record<string, { sub: RegExp; host: string }> = {
   go: { sub: /^(get|install|mod)$/, host: 'proxy.golang.org' },
 };
 
-function simpleHints(cmd: SimpleCommand, line?: string): EffectHint[] {
+function simpleHints(cmd: SimpleCommand): EffectHint[] {
   const words = [...cmd.words];
   // Drop `VAR=value` prefixes and wrappers (`sudo`, `timeout 10`, …) to find the real program.
   while (words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]) || WRAPPERS.has(words[0]))) {
@@ -104,7 +104,8 @@ function simpleHints(cmd: SimpleCommand, line?: string): EffectHint[] {
     if (/^(ba|z|da)?sh$/.test(prog) && args[0] === '-c' || /^-\w*c\w*$/.test(args[0] ?? '') && /^(ba|z|da)?sh$/.test(prog)) {
       return [...commandHints(args[1] ?? ''), ...redirectHints(cmd)];
     }
-    out.push({ kind: 'exec', target: line ?? [...cmd.words].join(' ') });
+    // The command as run, without wrappers and `VAR=value` prefixes (which often carry secrets).
+    out.push({ kind: 'exec', target: words.join(' ') });
     if (READERS.has(prog)) for (const f of operands) out.push({ kind: 'read', target: f });
     else if (DELETERS.has(prog)) for (const f of operands) out.push({ kind: 'delete', target: f });
     else if (CREATORS.has(prog)) for (const f of operands) out.push({ kind: 'create', target: f });
