@@ -83,6 +83,12 @@ export interface LlmCall {
   sidechain?: boolean;
   /** Model was guessed (e.g. Codex logs without turn_context.model). */
   modelGuessed?: boolean;
+  /** Where the call was seen: the agent's trace file (default) or captured API traffic (recordings, live). */
+  source?: 'trace' | 'traffic';
+  /** Process that made the call (captured traffic only). */
+  pid?: number;
+  /** Machine label of the recording it came from. */
+  host?: string;
 }
 
 export type EffectKind = 'read' | 'write' | 'create' | 'delete' | 'exec' | 'connect';

@@ -14,7 +14,8 @@ export interface AssemblerSink {
 
 interface Conn {
   pid: number;
-  host?: string;
+  /** Server name (SNI / Host header) when the capture knows it. */
+  server?: string;
   req: Http1Stream;
   res: Http1Stream;
   pending: RequestInfo[];
@@ -29,7 +30,14 @@ export class HttpAssembler {
   readonly #conns = new Map<string, Conn>();
   calls = 0;
 
-  constructor(private readonly sink: AssemblerSink, private readonly idleMs = 10 * 60_000) {}
+  readonly #idleMs: number;
+  readonly #machine?: string;
+
+  /** `machine` labels every call (the recording's host); idle connections expire after `idleMs`. */
+  constructor(private readonly sink: AssemblerSink, opts: { machine?: string; idleMs?: number } = {}) {
+    this.#idleMs = opts.idleMs ?? 10 * 60_000;
+    this.#machine = opts.machine;
+  }
 
   pushChunk(c: TlsChunk): void {
     const conn = this.#conn(c.host, c.pid, c.conn ?? String(c.tid ?? 0), c.ts);
@@ -37,15 +45,15 @@ export class HttpAssembler {
   }
 
   /** A message some other parser already framed (AgentSight's http_parser events). */
-  pushMessage(host: string | undefined, pid: number, tid: number | undefined, msg: HttpMessage): void {
-    const conn = this.#conn(host, pid, String(tid ?? 0), msg.ts);
+  pushMessage(pid: number, tid: number | undefined, msg: HttpMessage): void {
+    const conn = this.#conn(undefined, pid, String(tid ?? 0), msg.ts);
     if (msg.kind === 'request') this.#onRequest(conn, msg);
     else this.#onResponse(conn, msg);
   }
 
   /** A response's SSE events, already split (AgentSight's sse_processor events). */
-  pushSse(host: string | undefined, pid: number, tid: number | undefined, ts: number, end: number, events: SseEvent[]): void {
-    const conn = this.#conn(host, pid, String(tid ?? 0), ts);
+  pushSse(pid: number, tid: number | undefined, ts: number, end: number, events: SseEvent[]): void {
+    const conn = this.#conn(undefined, pid, String(tid ?? 0), ts);
     const waiting = conn.awaitingSse;
     conn.awaitingSse = undefined;
     const req = waiting ? waiting.req : conn.pending.shift();
@@ -54,7 +62,7 @@ export class HttpAssembler {
 
   /** Live mode: closes connections idle for longer than idleMs (their partial messages are truncated). */
   expire(now: number): void {
-    for (const [key, conn] of this.#conns) if (now - conn.last > this.idleMs) this.#close(key, conn, now);
+    for (const [key, conn] of this.#conns) if (now - conn.last > this.#idleMs) this.#close(key, conn, now);
   }
 
   /** End of input: every connection closes. */
@@ -68,15 +76,15 @@ export class HttpAssembler {
     this.#conns.delete(key);
   }
 
-  #conn(host: string | undefined, pid: number, sub: string, ts: number): Conn {
-    const key = `${host ?? ''}\u0000${pid}\u0000${sub}`;
+  #conn(server: string | undefined, pid: number, sub: string, ts: number): Conn {
+    const key = `${pid}\u0000${sub}`;
     let conn = this.#conns.get(key);
     if (!conn) {
       const dropped = (bytes: number, reason: string, at: number) =>
         this.sink.problem({ ts: at, pid, reason: `${reason} (${bytes} bytes)` });
       const pending: RequestInfo[] = [];
       const c: Conn = {
-        pid, host, pending, last: ts,
+        pid, server, pending, last: ts,
         req: new Http1Stream('request', { message: (m) => this.#onRequest(c, m), dropped }),
         res: new Http1Stream('response', {
           message: (m) => this.#onResponse(c, m), dropped,
@@ -85,6 +93,7 @@ export class HttpAssembler {
       };
       this.#conns.set(key, (conn = c));
     }
+    conn.server ??= server;
     conn.last = Math.max(conn.last, ts);
     return conn;
   }
@@ -116,7 +125,8 @@ export class HttpAssembler {
   }
 
   #emit(conn: Conn, req: RequestInfo | undefined, read: ResponseRead, ctx: Omit<Parameters<typeof toApiCall>[2], 'pid' | 'host'>): void {
-    const call = toApiCall(req, read, { ...ctx, pid: conn.pid, host: conn.host });
+    const call = toApiCall(req, read, { ...ctx, pid: conn.pid, host: this.#machine });
+    if (typeof call !== 'string' && !call.domain && conn.server) call.domain = conn.server;
     if (typeof call === 'string') {
       if (req?.api || read.api) this.sink.problem({ ts: ctx.ts, pid: conn.pid, reason: call });
       return;
@@ -127,10 +137,10 @@ export class HttpAssembler {
 }
 
 /** Batch wrapper: all chunks in time order in, calls and problems out. */
-export function assembleCalls(chunks: Iterable<TlsChunk>): { calls: ApiCall[]; problems: HttpProblem[] } {
+export function assembleCalls(chunks: Iterable<TlsChunk>, machine?: string): { calls: ApiCall[]; problems: HttpProblem[] } {
   const calls: ApiCall[] = [];
   const problems: HttpProblem[] = [];
-  const asm = new HttpAssembler({ call: (c) => calls.push(c), problem: (p) => problems.push(p) });
+  const asm = new HttpAssembler({ call: (c) => calls.push(c), problem: (p) => problems.push(p) }, { machine });
   for (const c of chunks) asm.pushChunk(c);
   asm.finish();
   return { calls, problems };

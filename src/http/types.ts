@@ -12,6 +12,7 @@ export interface TlsChunk {
   data: Buffer;
   /** Connection id when the collector knows it (SSL* pointer, fd); else chunks are keyed by pid + tid. */
   conn?: string;
+  /** Server name (SNI or the connection's first Host header) when the capture knows it. */
   host?: string;
   comm?: string;
 }
@@ -43,6 +44,7 @@ export interface ApiCall {
   ts: number;
   end: number;
   pid: number;
+  /** Machine label (the recording's host). */
   host?: string;
   /** Server name from the Host header (no port). */
   domain?: string;

@@ -1,0 +1,50 @@
+// Reader of `agentsight report export` snapshots (JSON, schema v1). The same rows as the SQLite
+// recording, so the same converters; token_summary rows become calls with usage (no bodies).
+import { readFileSync } from 'node:fs';
+import { emptyUsage } from '../model.js';
+import { bump, emptyRead, type RecordingRead } from './agentsight-types.js';
+import { pick, rowToEffect, rowToProcess, rowToSession, rowToTool, rowUsage, epochMs, type Converted, type Row } from './agentsight-rows.js';
+
+export const SNAPSHOT_VERSIONS = new Set([1]);
+
+export function readSnapshot(file: string, host: string): RecordingRead {
+  const out = emptyRead(file, 'snapshot', host, [file]);
+  let doc: Row;
+  try {
+    const raw = readFileSync(file, 'utf8');
+    out.bytes = Buffer.byteLength(raw);
+    doc = JSON.parse(raw) as Row;
+  } catch (e) {
+    out.problems.push(`${file}: not a readable snapshot (${(e as Error).message})`);
+    return out;
+  }
+  const version = doc?.schema_version;
+  if (!SNAPSHOT_VERSIONS.has(Number(version))) {
+    bump(out.unknown, `snapshot schema_version ${String(version)}`);
+    out.problems.push(`${file}: snapshot schema_version ${String(version)} is not supported (known: 1); skipped`);
+    return out;
+  }
+  const list = (name: string): Row[] => (Array.isArray(doc[name]) ? (doc[name] as Row[]) : []);
+  const keep = <T>(table: string, i: number, c: Converted<T>, push: (t: T) => void) => {
+    if (c && typeof c === 'object' && 'skip' in c) out.skips.add(`${file}#${table}`, i + 1, (c as { skip: string }).skip);
+    else push(c as T);
+  };
+  list('process_nodes').forEach((r, i) => keep('process_nodes', i, rowToProcess(r, host), (p) => out.processes.push(p)));
+  list('audit_events').forEach((r, i) => keep('audit_events', i, rowToEffect(r, host), (e) => out.effects.push(e)));
+  list('sessions').forEach((r, i) => keep('sessions', i, rowToSession(r, host), (s) => out.sessions.push(s)));
+  list('tool_calls').forEach((r, i) => keep('tool_calls', i, rowToTool(r), (t) => out.tools.push(t)));
+  const generated = epochMs(doc.generated_at) ?? 0;
+  list('token_summary').forEach((r, i) => {
+    const model = String(pick(r, 'model') ?? 'unknown');
+    const ts = epochMs(pick(r, 'timestamp', 'first_seen', 'start_time')) ?? generated;
+    const usage = r && typeof r === 'object' ? rowUsage(r) : emptyUsage();
+    out.calls.push({
+      id: `snapshot:${host}:${file}:${i}`, idSynthesized: true,
+      api: /claude|anthropic/i.test(`${pick(r, 'provider')} ${model}`) ? 'anthropic-messages' : 'openai-responses',
+      ts, end: ts, pid: Number(pick(r, 'pid') ?? 0), host, path: '', model, usage, stream: false,
+      shape: { toolUses: 0, textChars: 0, thinkingChars: 0, codeBlocks: 0, tools: [] },
+    });
+  });
+  for (const k of ['network_targets', 'resource_samples']) if (list(k).length) bump(out.ignored, k, list(k).length);
+  return out;
+}

@@ -1,0 +1,187 @@
+// Offline merge of AgentSight recordings (any form, any number of hosts) with the agents' trace files:
+//   read each recording → put it on the traces' clock (skew from calls both saw) → drop duplicates
+//   across overlapping recordings → bind pids to sessions → recorded calls the traces lack become
+//   LlmCalls → kernel effects are attributed to the tool call open in their process tree.
+// The result is one EventBatch that buildProfile turns into the same views as trace-only profiles.
+import type { ApiCall } from '../http/types.js';
+import { emptyBatch, type Effect, type EventBatch, type Process, type Session, type ToolCall } from '../model.js';
+import { attributeEffects, ToolIndex, UNBOUND_SESSION, type AttributionCounts } from '../join/attribute.js';
+import { Binder, bindingSummary, type Binding } from '../join/bind.js';
+import { clockOffset, indexCalls, joinCalls, PromptIndex } from '../join/calls.js';
+import { listRecordings, type RecordingInput } from './agentsight-files.js';
+import { readEventLog } from './agentsight-log.js';
+import { readSnapshot } from './agentsight-snapshot.js';
+import { readSqliteRecording } from './agentsight-sqlite.js';
+import type { RecordingRead } from './agentsight-types.js';
+
+export { listRecordings, recordingForm, parseArg } from './agentsight-files.js';
+export type { Binding } from '../join/bind.js';
+
+export interface RecordingOptions {
+  /** The trace files' events (loadHistory) to join with; their calls win over recorded duplicates. */
+  traces?: EventBatch;
+  /** Boot time (epoch ms) of the machine that wrote raw probe lines (ns since boot). Default: this one. */
+  bootEpochMs?: number;
+  /** Fixed clock offset (ms) per host label, added to its recordings' times instead of the estimate. */
+  offsets?: Record<string, number>;
+  /** cwd rule window for binding (ms). */
+  windowMs?: number;
+  /** Slack around tool calls when attributing effects (ms). */
+  slackMs?: number;
+}
+
+export interface RecordingSummary {
+  name: string;
+  form: string;
+  host: string;
+  files: number;
+  bytes: number;
+  calls: number;
+  processes: number;
+  effects: number;
+  /** Added to the recording's times to put it on the traces' clock. */
+  offset_ms: number;
+  /** Calls both the recording and the traces hold, the offset's evidence. */
+  offset_pairs: number;
+  time_base: string;
+  skipped: number;
+  unknown: Record<string, number>;
+  ignored: Record<string, number>;
+  http_problems: Record<string, number>;
+  problems: string[];
+}
+
+export interface RecordingsStatus {
+  recordings: RecordingSummary[];
+  bytes: number;
+  /** Recorded calls dropped because a trace file holds them (same message id). */
+  calls_in_traces: number;
+  /** Recorded calls added (the traces lack them). */
+  calls_from_traffic: number;
+  duplicates: { calls: number; processes: number; effects: number };
+  bindings: Record<string, { pids: number; confidence: number }>;
+  attribution: AttributionCounts;
+  problems: string[];
+}
+
+export interface RecordingsResult extends EventBatch {
+  bindings: Binding[];
+  status: RecordingsStatus;
+}
+
+function readOne(input: RecordingInput, opts: RecordingOptions): RecordingRead {
+  if (input.form === 'sqlite') return readSqliteRecording(input.files[0], input.host);
+  if (input.form === 'snapshot') return readSnapshot(input.files[0], input.host);
+  return readEventLog(input.files, { host: input.host, bootEpochMs: opts.bootEpochMs });
+}
+
+/** Moves every time of a recording by `ms` (its clock → the traces' clock). */
+function shift(r: RecordingRead, ms: number): void {
+  if (!ms) return;
+  for (const c of r.calls) { c.ts += ms; c.end += ms; }
+  for (const p of r.processes) { p.start += ms; if (p.exit !== undefined) p.exit += ms; }
+  for (const e of r.effects) e.ts += ms;
+  for (const s of r.sessions) { s.start += ms; s.end += ms; }
+  for (const t of r.tools) { t.ts += ms; t.end += ms; }
+}
+
+function summarize(r: RecordingRead, offset: { offsetMs: number; pairs: number }): RecordingSummary {
+  return {
+    name: r.name, form: r.form, host: r.host, files: r.files.length, bytes: r.bytes, calls: r.calls.length,
+    processes: r.processes.length, effects: r.effects.length, offset_ms: offset.offsetMs, offset_pairs: offset.pairs,
+    time_base: r.timeBase, skipped: r.skips.count, unknown: r.unknown, ignored: r.ignored, http_problems: r.http, problems: r.problems,
+  };
+}
+
+/** Keeps the first of each key; counts the rest. */
+class Dedup<T> {
+  readonly items: T[] = [];
+  readonly #seen = new Map<string, number>();
+  dropped = 0;
+  constructor(private readonly key: (t: T) => string, private readonly better?: (a: T, b: T) => boolean) {}
+  add(t: T): void {
+    const k = this.key(t);
+    const i = this.#seen.get(k);
+    if (i === undefined) {
+      this.#seen.set(k, this.items.length);
+      this.items.push(t);
+      return;
+    }
+    this.dropped++;
+    if (this.better?.(t, this.items[i])) this.items[i] = t;
+  }
+}
+
+export async function loadRecordings(paths: string[], opts: RecordingOptions = {}): Promise<RecordingsResult> {
+  const traces = opts.traces ?? emptyBatch();
+  const { inputs, problems } = listRecordings(paths);
+  const traceCalls = indexCalls(traces.calls);
+  const calls = new Dedup<ApiCall>((c) => c.id, (a, b) => !!b.truncated && !a.truncated);
+  const procs = new Dedup<Process>((p) => `${p.host}\u0000${p.pid}\u0000${Math.round(p.start / 1000)}`, (a, b) => (a.argv?.length ?? 0) > (b.argv?.length ?? 0) || (a.exit !== undefined && b.exit === undefined));
+  const effects = new Dedup<Effect>((e) => `${e.host}\u0000${e.pid}\u0000${e.kind}\u0000${e.ts}\u0000${e.target}`);
+  const traceSessionIds = new Set(traces.sessions.map((s) => s.id));
+  const traceToolIds = new Set(traces.tools.map((t) => t.id));
+  const sessions = new Dedup<Session>((s) => s.id);
+  const tools = new Dedup<ToolCall>((t) => t.id);
+  const summaries: RecordingSummary[] = [];
+  const out = emptyBatch();
+
+  for (const input of inputs) {
+    const r = readOne(input, opts);
+    const fixed = opts.offsets?.[r.host];
+    const est = fixed === undefined ? clockOffset(r.calls, traceCalls) : undefined;
+    const offset = fixed !== undefined ? { offsetMs: fixed, pairs: 0 } : est ?? { offsetMs: 0, pairs: 0 };
+    // Under a second is the distance between a request and the trace line, not a clock difference.
+    if (fixed !== undefined || Math.abs(offset.offsetMs) >= 1000) shift(r, offset.offsetMs);
+    else offset.offsetMs = 0;
+    for (const c of r.calls) calls.add(c);
+    for (const p of r.processes) procs.add(p);
+    for (const e of r.effects) effects.add(e);
+    for (const s of r.sessions) if (!traceSessionIds.has(s.id)) sessions.add(s);
+    for (const t of r.tools) if (!traceToolIds.has(t.id)) tools.add(t);
+    for (const s of r.skips.examples) if (out.skipped.length < 50) out.skipped.push(s);
+    out.skippedCount += r.skips.count;
+    summaries.push(summarize(r, offset));
+  }
+
+  const allSessions = [...traces.sessions, ...sessions.items];
+  const binder = new Binder(allSessions, { windowMs: opts.windowMs });
+  for (const p of procs.items.sort((a, b) => a.start - b.start)) binder.process(p);
+  for (const e of effects.items) binder.effect(e);
+  const joined = joinCalls(calls.items, traceCalls, binder, new PromptIndex(traces.prompts));
+  const allTools = [...traces.tools, ...tools.items];
+  const attribution = attributeEffects(effects.items, binder, new ToolIndex(allTools), { slackMs: opts.slackMs });
+
+  const unbound = joined.calls.some((c) => c.session === UNBOUND_SESSION) || attribution.unbound > 0;
+  if (unbound && !allSessions.some((s) => s.id === UNBOUND_SESSION)) allSessions.push(unboundSession(effects.items, joined.calls));
+  const bindings = binder.bindings();
+  out.sessions = allSessions;
+  out.prompts = [...traces.prompts, ...joined.prompts];
+  out.calls = [...traces.calls, ...joined.calls];
+  out.tools = allTools;
+  out.effects = [...traces.effects, ...effects.items];
+  out.processes = [...traces.processes, ...procs.items];
+  out.skipped = [...traces.skipped, ...out.skipped];
+  out.skippedCount += traces.skippedCount;
+  const status: RecordingsStatus = {
+    recordings: summaries,
+    bytes: summaries.reduce((n, s) => n + s.bytes, 0),
+    calls_in_traces: joined.matched,
+    calls_from_traffic: joined.calls.length,
+    duplicates: { calls: calls.dropped, processes: procs.dropped, effects: effects.dropped },
+    bindings: bindingSummary(bindings),
+    attribution,
+    problems: [...problems, ...summaries.flatMap((s) => s.problems)],
+  };
+  return { ...out, bindings, status };
+}
+
+/** The session that holds activity no agent session claims: visible as `session:unbound`. */
+function unboundSession(effects: Effect[], calls: { session: string; ts: number }[]): Session {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const e of effects) if (e.session === UNBOUND_SESSION) { start = Math.min(start, e.ts); end = Math.max(end, e.ts); }
+  for (const c of calls) if (c.session === UNBOUND_SESSION) { start = Math.min(start, c.ts); end = Math.max(end, c.ts); }
+  if (start > end) start = end = 0;
+  return { id: UNBOUND_SESSION, agent: 'agentsight', cwd: '', project: UNBOUND_SESSION, start, end };
+}

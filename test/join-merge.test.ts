@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usageTotal } from '../src/model.js';
+import { loadHistory } from '../src/sources/index.js';
+import { loadRecordings, type RecordingsResult } from '../src/sources/agentsight.js';
+import { BASH_PID, CLAUDE_PID, claudeSession, recordEvents, writeRotated, type HostSpec } from './fixtures/agentsight/synth.js';
+
+const T0 = Date.parse('2026-03-02T10:00:00.000Z');
+
+describe('merging two hosts\' recordings with their trace files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentpprof-merge-'));
+  const hosts: HostSpec[] = [
+    { dir: join(dir, 'a'), session: '1b2c3d4e-0000-4000-8000-00000000000a', t0: T0, skewMs: 0, tag: 'A', cwd: '/home/dev/calc' },
+    // Host b's clock runs 1 h 2 s ahead of its trace files' (another machine, another time zone setting).
+    { dir: join(dir, 'b'), session: '1b2c3d4e-0000-4000-8000-00000000000b', t0: T0 + 600_000, skewMs: 3_602_000, tag: 'B', cwd: '/srv/work/api' },
+  ];
+  let res: RecordingsResult;
+  let traceTotal = 0;
+
+  beforeAll(async () => {
+    const files = hosts.map((h) => claudeSession(h));
+    traceTotal = files.reduce((n, f) => n + f.usageTotal, 0);
+    const recs = hosts.map((h, i) => writeRotated(join(h.dir, 'rec'), recordEvents(h, files[i].file)));
+    // An overlapping second recording on host a: the same events from the middle on.
+    const evA = recordEvents(hosts[0], files[0].file);
+    const overlap = writeRotated(join(hosts[0].dir, 'rec2'), evA.slice(4));
+    const traces = await loadHistory({ paths: files.map((f) => f.file), threads: 0 });
+    res = await loadRecordings([`hostA=${recs[0]}`, `hostB=${recs[1]}`, `hostA=${overlap}`], { traces });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('counts every token once: trace calls plus the calls only the traffic saw', () => {
+    const total = res.calls.reduce((n, c) => n + usageTotal(c.usage), 0);
+    expect(res.status.calls_in_traces).toBeGreaterThanOrEqual(4);
+    expect(res.status.calls_from_traffic).toBe(2); // one title call per host
+    expect(total).toBe(traceTotal + 2 * (7 + 3));
+    const traffic = res.calls.filter((c) => c.source === 'traffic');
+    expect(traffic.map((c) => c.host).sort()).toEqual(['hostA', 'hostB']);
+    expect(traffic.every((c) => c.session === hosts[c.host === 'hostA' ? 0 : 1].session)).toBe(true);
+  });
+
+  it('estimates each host\'s clock offset from the calls both sides saw', () => {
+    const byHost = Object.fromEntries(res.status.recordings.map((r) => [r.name.includes('rec2') ? 'overlap' : r.host, r]));
+    expect(byHost.hostA.offset_ms).toBe(0);
+    expect(byHost.hostB.offset_ms).toBeLessThanOrEqual(-3_600_000);
+    expect(byHost.hostB.offset_ms).toBeGreaterThan(-3_604_000);
+  });
+
+  it('binds the agent by its trace-file open (0.95) and its API message ids; bash inherits', () => {
+    const a = res.bindings.find((b) => b.host === 'hostA' && b.pid === CLAUDE_PID)!;
+    expect(a).toMatchObject({ session: hosts[0].session, confidence: 0.95, reason: 'trace-file-open' });
+    expect(res.status.bindings['trace-file-open'].pids).toBe(2);
+    expect(res.bindings.some((b) => b.pid === BASH_PID)).toBe(false); // inherited, not bound itself
+  });
+
+  it('attributes the Bash tool\'s file effects to its tool call, keeps the rest visible', () => {
+    for (const [i, h] of hosts.entries()) {
+      const host = i ? 'hostB' : 'hostA';
+      const bash = res.effects.filter((e) => e.host === host && e.pid === BASH_PID);
+      expect(bash.map((e) => `${e.kind} ${e.target.replace(h.cwd, '.')}`).sort()).toEqual(['exec /bin/bash', 'read ./README.md', 'write ./out.txt']);
+      expect(bash.every((e) => e.toolCall === `toolu_${h.tag}1` && e.session === h.session)).toBe(true);
+    }
+    const vim = res.effects.filter((e) => e.pid === 300);
+    expect(vim.every((e) => e.session === 'unbound' && !e.toolCall)).toBe(true);
+    expect(res.sessions.some((s) => s.id === 'unbound')).toBe(true);
+    expect(res.status.attribution).toMatchObject({ attributed: 6, unbound: 2 });
+    expect(res.status.attribution.unattributed).toBeGreaterThanOrEqual(4);
+  });
+
+  it('removes what overlapping recordings both hold', () => {
+    const opens = res.effects.filter((e) => e.host === 'hostA' && e.target.endsWith('out.txt'));
+    expect(opens).toHaveLength(1);
+    expect(res.status.duplicates.effects).toBeGreaterThan(0);
+    expect(res.status.duplicates.calls).toBeGreaterThan(0);
+  });
+
+  it('counts unknown sources, ignored samples and half-written tails, with file:line', () => {
+    const a = res.status.recordings.find((r) => r.host === 'hostA')!;
+    expect(a.files).toBe(2);
+    expect(a.unknown).toEqual({ 'source:mystery_probe': 1 });
+    expect(a.ignored).toEqual({ system: 1 });
+    expect(res.skipped.some((s) => s.file.endsWith('rec/record.log') && /half-written/.test(s.reason))).toBe(true);
+    expect(JSON.stringify(res)).not.toContain('SECRET');
+  });
+});
