@@ -335,7 +335,7 @@ int main(int argc, char **argv)
 
 	int64_t last = clock_ns(CLOCK_MONOTONIC);
 	while (!stop) {
-		int err = ring_buffer__poll(rb, 100);
+		int err = ring_buffer__poll(rb, AS_POLL_MS);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "agentsight: ring buffer poll: %s\n", strerror(-err));
 			break;

@@ -84,13 +84,18 @@ static __always_inline void count(__u32 ring, __u64 bytes, bool dropped)
 	}
 }
 
+/* Wake the loader only once this much is waiting; otherwise it polls every AS_POLL_MS. A wakeup per
+ * event costs the traced process more than the event itself under load. */
+#define WAKEUP_BYTES (256 * 1024)
+
 /* Never blocks: a full ring is a counted drop. */
 static __always_inline void submit(void *ring, __u32 ring_id, void *data, __u64 size)
 {
 	if (size > SCRATCH_SIZE)
 		size = SCRATCH_SIZE;
 	((struct ev_hdr *)data)->size = size;
-	long err = bpf_ringbuf_output(ring, data, size, 0);
+	__u64 flags = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	long err = bpf_ringbuf_output(ring, data, size, flags);
 	count(ring_id, size, err != 0);
 }
 

@@ -16,6 +16,7 @@
 #define AS_DNS_ADDRS 8
 #define AS_HOST_MAX 256
 #define AS_MAX_COMMS 16
+#define AS_POLL_MS 10          /* the loader's ring poll period: the most an event waits */
 
 enum as_kind {
 	AS_EXEC = 1,
