@@ -11,7 +11,7 @@ import { runClaude } from '../scripts/agents/run-claude.js';
 import { runCodex } from '../scripts/agents/run-codex.js';
 import { BUG } from '../scripts/agents/repo.js';
 import { startModelServer } from '../scripts/agents/model-server.js';
-import { apiErrorScript, FIRST_COMMAND, TESTS_AGAIN_PROMPT } from '../scripts/agents/script.js';
+import { apiErrorScript, FIRST_COMMAND, HELPER_TASK, SUBAGENT_PROMPT, TESTS_AGAIN_PROMPT } from '../scripts/agents/script.js';
 import { TEST_COMMAND } from '../scripts/agents/repo.js';
 import { ANON_REPO } from '../scripts/agents/anonymize.js';
 import { mainReplies, type SentLog, type SentReply } from '../scripts/agents/sent-log.js';
@@ -30,6 +30,11 @@ beforeAll(async () => {
   runs.claudeNative = ok(await runClaude({ native: true }));
   runs.codex = ok(await runCodex());
   runs.codexHttp = ok(await runCodex({ tls: false }));
+  // A subagent (Agent tool): its own conversation goes to <session>/subagents/agent-<id>.jsonl.
+  for (const native of [false, true]) {
+    const run = await runClaude({ native, prompt: SUBAGENT_PROMPT, allowedTools: 'Bash,Read,Edit,Agent' });
+    runs[native ? 'claudeNativeSubagent' : 'claudeSubagent'] = ok(run);
+  }
   // API errors: one retried, then a fatal one that ends the run with exit 1.
   for (const [name, run] of [['claudeErrors', runClaude], ['codexErrors', runCodex]] as const) {
     const server = await startModelServer({ tls: true, script: apiErrorScript() });
@@ -183,6 +188,12 @@ describe('Codex rollout files (raw)', () => {
   });
 });
 
+const COMMAND_HINTS: Record<string, { kind: string; target: string }[]> = {
+  [FIRST_COMMAND]: [{ kind: 'exec', target: 'cat README.md' }, { kind: 'read', target: 'README.md' }, { kind: 'write', target: 'out.txt' }],
+  [TEST_COMMAND]: [{ kind: 'exec', target: TEST_COMMAND }],
+  'cat README.md': [{ kind: 'exec', target: 'cat README.md' }, { kind: 'read', target: 'README.md' }],
+};
+
 interface Expected {
   agent: 'claude' | 'codex';
   version: string;
@@ -190,19 +201,26 @@ interface Expected {
   prompts: string[];
   cwd: string;
   sent: SentReply[];
+  /** Subagent task prompt → the typed prompt of the thread that spawned it. */
+  subagentTasks?: Record<string, string>;
   /** When the agent ran (live runs only): every event must fall inside. */
   window?: [number, number];
 }
 
 /** The project's readers (loadHistory) against what the model server sent, in src/model.ts terms. */
-function checkHistory(h: History, x: Expected): void {
+function checkHistory(history: History, x: Expected): void {
+  // Readers emit file by file (a subagent's file after its parent's): compare in time order, as the server sent.
+  const byTs = <T extends { ts: number }>(xs: T[]) => [...xs].sort((a, b) => a.ts - b.ts);
+  const h = { ...history, calls: byTs(history.calls), tools: byTs(history.tools) };
   expect(h.problems).toEqual([]);
   expect(h.skippedCount).toBe(0);
   expect(h.sessions).toHaveLength(1);
   expect(h.sessions[0]).toMatchObject({ agent: x.agent, version: x.version, cwd: x.cwd, project: 'calc' });
 
-  const human = h.prompts.filter((p) => p.kind === 'human');
+  const human = h.prompts.filter((p) => p.kind === 'human' && !p.sidechain);
   expect(human.map((p) => p.text)).toEqual(x.prompts);
+  const tasks = x.subagentTasks ?? {};
+  expect(h.prompts.filter((p) => p.sidechain).map((p) => p.text)).toEqual(Object.keys(tasks));
   expect(h.prompts.filter((p) => p.kind === 'continue')).toEqual([]);
 
   // Calls: one per reply, in order, with the reply's model and exactly its usage (Codex's cached-inclusive
@@ -216,7 +234,9 @@ function checkHistory(h: History, x: Expected): void {
   expect(new Set(h.calls.map((c) => c.id)).size).toBe(x.sent.length);
   // Each call belongs to the prompt the server saw it answer.
   const promptId = new Map(human.map((p) => [p.text, p.id]));
-  expect(h.calls.map((c) => c.prompt)).toEqual(x.sent.map((s) => promptId.get(s.prompt)));
+  // A subagent's calls count toward the prompt that spawned it.
+  expect(h.calls.map((c) => c.prompt)).toEqual(x.sent.map((s) => promptId.get(tasks[s.prompt] ?? s.prompt)));
+  expect(h.calls.map((c) => c.sidechain === true)).toEqual(x.sent.map((s) => s.prompt in tasks));
   expect(h.calls.some((c) => c.modelGuessed)).toBe(false);
   expect(h.calls.map((c) => c.shape.tools)).toEqual(x.sent.map((s) => s.tools.map((t) => t.name)));
 
@@ -224,12 +244,12 @@ function checkHistory(h: History, x: Expected): void {
   const callOf = new Map(x.sent.flatMap((s, i) => s.tools.map((t) => [t.id, h.calls[i].id] as const)));
   expect(h.tools.map((t) => ({ id: t.id, name: t.name, llmCall: t.llmCall, status: t.status })))
     .toEqual(x.sent.flatMap((s) => s.tools.map((t) => ({ id: t.id, name: t.name, llmCall: callOf.get(t.id), status: 'ok' }))));
-  // The first command `cat README.md; echo hi > out.txt` names a read, an exec and a write.
-  expect(h.tools[0].hints).toEqual(expect.arrayContaining([
-    { kind: 'exec', target: 'cat README.md' }, { kind: 'write', target: 'out.txt' }]));
-  const ranTests = x.sent.some((s) => s.tools.some((t) => t.input.command === TEST_COMMAND || t.input.cmd === TEST_COMMAND));
-  if (ranTests) expect(h.tools.flatMap((t) => t.hints)).toContainEqual({ kind: 'exec', target: TEST_COMMAND });
-
+  // Shell commands become effect hints: `cat README.md; echo hi > out.txt` names an exec, a read and a write.
+  const hintsOf = new Map(h.tools.map((t) => [t.id, t.hints]));
+  for (const t of x.sent.flatMap((s) => s.tools)) {
+    const command = String(t.input.command ?? t.input.cmd ?? '');
+    if (command in COMMAND_HINTS) expect(hintsOf.get(t.id)).toEqual(expect.arrayContaining(COMMAND_HINTS[command]));
+  }
   if (x.window) {
     const [from, to] = x.window;
     for (const ts of [...h.prompts.map((p) => p.ts), ...h.calls.map((c) => c.ts), ...h.tools.map((t) => t.ts)]) {
@@ -245,6 +265,7 @@ const loadRun = (run: AgentRun) =>
 const expectedOf = (run: AgentRun): Expected => ({
   agent: run.agent === 'codex' ? 'codex' : 'claude', version: run.version,
   prompts: run.resumed ? [DEFAULT_PROMPT, run.prompt] : [run.prompt], cwd: run.repoDir,
+  subagentTasks: run.prompt === SUBAGENT_PROMPT ? { [HELPER_TASK]: SUBAGENT_PROMPT } : undefined,
   sent: mainReplies(run.sent), window: [run.start, run.end],
 });
 
@@ -258,6 +279,14 @@ describe('the readers (loadHistory) on fresh real traces', () => {
     const run = runs[name];
     expect(run.exitCode).toBe(1);
     expect(run.sent.replies.map((r) => r.kind)).toEqual(['main', 'error', 'main', 'error']);
+    checkHistory(await loadRun(run), expectedOf(run));
+  });
+  it.each(['claudeSubagent', 'claudeNativeSubagent'])('%s: subagent calls are sidechain calls of the spawning prompt', async (name) => {
+    const run = runs[name];
+    expect(run.traceFiles.map((f) => f.split('/').slice(-2)[0])).toEqual([expect.stringMatching(/-calc$/), 'subagents']);
+    // Its Agent tool_result repeats the subagent's last usage in toolUseResult.usage: never a call of its own.
+    const spawn = readJsonl(run.traceFiles[0]).find((r) => r.toolUseResult?.agentId);
+    expect(spawn?.toolUseResult.usage.output_tokens).toBe(mainReplies(run.sent).filter((s) => s.prompt === HELPER_TASK).at(-1)?.usage.output);
     checkHistory(await loadRun(run), expectedOf(run));
   });
   it('claude wrote the synthetic error line the readers must skip', () => {

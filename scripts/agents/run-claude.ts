@@ -11,6 +11,8 @@ import { baseEnv } from './spawn-agent.js';
 export interface ClaudeRunOptions extends AgentRunOptions {
   /** Run the native Bun build (2.1.197) instead of the node build (2.1.112). */
   native?: boolean;
+  /** --allowedTools (default Bash,Read,Edit; add Agent for subagents). */
+  allowedTools?: string;
 }
 
 export function claudeEnv(server: Pick<ModelServer, 'url' | 'caFile'>, homeDir: string, configDir: string): Record<string, string> {
@@ -33,7 +35,7 @@ export const runClaude = (opts: ClaudeRunOptions = {}): Promise<AgentRun> =>
   runAgent(opts.native ? 'claude-native' : 'claude', opts, (box, server, prompt, resume) => {
     const configDir = join(box.homeDir, '.claude');
     return {
-      args: [...(resume ? ['--continue'] : []), '-p', prompt, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'],
+      args: [...(resume ? ['--continue'] : []), '-p', prompt, '--output-format', 'stream-json', '--verbose', '--allowedTools', opts.allowedTools ?? 'Bash,Read,Edit'],
       env: claudeEnv(server, box.homeDir, configDir),
       traceDir: join(configDir, 'projects'),
     };

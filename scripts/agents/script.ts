@@ -34,12 +34,29 @@ const abs = (ctx: ScriptContext, rel: string): string => (ctx.cwd ? `${ctx.cwd}/
 export const TESTS_AGAIN_PROMPT = 'run the tests again';
 export const TESTS_PASS_TEXT = 'All tests pass.';
 
+export const SUBAGENT_PROMPT = 'ask a helper agent what the README says';
+export const HELPER_TASK = 'Read README.md and summarize it in one sentence.';
+export const HELPER_ANSWER = 'The README describes a tiny calculator tested with node --test.';
+
+/** Claude with a subagent: Agent (general-purpose) whose own conversation runs Bash and answers; then text. */
+const claudeSubagent = (ctx: ScriptContext): ReplyBlock[] => {
+  if (ctx.prompt === HELPER_TASK) {
+    return ctx.turn === 0
+      ? [{ type: 'tool', name: 'Bash', input: { command: 'cat README.md', description: 'Read the README' } }]
+      : [{ type: 'text', text: HELPER_ANSWER }];
+  }
+  return ctx.turn === 0
+    ? [{ type: 'tool', name: 'Agent', input: { description: 'Summarize the README', prompt: HELPER_TASK, subagent_type: 'general-purpose' } }]
+    : [{ type: 'text', text: `The helper says: ${HELPER_ANSWER}` }];
+};
+
 /** A follow-up prompt (e.g. in a resumed session): run the tests, then say so. */
 const testsAgain = (ctx: ScriptContext, tool: ReplyBlock): ReplyBlock[] =>
   ctx.turn === 0 ? [tool] : [{ type: 'text', text: TESTS_PASS_TEXT }];
 
 /** Claude Code: Bash → Read → Edit → Bash (the test) → final text. */
 export const claudeScript: Script = (ctx) => {
+  if (ctx.prompt === SUBAGENT_PROMPT || ctx.prompt === HELPER_TASK) return claudeSubagent(ctx);
   if (ctx.prompt === TESTS_AGAIN_PROMPT) return testsAgain(ctx, { type: 'tool', name: 'Bash', input: { command: TEST_COMMAND, description: 'Run the tests' } });
   switch (ctx.turn) {
     case 0:
