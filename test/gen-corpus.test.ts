@@ -14,11 +14,13 @@ import { INTENTS } from '../scripts/gen-corpus/prompts.js';
 import { diffTotals, totalsOfBatch } from '../scripts/gen-corpus/compare.js';
 import type { Expected } from '../scripts/gen-corpus/totals.js';
 import { loadHistory } from '../src/sources/index.js';
+import { defaultRules } from '../src/tag/rules.js';
+import { matchRule } from '../src/tag/regex.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
 // Must match the command in examples/README.md.
-const EXAMPLE_ARGS = ['--seed', '34', '--sessions', '30'];
+const EXAMPLE_ARGS = ['--seed', '42', '--sessions', '30'];
 
 function gen(out: string, args: string[]): void {
   execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/gen-corpus.ts'), '--out', out, '--quiet', ...args], { cwd: ROOT });
@@ -68,7 +70,7 @@ describe('gen-corpus', () => {
     for (const marker of ['"isCompactSummary":true', '"subtype":"compact_boundary"', '"model":"<synthetic>"', '"isApiErrorMessage":true',
       '"type":"summary"', '"isSidechain":true', '"isMeta":true', '<command-name>', '"toolUseResult":{"status":"completed"',
       '"ephemeral_1h_input_tokens"', '"info":null', '"thread_spawn"', '{"record_type":"state"}', '"type":"custom_tool_call"',
-      '"type":"local_shell_call"', '"type":"web_search_call"', '"$rewindTo"', '"$set"', '"type":"gemini"', '[Request interrupted by user]']) {
+      '"type":"local_shell_call"', '"type":"web_search_call"', '"$rewindTo"', '"$set"', '"type":"gemini"', '[Request interrupted by user]', '"type":"compacted"', '"type":"file-history-snapshot"']) {
       expect(text.includes(marker), marker).toBe(true);
     }
     expect(files.some((f) => /\/subagents\/agent-\w+\.jsonl$/.test(f))).toBe(true);
@@ -78,7 +80,7 @@ describe('gen-corpus', () => {
     expect(files.some((f) => /^codex\/sessions\/rollout-[\d-]+-[\w-]+\.json$/.test(f))).toBe(true);
     expect(files.some((f) => /^gemini\/tmp\/\w+\/chats\/session-.*\.json$/.test(f))).toBe(true);
     expect(files.some((f) => /^gemini\/tmp\/\w+\/chats\/session-.*\.jsonl$/.test(f))).toBe(true);
-    for (const m of ['claude-opus-4-6', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5', 'gpt-5.1-codex', 'gpt-5.2-codex', 'gemini-2.5-pro']) {
+    for (const m of ['claude-opus-4-6', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5', 'gpt-5.1-codex', 'gpt-5.2-codex', 'gpt-5', 'gemini-2.5-pro', 'gemini-2.5-flash']) {
       expect(Object.keys(expected.overall.models), m).toContain(m);
     }
     expect(expected.overall.skippedLines).toBeGreaterThan(0);
@@ -86,20 +88,22 @@ describe('gen-corpus', () => {
     expect(bytes).toBeLessThan(8_000_000);
   });
 
-  it('plans prompts of every intent, in English, Chinese and mixed, with 3–12 % vague ones', () => {
+  const planned = () => {
     const r = new Rng(9);
     const projects = makeProjects(r, 'dev', 6);
+    return Array.from({ length: 300 }, (_, i) => planSession(r.fork(i), { seed: 9, user: 'dev', scale: 1 }, projects[i % projects.length], 0).turns).flat();
+  };
+
+  it('plans prompts of every intent, in English, Chinese and mixed, with 3–12 % vague ones', () => {
     const intents = new Map<string, number>();
     const langs = new Map<string, number>();
     const texts = new Set<string>();
     let n = 0;
-    for (let i = 0; i < 300; i++) {
-      for (const t of planSession(r.fork(i), { seed: 9, user: 'dev', scale: 1 }, projects[i % projects.length], 0).turns) {
-        intents.set(t.intent, (intents.get(t.intent) ?? 0) + 1);
-        langs.set(t.lang, (langs.get(t.lang) ?? 0) + 1);
-        texts.add(t.text);
-        n++;
-      }
+    for (const t of planned()) {
+      intents.set(t.intent, (intents.get(t.intent) ?? 0) + 1);
+      langs.set(t.lang, (langs.get(t.lang) ?? 0) + 1);
+      texts.add(t.text);
+      n++;
     }
     for (const i of INTENTS) expect(intents.get(i) ?? 0, i).toBeGreaterThan(5);
     const vague = (intents.get('vague') ?? 0) / n;
@@ -108,6 +112,22 @@ describe('gen-corpus', () => {
     for (const l of ['en', 'zh', 'mixed']) expect(langs.get(l) ?? 0, l).toBeGreaterThan(n * 0.1);
     // Varied, not a handful of templates.
     expect(texts.size).toBeGreaterThan(n * 0.4);
+  });
+
+  it('the default regex rules tag at least 85 % of the generated prompts', () => {
+    const rules = defaultRules();
+    const turns = planned();
+    const matched = turns.filter((t) => matchRule(rules, t.text)).length;
+    expect(matched / turns.length).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('--size stops at the byte target and --agents limits the agents', () => {
+    gen(join(tmp, 'sz'), ['--seed', '3', '--size', '300KB', '--agents', 'codex']);
+    const e = JSON.parse(readFileSync(join(tmp, 'sz', 'expected.json'), 'utf8')) as Expected;
+    expect(Object.keys(e.agents)).toEqual(['codex']);
+    expect(e.written.bytes).toBeGreaterThanOrEqual(300_000);
+    expect(e.written.bytes).toBeLessThan(3_000_000);
+    expect([...treeHash(join(tmp, 'sz')).keys()].every((f) => f === 'expected.json' || f.startsWith('codex/'))).toBe(true);
   });
 });
 

@@ -10,6 +10,7 @@ import type { CallPlan, SessionPlan, TaskPlan, ToolPlan } from './plan.js';
 import { numbered, prose } from './content.js';
 import type { Tally, Usage5 } from './totals.js';
 import { BROKEN_LINES, NON_OBJECT_LINES, type Sink } from './sink.js';
+import type { Showcase } from './showcase.js';
 
 export type ClaudeEra = 'old' | 'mid' | 'new';
 
@@ -19,6 +20,7 @@ export interface ClaudeWriterCtx {
   sink: Sink;
   /** Directory inside the corpus that plays CLAUDE_CONFIG_DIR. */
   root: string;
+  show: Showcase;
 }
 
 /** What a later session needs to resume this one. */
@@ -136,7 +138,7 @@ function usageOf(s: SessionState, call: CallPlan, first: boolean): { raw: Record
 function writeCall(s: SessionState, th: Thread, call: CallPlan, ts: number, model: string, first: boolean, sidechain: boolean): { ids: string[]; usage: Usage5 } {
   const r = s.c.rng;
   const msgId = `msg_01${r.base62(22)}`;
-  const requestId = s.era === 'old' && r.chance(0.25) ? undefined : `req_011C${r.base62(20)}`;
+  const requestId = s.era === 'old' && s.c.show.take(r, 'no-request-id', 0.25) ? undefined : `req_011C${r.base62(20)}`;
   const { raw, u } = usageOf(s, call, first);
   const blocks: Record<string, unknown>[] = [];
   if (call.thinking) blocks.push({ type: 'thinking', thinking: call.thinking, signature: r.base62(60) });
@@ -202,7 +204,7 @@ function writeSubagent(s: SessionState, main: Thread, task: TaskPlan, toolUseId:
     s.c.sink.writeLines(`${s.dir}/agent-${agentId}.jsonl`, th.lines);
     s.c.tally.of('claude').subagents++;
     // Some 2.0.x sessions also kept the sidechain inline: the same messages twice, counted once.
-    if (r.chance(0.3)) for (const l of th.lines) main.raw(l);
+    if (s.c.show.take(r, 'mid-inline-copy', 0.3)) for (const l of th.lines) main.raw(l);
   } else {
     for (const l of th.lines) main.raw(l);
   }
@@ -224,7 +226,7 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
   const sessionId = r.uuid();
   const version = r.pick(VERSIONS[era]);
   const s: SessionState = {
-    c, plan, era, sessionId, model: r.weighted(MAIN_MODELS), ttl1h: r.pick([0, 0, 0.3, 1]),
+    c, plan, era, sessionId, model: MAIN_MODELS.find(([m]) => c.show.first(m))?.[0] ?? r.weighted(MAIN_MODELS), ttl1h: era === 'new' && c.show.first('ttl-1h') ? 1 : r.pick([0, 0, 0.3, 1]),
     base: { isSidechain: false, userType: 'external', cwd: plan.project.cwd, sessionId, version, gitBranch: r.pick(['main', 'main', 'dev', 'fix/login']) },
     dir: `${c.root}/projects/${encodeCwd(plan.project.cwd)}`, subagentFiles: 0,
   };
@@ -232,12 +234,12 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
   tally.sessions++;
   const th = new Thread(s.base, r);
   const good: string[] = [];
-  if (resume || r.chance(0.2)) for (let i = r.int(1, 3); i > 0; i--) th.raw(JSON.stringify({ type: 'summary', summary: prose(r, 1, 1).slice(0, 60), leafUuid: r.uuid() }));
+  if (resume || c.show.take(r, 'summary', 0.2)) for (let i = r.int(1, 3); i > 0; i--) th.raw(JSON.stringify({ type: 'summary', summary: prose(r, 1, 1).slice(0, 60), leafUuid: r.uuid() }));
   // A resumed session starts with a verbatim copy of the earlier one (same uuids, message ids): counted once.
   if (resume) for (const l of resume.lines) th.raw(l);
-  if (r.chance(0.3)) writeMeta(s, th, plan.start - 5000);
+  if (c.show.take(r, 'meta', 0.3)) writeMeta(s, th, plan.start - 5000);
   let firstCall = !resume;
-  const compactAt = plan.turns.length > 5 && r.chance(0.6) ? r.int(2, plan.turns.length - 2) : -1;
+  const compactAt = plan.turns.length > 5 && c.show.take(r, 'compact', 0.6) ? r.int(2, plan.turns.length - 2) : -1;
   plan.turns.forEach((turn, ti) => {
     let ts = turn.ts;
     if (ti === compactAt) {
@@ -246,14 +248,14 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
       tally.prompts.continue++;
       firstCall = true;
     }
-    if (era === 'new' && r.chance(0.3)) th.raw(JSON.stringify({ type: 'file-history-snapshot', messageId: r.uuid(), snapshot: { messageId: r.uuid(), trackedFileBackups: {}, timestamp: iso(ts) }, isSnapshotUpdate: false }));
-    if (r.chance(0.04)) th.push('user', ts - 10, { message: { role: 'user', content: `<system-reminder>\nThe TodoWrite tool hasn't been used recently.\n</system-reminder>` } });
-    const content = r.chance(0.7) ? turn.text : [{ type: 'text', text: turn.text }, ...(r.chance(0.05) ? [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: r.base62(400) } }] : [])];
+    if (era === 'new' && c.show.take(r, 'snapshot', 0.3)) th.raw(JSON.stringify({ type: 'file-history-snapshot', messageId: r.uuid(), snapshot: { messageId: r.uuid(), trackedFileBackups: {}, timestamp: iso(ts) }, isSnapshotUpdate: false }));
+    if (c.show.take(r, 'system-reminder', 0.04)) th.push('user', ts - 10, { message: { role: 'user', content: `<system-reminder>\nThe TodoWrite tool hasn't been used recently.\n</system-reminder>` } });
+    const content = r.chance(0.7) ? turn.text : [{ type: 'text', text: turn.text }, ...(c.show.take(r, 'image', 0.05) ? [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: r.base62(400) } }] : [])];
     th.push('user', ts, { message: { role: 'user', content }, ...(era !== 'old' ? { promptId: r.uuid(), permissionMode: 'default' } : {}) });
     tally.prompts.human++;
     ts += 300;
     turn.calls.forEach((call, ci) => {
-      if (r.chance(0.02)) {
+      if (c.show.take(r, 'api-error', 0.02)) {
         th.push('assistant', ts, { isApiErrorMessage: true, message: { id: r.uuid(), model: '<synthetic>', role: 'assistant', type: 'message', content: [{ type: 'text', text: 'API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}' }], stop_reason: 'stop_sequence', stop_sequence: '', usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
         ts += 2000;
       }
@@ -263,7 +265,7 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
       const subs = call.tools.map((t, i) => (t.kind === 'task' && t.task ? writeSubagent(s, th, t.task, ids[i], ts) : null));
       writeToolResults(s, th, call, ids, ts, subs);
       ts += call.tools.reduce((a, t) => a + t.ms, 0);
-      if (ci === turn.calls.length - 1 && r.chance(0.04)) {
+      if (ci === turn.calls.length - 1 && c.show.take(r, 'interrupt', 0.04)) {
         th.push('user', ts + 100, { message: { role: 'user', content: [{ type: 'text', text: '[Request interrupted by user]' }] } });
         th.push('assistant', ts + 200, { message: { id: r.uuid(), model: '<synthetic>', role: 'assistant', type: 'message', content: [{ type: 'text', text: 'No response requested.' }], stop_reason: 'stop_sequence', stop_sequence: '', usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
       }
@@ -272,11 +274,11 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
   good.push(...th.lines);
   // Damage the file the way real ones are damaged: counted and skipped, never fatal.
   const out = [...th.lines];
-  if (r.chance(0.25)) out.splice(r.int(1, out.length), 0, '');
-  if (r.chance(0.08)) { out.splice(r.int(1, out.length), 0, r.pick(NON_OBJECT_LINES)); tally.skippedLines++; }
-  if (r.chance(0.05)) { out.splice(r.int(1, out.length), 0, r.pick(BROKEN_LINES)); tally.skippedLines++; }
+  if (c.show.take(r, 'blank', 0.25)) out.splice(r.int(1, out.length), 0, '');
+  if (c.show.take(r, 'non-object', 0.08)) { out.splice(r.int(1, out.length), 0, r.pick(NON_OBJECT_LINES)); tally.skippedLines++; }
+  if (c.show.take(r, 'broken', 0.05)) { out.splice(r.int(1, out.length), 0, r.pick(BROKEN_LINES)); tally.skippedLines++; }
   let tail: string | undefined;
-  if (r.chance(0.08)) {
+  if (c.show.take(r, 'truncated', 0.08)) {
     const partial = JSON.stringify({ parentUuid: th.last, ...s.base, type: 'assistant', message: { id: `msg_01${r.base62(22)}`, model: s.model, content: [{ type: 'text', text: prose(r, 2, 8) }] }, uuid: r.uuid(), timestamp: iso(plan.end) });
     tail = partial.slice(0, r.int(20, partial.length - 5));
     tally.skippedLines++;

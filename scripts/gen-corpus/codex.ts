@@ -8,6 +8,7 @@ import type { CallPlan, SessionPlan, TaskPlan, ToolPlan } from './plan.js';
 import { prose } from './content.js';
 import type { Tally } from './totals.js';
 import { NON_OBJECT_LINES, type Sink } from './sink.js';
+import type { Showcase } from './showcase.js';
 
 export interface CodexWriterCtx {
   rng: Rng;
@@ -15,6 +16,7 @@ export interface CodexWriterCtx {
   sink: Sink;
   /** Directory inside the corpus that plays CODEX_HOME. */
   root: string;
+  show: Showcase;
 }
 
 interface Tok {
@@ -47,7 +49,7 @@ function envContext(cwd: string): string {
 }
 
 /** A tool as Codex items: the call and its output. */
-function toolItems(r: Rng, t: ToolPlan, cwd: string): [Record<string, unknown>, Record<string, unknown>] {
+function toolItems(r: Rng, show: Showcase, t: ToolPlan, cwd: string): [Record<string, unknown>, Record<string, unknown>] {
   const call_id = `call_${r.base62(24)}`;
   const shell = (command: string, output: string, code: number) => [
     { type: 'function_call', name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', command], workdir: cwd, timeout_ms: 120000 }), call_id },
@@ -55,7 +57,7 @@ function toolItems(r: Rng, t: ToolPlan, cwd: string): [Record<string, unknown>, 
   ] as [Record<string, unknown>, Record<string, unknown>];
   switch (t.kind) {
     case 'bash':
-      if (r.chance(0.15)) {
+      if (show.take(r, 'local-shell', 0.15)) {
         return [{ type: 'local_shell_call', call_id, status: 'completed', action: { type: 'exec', command: ['bash', '-lc', t.command!.command], working_directory: cwd } },
           { type: 'function_call_output', call_id, output: JSON.stringify({ output: t.output, metadata: { exit_code: t.command!.exitCode } }) }];
       }
@@ -102,13 +104,14 @@ function writeCalls(c: CodexWriterCtx, e: Env, calls: CallPlan[], ts0: number, c
       e.push(ts, 'response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: call.text }] });
       e.push(ts, 'event_msg', { type: 'agent_message', message: call.text });
     }
-    const items = call.tools.map((t) => toolItems(r, t, cwd));
+    const items = call.tools.map((t) => toolItems(r, c.show, t, cwd));
     for (const [item] of items) e.push(ts, 'response_item', item);
     const cached = i === 0 && opts.history.length === 0 ? 0 : call.context;
     const last: Tok = { input_tokens: cached + call.fresh, cached_input_tokens: cached, output_tokens: call.output, reasoning_output_tokens: call.reasoning,
       total_tokens: cached + call.fresh + call.output };
     // A reset: the cumulative total starts over from this call (seen after resumes); the call is last_token_usage.
     const reset = opts.history.length === opts.resetAt && total.total_tokens > last.total_tokens && total.input_tokens > last.input_tokens;
+    if (reset) c.show.mark('reset');
     total = reset ? { ...last } : addTok(total, last);
     opts.history.push(total);
     ts += call.ms;
@@ -122,7 +125,7 @@ function writeCalls(c: CodexWriterCtx, e: Env, calls: CallPlan[], ts0: number, c
       ts += t.ms;
     });
     // Re-emitted with an unchanged total: not a call.
-    if (r.chance(0.3)) e.push(ts, 'event_msg', { type: 'token_count', info: { total_token_usage: total, last_token_usage: last, model_context_window: 272000 }, rate_limits: null });
+    if (c.show.take(r, 're-emit', 0.3)) e.push(ts, 'event_msg', { type: 'token_count', info: { total_token_usage: total, last_token_usage: last, model_context_window: 272000 }, rate_limits: null });
   });
   return { ts, total };
 }
@@ -131,8 +134,9 @@ function writeEnvelopeSession(c: CodexWriterCtx, plan: SessionPlan, parent: { id
   const r = c.rng;
   const id = r.uuid();
   const cwd = plan.project.cwd;
-  const old = !parent && r.chance(0.15);
-  const model = old ? 'gpt-5' : r.pick(['gpt-5.1-codex', 'gpt-5.2-codex', 'gpt-5.2-codex']);
+  const old = !parent && c.show.take(r, 'no-model', 0.15);
+  const model = old ? 'gpt-5' : c.show.first('gpt-5.1-codex') ? 'gpt-5.1-codex' : c.show.first('gpt-5.2-codex') ? 'gpt-5.2-codex'
+    : r.pick(['gpt-5.1-codex', 'gpt-5.2-codex', 'gpt-5.2-codex']);
   const e = envelope();
   const source = parent ? { subagent: { thread_spawn: { parent_thread_id: parent.id, depth: 1 } } } : r.pick(['cli', 'cli', 'exec']);
   e.push(start, 'session_meta', { id, timestamp: iso(start), cwd, originator: 'codex_cli_rs', cli_version: old ? '0.31.0' : r.pick(['0.77.0', '0.98.0', '0.171.0']),
@@ -145,9 +149,9 @@ function writeEnvelopeSession(c: CodexWriterCtx, plan: SessionPlan, parent: { id
     for (const h of parent.history) e.push(start, 'event_msg', { type: 'token_count', info: { total_token_usage: h, last_token_usage: h, model_context_window: 272000 }, rate_limits: null });
     if (parent.history.length) total = { ...parent.history[parent.history.length - 1] };
     history.push(...parent.history);
-  } else if (r.chance(0.5)) e.push(start, 'event_msg', { type: 'token_count', info: null, rate_limits: { primary: { used_percent: 3, window_minutes: 300 } } });
+  } else if (c.show.take(r, 'null-info', 0.5)) e.push(start, 'event_msg', { type: 'token_count', info: null, rate_limits: { primary: { used_percent: 3, window_minutes: 300 } } });
   const turns = task ? [{ text: task.prompt, ts: start + 1000, calls: task.calls }] : plan.turns;
-  const resetAt = !parent && r.chance(0.25) ? r.int(3, 8) : -1;
+  const resetAt = !parent && (c.show.want('reset') || r.chance(0.25)) ? r.int(3, 8) : -1;
   let ts = start;
   turns.forEach((turn, ti) => {
     ts = Math.max(ts, turn.ts);
@@ -165,7 +169,7 @@ function writeEnvelopeSession(c: CodexWriterCtx, plan: SessionPlan, parent: { id
     ts = res.ts;
     total = res.total;
     e.push(ts, 'event_msg', { type: 'task_complete', last_agent_message: turn.calls[turn.calls.length - 1].text });
-    if (!task && ti < turns.length - 1 && r.chance(0.05)) e.push(ts, 'compacted', { message: prose(r, 3, 20) });
+    if (!task && ti < turns.length - 1 && c.show.take(r, 'compacted', 0.05)) e.push(ts, 'compacted', { message: prose(r, 3, 20) });
   });
   const rel = rolloutPath(start, id);
   if (parent) {
@@ -174,13 +178,13 @@ function writeEnvelopeSession(c: CodexWriterCtx, plan: SessionPlan, parent: { id
     return id;
   }
   c.tally.of('codex').sessions++;
-  const where = r.weighted([['sessions', 18], ['both', 2], ['archived', 1]] as const);
+  const where = c.show.first('archived-copy') ? 'both' : c.show.first('archived-only') ? 'archived' : r.weighted([['sessions', 18], ['both', 2], ['archived', 1]] as const);
   if (where === 'sessions') {
     const out = [...e.lines];
-    if (r.chance(0.04)) { out.splice(r.int(1, out.length), 0, r.pick(NON_OBJECT_LINES)); c.tally.of('codex').skippedLines++; }
-    if (r.chance(0.2)) out.splice(r.int(1, out.length), 0, '');
+    if (c.show.take(r, 'non-object', 0.04)) { out.splice(r.int(1, out.length), 0, r.pick(NON_OBJECT_LINES)); c.tally.of('codex').skippedLines++; }
+    if (c.show.take(r, 'blank', 0.2)) out.splice(r.int(1, out.length), 0, '');
     let tail: string | undefined;
-    if (r.chance(0.06)) {
+    if (c.show.take(r, 'truncated', 0.06)) {
       const l = JSON.stringify({ timestamp: iso(ts), type: 'event_msg', payload: { type: 'agent_message', message: prose(r, 2, 6) } });
       tail = l.slice(0, r.int(10, l.length - 3));
       c.tally.of('codex').skippedLines++;
@@ -205,7 +209,7 @@ function bareItems(c: CodexWriterCtx, plan: SessionPlan, stateMarkers: boolean):
       if (call.thinking) items.push({ type: 'reasoning', id: `rs_${r.hex(24)}`, summary: [{ type: 'summary_text', text: call.thinking }] });
       if (call.text) items.push({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: call.text }] });
       for (const t of call.tools) {
-        const [a, b] = toolItems(r, t.kind === 'search' || t.kind === 'task' ? { ...t, kind: 'fetch', url: 'https://example.com/' } : t, plan.project.cwd);
+        const [a, b] = toolItems(r, c.show, t.kind === 'search' || t.kind === 'task' ? { ...t, kind: 'fetch', url: 'https://example.com/' } : t, plan.project.cwd);
         items.push(a, b);
         c.tally.of('codex').toolCalls++;
       }
@@ -217,7 +221,8 @@ function bareItems(c: CodexWriterCtx, plan: SessionPlan, stateMarkers: boolean):
 
 export function writeCodexSession(c: CodexWriterCtx, plan: SessionPlan): void {
   const r = c.rng;
-  const gen = r.weighted([['envelope', 8], ['flat', 1.2], ['legacy', 0.8]] as const);
+  const gen = c.show.first('gen-envelope') ? 'envelope' : c.show.first('gen-flat') ? 'flat' : c.show.first('gen-legacy') ? 'legacy'
+    : r.weighted([['envelope', 8], ['flat', 1.2], ['legacy', 0.8]] as const);
   if (gen === 'envelope') { writeEnvelopeSession(c, plan, null, null, plan.start); return; }
   const id = r.uuid();
   c.tally.of('codex').sessions++;

@@ -3,6 +3,9 @@
 import type { EventBatch } from '../../src/model.js';
 import { emptyTotals, mergeTotals, zeroUsage, addUsage, type Totals, type Expected } from './totals.js';
 
+/** A per-agent figure the batch cannot tell (skipped lines when the reader kept only some examples). */
+export const UNKNOWN = -1;
+
 export function totalsOfBatch(b: EventBatch, roots: Record<string, string>): { overall: Totals; agents: Record<string, Totals> } {
   const agents: Record<string, Totals> = {};
   const of = (a: string) => (agents[a] ??= emptyTotals());
@@ -29,18 +32,19 @@ export function totalsOfBatch(b: EventBatch, roots: Record<string, string>): { o
     addUsage(m.usage, u);
   }
   for (const tc of b.tools) of(agent(tc.session)).toolCalls++;
-  // Skipped lines per agent: all of them when there is one agent, else from the kept examples (exact
-  // only when none were left out).
+  // Skipped lines per agent: all of them when there is one agent, else from the kept examples — exact
+  // only when none were left out; otherwise UNKNOWN (-1), which diffTotals does not compare.
   const names = Object.keys(roots);
   if (names.length === 1) of(names[0]).skippedLines = b.skippedCount;
-  else if (b.skipped.length === b.skippedCount) {
+  else if (b.skipped.length !== b.skippedCount) for (const a of names) of(a).skippedLines = UNKNOWN;
+  else {
     for (const s of b.skipped) {
       const a = Object.entries(roots).find(([, dir]) => s.file.includes(`/${dir}/`))?.[0] ?? 'unknown';
       of(a).skippedLines++;
     }
   }
   const overall = emptyTotals();
-  for (const t of Object.values(agents)) mergeTotals(overall, t);
+  for (const t of Object.values(agents)) mergeTotals(overall, { ...t, skippedLines: 0 });
   overall.skippedLines = b.skippedCount;
   return { overall, agents };
 }
@@ -56,7 +60,7 @@ export function diffTotals(expected: Pick<Expected, 'overall' | 'agents'>, actua
       const eo = (e ?? {}) as Record<string, unknown>;
       const ao = (a ?? {}) as Record<string, unknown>;
       for (const k of new Set([...Object.keys(eo), ...Object.keys(ao)])) if (k !== 'subagents') walk(path ? `${path}.${k}` : k, eo[k], ao[k]);
-    } else if (e !== a) out.push(`${path}: ${String(e)} → ${String(a)}`);
+    } else if (e !== a && a !== UNKNOWN) out.push(`${path}: ${String(e)} → ${String(a)}`);
   };
   walk('overall', expected.overall, actual.overall);
   walk('agents', expected.agents, actual.agents);

@@ -7,6 +7,7 @@ import type { Rng } from './rng.js';
 import type { CallPlan, SessionPlan, ToolPlan } from './plan.js';
 import type { Tally } from './totals.js';
 import type { Sink } from './sink.js';
+import type { Showcase } from './showcase.js';
 
 export interface GeminiWriterCtx {
   rng: Rng;
@@ -14,6 +15,7 @@ export interface GeminiWriterCtx {
   sink: Sink;
   /** Directory inside the corpus that plays ~/.gemini. */
   root: string;
+  show: Showcase;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -46,7 +48,7 @@ interface Built {
   call: CallPlan;
 }
 
-function geminiMessage(r: Rng, call: CallPlan, cwd: string, ts: number, model: string, first: boolean): Built {
+function geminiMessage(r: Rng, show: Showcase, call: CallPlan, cwd: string, ts: number, model: string, first: boolean): Built {
   const id = r.uuid();
   const cached = first ? 0 : Math.round(call.context * 0.9);
   const input = cached + call.fresh + (first ? call.context : call.context - cached);
@@ -56,7 +58,7 @@ function geminiMessage(r: Rng, call: CallPlan, cwd: string, ts: number, model: s
   const toolCalls = call.tools.map((t, i) => toolCall(r, t, cwd, ts + i));
   const final = { ...base, toolCalls, tokens };
   // Written first without tokens (streaming), then rewritten under the same id once complete.
-  const records = r.chance(0.6) ? [{ ...base, content: (call.text ?? '').slice(0, 40) }, final] : [final];
+  const records = show.take(r, 'rewritten', 0.6) ? [{ ...base, content: (call.text ?? '').slice(0, 40) }, final] : [final];
   return { id, records, final, model, call };
 }
 
@@ -64,8 +66,9 @@ export function writeGeminiSession(c: GeminiWriterCtx, plan: SessionPlan): void 
   const r = c.rng;
   const sessionId = r.uuid();
   const hash = createHash('sha256').update(plan.project.cwd).digest('hex');
-  const model = r.weighted([['gemini-2.5-pro', 4], ['gemini-2.5-flash', 1]] as const);
-  const jsonl = r.chance(0.6);
+  const model = c.show.first('gemini-2.5-pro') ? 'gemini-2.5-pro' : c.show.first('gemini-2.5-flash') ? 'gemini-2.5-flash'
+    : r.weighted([['gemini-2.5-pro', 4], ['gemini-2.5-flash', 1]] as const);
+  const jsonl = c.show.first('gem-jsonl') || (!c.show.first('gem-json') && r.chance(0.6));
   const d = new Date(plan.start);
   const name = `session-${iso(plan.start).slice(0, 16).replace(/:/g, '-')}-${sessionId.slice(0, 8)}`;
   const dir = `${c.root}/tmp/${hash}`;
@@ -76,20 +79,21 @@ export function writeGeminiSession(c: GeminiWriterCtx, plan: SessionPlan): void 
   let first = true;
   plan.turns.forEach((turn, ti) => {
     const userId = r.uuid();
-    const user = { id: userId, timestamp: iso(turn.ts), type: 'user', content: r.chance(0.7) ? [{ text: turn.text }] : turn.text };
+    const user = { id: userId, timestamp: iso(turn.ts), type: 'user', content: c.show.take(r, 'string-content', 0.3) ? turn.text : [{ text: turn.text }] };
     const built: Built[] = [];
     let ts = turn.ts + 500;
     for (const call of turn.calls) {
-      built.push(geminiMessage(r, call, plan.project.cwd, ts, model, first));
+      built.push(geminiMessage(r, c.show, call, plan.project.cwd, ts, model, first));
       first = false;
       ts += call.ms + call.tools.reduce((a, x) => a + x.ms, 0);
     }
     // In .jsonl a turn can be rewound (/rewind): the user message and all after it are dropped.
-    const rewound = jsonl && ti < plan.turns.length - 1 && r.chance(0.12);
+    const rewound = jsonl && ti < plan.turns.length - 1 && (c.show.want('rewind') || r.chance(0.12));
+    if (rewound) c.show.mark('rewind');
     if (jsonl) {
       jlines.push(JSON.stringify(user));
       for (const b of built) for (const rec of b.records) jlines.push(JSON.stringify(rec));
-      if (r.chance(0.1)) jlines.push(JSON.stringify({ id: r.uuid(), timestamp: iso(ts), type: 'info', content: 'Request cancelled.' }));
+      if (c.show.take(r, 'info', 0.1)) jlines.push(JSON.stringify({ id: r.uuid(), timestamp: iso(ts), type: 'info', content: 'Request cancelled.' }));
       jlines.push(JSON.stringify({ $set: { lastUpdated: iso(ts) } }));
       if (rewound) jlines.push(JSON.stringify({ $rewindTo: userId }));
     } else {
@@ -107,7 +111,7 @@ export function writeGeminiSession(c: GeminiWriterCtx, plan: SessionPlan): void 
   c.sink.writeText(`${dir}/.project_root`, plan.project.cwd);
   if (jsonl) {
     let tail: string | undefined;
-    if (r.chance(0.05)) {
+    if (c.show.take(r, 'truncated', 0.05)) {
       const l = JSON.stringify({ $set: { lastUpdated: iso(plan.end), summary: 'wip' } });
       tail = l.slice(0, r.int(5, l.length - 2));
       t.skippedLines++;

@@ -4,7 +4,8 @@ import { Rng } from './rng.js';
 import { Sink } from './sink.js';
 import { Tally, type Expected } from './totals.js';
 import { makeProjects, USERS, type Project } from './content.js';
-import { planSession } from './plan.js';
+import { planSession, type Ensure } from './plan.js';
+import { Showcase } from './showcase.js';
 import { writeClaudeSession, type ClaudeEra, type ClaudeSessionOut } from './claude.js';
 import { writeCodexSession } from './codex.js';
 import { writeGeminiSession } from './gemini.js';
@@ -40,17 +41,21 @@ export async function generate(o: GenOptions): Promise<Expected> {
   const tally = new Tally();
   for (const a of o.agents) tally.of(a);
   const lastClaude = new Map<string, ClaudeSessionOut>();
+  const show = new Showcase();
+  const ERAS: ClaudeEra[] = ['new', 'mid', 'old'];
+  const nth: Record<AgentKind, number> = { claude: 0, codex: 0, gemini: 0 };
   const writers: Record<AgentKind, AgentWriter> = {
     claude: {
       write(plan, project) {
-        const era = rng.weighted<ClaudeEra>([['new', 5], ['mid', 3], ['old', 2]]);
+        // The first three sessions show each era's subagent layout (subagents/, agent-*.jsonl, inline).
+        const era = ERAS[nth.claude] ?? rng.weighted<ClaudeEra>([['new', 5], ['mid', 3], ['old', 2]]);
         const prev = lastClaude.get(project.cwd);
-        const resume = prev && prev.era !== 'old' && era !== 'old' && rng.chance(0.12) ? prev : null;
-        lastClaude.set(project.cwd, writeClaudeSession({ rng, tally, sink, root: ROOTS.claude }, plan, era, resume));
+        const resume = prev && prev.era !== 'old' && era !== 'old' && show.take(rng, 'resume', 0.12) ? prev : null;
+        lastClaude.set(project.cwd, writeClaudeSession({ rng, tally, sink, root: ROOTS.claude, show }, plan, era, resume));
       },
     },
-    codex: { write: (plan) => writeCodexSession({ rng, tally, sink, root: ROOTS.codex }, plan) },
-    gemini: { write: (plan) => writeGeminiSession({ rng, tally, sink, root: ROOTS.gemini }, plan) },
+    codex: { write: (plan) => writeCodexSession({ rng, tally, sink, root: ROOTS.codex, show }, plan) },
+    gemini: { write: (plan) => writeGeminiSession({ rng, tally, sink, root: ROOTS.gemini, show }, plan) },
   };
   const weights = o.agents.map((a) => [a, a === 'claude' ? 5.5 : a === 'codex' ? 3 : 1.5] as const);
   let n = 0;
@@ -62,8 +67,12 @@ export async function generate(o: GenOptions): Promise<Expected> {
     const agent = forced[n] ?? rng.weighted(weights);
     const project = rng.pick(projects);
     const start = END - 30 * DAY + Math.floor(rng.next() * 29 * DAY);
-    const plan = planSession(rng.fork('plan', n), { seed: o.seed, user, scale: 1 }, project, start);
+    const ensure: Ensure = agent === 'claude' && nth.claude < 3 ? { tools: ['task'], minTurns: 6 }
+      : agent === 'codex' && nth.codex === 0 ? { tools: ['task', 'search'], minTurns: 4 }
+        : agent === 'gemini' && nth.gemini < 2 ? { minTurns: 3 } : {};
+    const plan = planSession(rng.fork('plan', n), { seed: o.seed, user, scale: 1 }, project, start, ensure);
     writers[agent].write(plan, project);
+    nth[agent]++;
     n++;
     if (n % 20 === 0) o.onProgress?.(sink.bytes, n);
   }

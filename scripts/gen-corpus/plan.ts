@@ -164,8 +164,14 @@ function makeCalls(r: Rng, ctx: PlanCtx, p: Project, intent: Intent, n: number, 
   return calls;
 }
 
-export function planSession(r: Rng, ctx: PlanCtx, p: Project, start: number): SessionPlan {
-  const nTurns = Math.max(1, Math.round(r.skewed(1, 14) * ctx.scale));
+/** What a session must contain (so a small corpus still shows every layout). */
+export interface Ensure {
+  tools?: ToolKind[];
+  minTurns?: number;
+}
+
+export function planSession(r: Rng, ctx: PlanCtx, p: Project, start: number, ensure: Ensure = {}): SessionPlan {
+  const nTurns = Math.max(ensure.minTurns ?? 1, Math.round(r.skewed(1, 14) * ctx.scale));
   const turns: TurnPlan[] = [];
   let ts = start;
   let context = r.int(12000, 26000);
@@ -178,6 +184,12 @@ export function planSession(r: Rng, ctx: PlanCtx, p: Project, start: number): Se
     context = Math.min(180000, calls[calls.length - 1].context + r.int(500, 4000));
     turns.push({ text, intent, lang, ts, calls });
     ts += calls.reduce((a, c) => a + c.ms + c.tools.reduce((b, tl) => b + tl.ms, 0), 0) + r.skewed(5000, 1800000);
+  }
+  for (const kind of ensure.tools ?? []) {
+    const calls = turns.flatMap((t) => t.calls);
+    if (calls.some((c) => c.tools.some((t) => t.kind === kind))) continue;
+    const host = calls.find((c) => c.tools.length) ?? calls[0];
+    host.tools.unshift(makeTool(r, ctx, p, kind, 0));
   }
   return { project: p, user: ctx.user, start, end: ts, turns };
 }

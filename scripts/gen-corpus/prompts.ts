@@ -349,7 +349,9 @@ export function makePrompt(rng: Rng, intent: Intent, lang: Lang, slots: PromptSl
   if (intent === 'vague') return rng.pick(VAGUE);
   const body = fill(rng.pick(T[intent][lang]), slots, rng);
   if (SHORT_INTENTS.has(intent)) return body;
-  let text = rng.pick(PREFIX[lang]) + body + rng.pick(SUFFIX[lang]);
+  // "can you" / "pls" in front of a question reads wrong: questions keep no prefix.
+  const question = /^(why|what|how|where|is|are|does|do|which|who)\b|[?？]$/i.test(body);
+  let text = (question ? '' : rng.pick(PREFIX[lang])) + body + (question ? '' : rng.pick(SUFFIX[lang]));
   // People paste context under the ask: a log excerpt or a path list.
   if (intent === 'debug' && rng.chance(0.2)) text += `\n\n${slots.err}\n${slots.err.replace(/:.*/, '')}: see ${slots.file}`;
   return text;
