@@ -30,6 +30,8 @@ export interface FlameSvgSpec {
   /** Extra tooltip text after the weight (the diff's before/after). */
   note?(frame: LaidFrame): string | undefined;
   width?: number;
+  /** Frames narrower than this many pixels merge (default 1; 0 draws every frame, as a naive layout). */
+  minPx?: number;
 }
 
 export interface SvgRenderResult {
@@ -54,7 +56,7 @@ export function renderFlameSvg(spec: FlameSvgSpec): SvgRenderResult {
   const g = { ...SVG_GEOMETRY, width: spec.width ?? SVG_GEOMETRY.width };
   const inner = g.width - 2 * g.pad;
   const total = spec.root.value;
-  const layout = layoutFlame(spec.root, total / inner);
+  const layout = layoutFlame(spec.root, (total / inner) * (spec.minPx ?? 1));
   const height = g.top + (layout.maxDepth + 1) * g.frameH + g.bottom;
   const base = height - g.bottom;
   const parts: string[] = [];
