@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { EventBatch } from '../model.js';
 import { parsePrices, type PriceTable } from '../cost/pricing.js';
 import { BUNDLED_PRICES } from '../cost/prices.js';
-import { buildProfile, CALL_KINDS_HELP, DEFAULT_IDLE_CAP_MS, FRAME_KINDS, parseFrameKind, tagPrompts, VIEWS, VIEW_NAMES, viewDef, type FrameKind, type WhereFilter } from '../profile/index.js';
+import { buildProfile, CALL_KINDS_HELP, Privacy, DEFAULT_IDLE_CAP_MS, FRAME_KINDS, parseFrameKind, tagPrompts, VIEWS, VIEW_NAMES, viewDef, type FrameKind, type WhereFilter } from '../profile/index.js';
 import type { Profile, ViewName } from '../profile/types.js';
 import { renderFolded } from '../render/folded.js';
 import { renderText } from '../render/text.js';
@@ -191,7 +191,11 @@ function statusOf(profiles: Profile[], batch: EventBatch & { problems?: string[]
   delete st.view; delete st.unit;
   st.totals = Object.fromEntries(profiles.map((p) => [p.view, { total: p.total, unit: p.unit, samples: p.samples.length }]));
   if (batch.files !== undefined) st.files = batch.files;
-  if (batch.problems?.length) st.problems = batch.problems;
+  // Problems name paths (missing roots): scrubbed like frames, since the block is an output too.
+  if (batch.problems?.length) {
+    const privacy = new Privacy({ userNames: currentUserNames() });
+    st.problems = batch.problems.map((p) => privacy.scrub(p.replace(/(^|[\s'"])\/(?:home|Users)\/[^/\s'"]+/g, '$1~')));
+  }
   return st;
 }
 

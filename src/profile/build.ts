@@ -49,6 +49,15 @@ interface Site {
 
 const TOKEN_KINDS = ['input', 'output', 'cache_read', 'cache_write'] as const;
 
+/** Deterministic sample order: by stack, then by session label. */
+function bySampleKey(a: Sample, b: Sample): number {
+  const n = Math.min(a.stack.length, b.stack.length);
+  for (let i = 0; i < n; i++) if (a.stack[i] !== b.stack[i]) return a.stack[i] < b.stack[i] ? -1 : 1;
+  if (a.stack.length !== b.stack.length) return a.stack.length - b.stack.length;
+  const x = a.labels?.session ?? '', y = b.labels?.session ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string>, opts: BuildOptions): Profile {
   const def = viewDef(opts.view);
   const stackKinds = opts.stack?.length ? opts.stack : def.stack;
@@ -96,32 +105,44 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
     }
   };
 
-  const agg = new Map<string, Sample>();
+  // Samples aggregate in a trie walked by frame VALUES, one level per stack position (values are
+  // memoized strings, so a walk hashes no new string), with the session as the last level when labels
+  // are on. Frame strings are built once per new node — this keeps folding a 500 MB history a small
+  // fraction of reading it.
+  interface Node { kids: (Map<string, Node> | undefined)[]; sample?: Sample; frames: string[] }
+  const root: Node = { kids: [], frames: [] };
+  const samples: Sample[] = [];
   let total = 0;
+  const child = (n: Node, i: number, v: string, frame: string | null): Node => {
+    let m = n.kids[i];
+    if (!m) n.kids[i] = m = new Map();
+    let c = m.get(v);
+    if (!c) m.set(v, (c = { kids: [], frames: frame === null ? n.frames : [...n.frames, frame] }));
+    return c;
+  };
   const emit = (s: Site, weight: number) => {
     if (!(weight > 0)) return;
     for (const w of where) {
       const v = value(w.kind, s);
       if (v === undefined || !w.re.test(v)) return;
     }
-    const stack: string[] = [];
-    for (const k of stackKinds) {
+    let n = root;
+    for (let i = 0; i < stackKinds.length; i++) {
+      const k = stackKinds[i];
       const v = value(k, s);
       if (v === undefined) continue;
-      stack.push(`${k}:${v}`);
+      n = child(n, i, v, `${k}:${v}`);
       if (k === 'prompt' && opts.includePrompts) {
         const t = promptText(s.call);
-        if (t) stack.push(`text:${t}`);
+        if (t !== undefined) n = child(n, stackKinds.length, t, `text:${t}`);
       }
     }
-    const key = useLabels ? stack.join(';') + '\u0001' + s.session.id : stack.join(';');
-    let sample = agg.get(key);
+    if (useLabels) n = child(n, stackKinds.length + 1, s.session.id, null);
+    let sample = n.sample;
     if (!sample) {
-      sample = { stack, weight: 0 };
-      if (useLabels) {
-        sample.labels = { project: value('project', s)!, agent: value('agent', s)!, session: value('session', s)! };
-      }
-      agg.set(key, sample);
+      sample = n.sample = { stack: n.frames, weight: 0 };
+      if (useLabels) sample.labels = { project: value('project', s)!, agent: value('agent', s)!, session: value('session', s)! };
+      samples.push(sample);
     }
     sample.weight += weight;
     total += weight;
@@ -208,7 +229,7 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
     }
   }
 
-  const samples = [...agg.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, s]) => s);
+  samples.sort(bySampleKey);
   const status = makeStatus(batch, tags, extra);
   status.unknown_models = unknownModels(batch, pricer).map((m) => privacy.scrub(m));
   return { view: opts.view, unit: def.unit, samples, total, status };
