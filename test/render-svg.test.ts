@@ -2,7 +2,10 @@
 // merged and counted), colours (stable per label, one hue family per kind), escaping, the matched-share
 // rule (nested matches counted once), the format dispatcher, and the 100k-stack budget.
 import { describe, expect, it } from 'vitest';
-import { formatFromPath, renderProfiles } from '../src/render/index.js';
+import { formatFromPath, perViewPath, renderProfiles, writeOutputs } from '../src/render/index.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { layoutFlame } from '../src/render/layout.js';
 import { renderSvgDetailed } from '../src/render/svg.js';
 import { buildTree } from '../src/render/tree.js';
@@ -143,5 +146,12 @@ describe('dispatcher', () => {
     expect(j.status.time_range).toEqual(p.status!.time_range);
     const two = JSON.parse(String(renderProfiles([p, filesProfile(20)], 'json')));
     expect(two.profiles.map((x: { view: string }) => x.view)).toEqual(['tokens', 'files']);
+  });
+  it('writes several -o from one parse, one SVG per view when there are several', () => {
+    expect(perViewPath('out/x.svg', 'files')).toBe('out/x.files.svg');
+    const dir = mkdtempSync(join(tmpdir(), 'agentpprof-out-'));
+    const done = writeOutputs([tokensProfile(30), filesProfile(30)], [join(dir, 'p.svg'), join(dir, 'p.html'), join(dir, 'p.pb.gz')]);
+    expect(done.map((d) => [d.path.slice(dir.length + 1), d.format])).toEqual([['p.tokens.svg', 'svg'], ['p.files.svg', 'svg'], ['p.html', 'html'], ['p.pb.gz', 'pprof']]);
+    expect(readFileSync(join(dir, 'p.files.svg'), 'utf8')).toContain('files view');
   });
 });

@@ -61,26 +61,42 @@ export function renderProfiles(profiles: Profile[], format: OutputFormat, opts: 
   }
 }
 
+/** Formats that hold one view: several profiles go to one file per view (x.svg → x.tokens.svg, …). */
+const SINGLE_VIEW: ReadonlySet<OutputFormat> = new Set(['svg']);
+
+/** `out/x.svg` + `files` → `out/x.files.svg` (`.pb.gz`-style double extensions are kept whole). */
+export function perViewPath(path: string, view: string): string {
+  const m = /(\.[a-z]+(\.gz)?)$/i.exec(path);
+  return m ? `${path.slice(0, m.index)}.${view}${m[1]}` : `${path}.${view}`;
+}
+
 /**
- * Render each path in the format its extension (or `format`) says and write it; `-` is stdout.
+ * Render each path in the format its extension (or `format`) says and write it; `-` is stdout. Each
+ * format is rendered once however many paths ask for it. An SVG holds one view: with several profiles
+ * it is written once per view, the view's name before the extension.
  * Returns the written paths with their byte sizes, for the caller's status line.
  */
 export function writeOutputs(profiles: Profile[], paths: string[], opts: RenderOptions & { format?: OutputFormat } = {}): { path: string; format: OutputFormat; bytes: number }[] {
   const done: { path: string; format: OutputFormat; bytes: number }[] = [];
-  const cache = new Map<OutputFormat, Buffer | string>();
+  const cache = new Map<string, Buffer | string>();
+  const render = (format: OutputFormat, ps: Profile[], key: string) => {
+    let body = cache.get(key);
+    if (body === undefined) cache.set(key, (body = renderProfiles(ps, format, opts)));
+    return body;
+  };
   for (const path of paths) {
     const format = opts.format ?? formatFromPath(path);
-    let body = cache.get(format);
-    if (body === undefined) {
-      body = renderProfiles(profiles, format, opts);
-      cache.set(format, body);
+    const jobs = SINGLE_VIEW.has(format) && profiles.length > 1 && path !== '-'
+      ? profiles.map((p) => ({ path: perViewPath(path, p.view), body: render(format, [p], `${format}:${p.view}`) }))
+      : [{ path, body: render(format, profiles, format) }];
+    for (const { path: out, body } of jobs) {
+      if (out === '-') process.stdout.write(body);
+      else {
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, body);
+      }
+      done.push({ path: out, format, bytes: typeof body === 'string' ? Buffer.byteLength(body) : body.length });
     }
-    if (path === '-') process.stdout.write(body);
-    else {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, body);
-    }
-    done.push({ path, format, bytes: typeof body === 'string' ? Buffer.byteLength(body) : body.length });
   }
   return done;
 }
