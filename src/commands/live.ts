@@ -50,7 +50,7 @@ const OPTIONS = {
   'include-prompts': { type: 'boolean' }, tagger: { type: 'string', default: 'regex' },
   rules: { type: 'string', multiple: true }, 'tag-rule': { type: 'string', multiple: true },
   'no-drop-privileges': { type: 'boolean' }, 'log-json': { type: 'boolean' },
-  'serve-child': { type: 'boolean' },
+  'serve-child': { type: 'boolean' }, 'record-fd': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parse>['values'];
@@ -67,7 +67,8 @@ async function serveWith(v: Values, kernel?: () => boolean): Promise<Serving> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${v.port}`);
   return serve({
     tagger: await liveTagger(v), host: v.host ?? DEFAULT_HOST, port, token: v.token ?? process.env.AGENTPPROF_TOKEN,
-    includePrompts: v['include-prompts'], record: v.record ? resolve(v.record) : undefined, kernel,
+    includePrompts: v['include-prompts'], kernel,
+    record: v['record-fd'] ? Number(v['record-fd']) : v.record ? resolve(v.record) : undefined,
   });
 }
 
@@ -76,10 +77,10 @@ async function runChild(v: Values): Promise<number> {
   const s = await serveWith(v);
   process.on('message', async (m: { k: string }) => {
     if (m.k !== 'flush') return s.processor.handle(m as Parameters<typeof s.processor.handle>[0]);
-    const files = await s.close(resolve(v.out!));
+    const files = await s.closeToFiles();
     process.send!({ k: 'flushed', files }, () => process.exit(0));
   });
-  process.on('disconnect', () => void s.close(resolve(v.out!)).then(() => process.exit(0)));
+  process.on('disconnect', () => process.exit(0));
   // The parent handles SIGINT/SIGTERM and asks for the flush.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => {});
@@ -98,7 +99,8 @@ export async function run(argv: string[]): Promise<number> {
   const collector = v['collector-cmd'] ? { command: v['collector-cmd'] } : v.collector === 'none' ? 'none' as const : 'builtin' as const;
   if (!v['collector-cmd'] && v.collector !== 'none' && v.collector !== 'builtin') throw new Error(`--collector: builtin or none (or --collector-cmd "…"), not ${v.collector}`);
   // The child gets the processing options only; the parent keeps the reading side.
-  const childArgv = argv.filter((a, i) => !['--collector-cmd', '--traces', '--collector', '--history'].includes(a) && !['--collector-cmd', '--traces', '--collector', '--history'].includes(argv[i - 1]) && !/^--(collector(-cmd)?|traces|history)=/.test(a));
+  const parentOnly = ['--collector-cmd', '--traces', '--collector', '--history', '--record', '--out'];
+  const childArgv = argv.filter((a, i) => !parentOnly.includes(a) && !parentOnly.includes(argv[i - 1]) && !/^--(collector(-cmd)?|traces|history|record|out)=/.test(a));
   const live = await startLive({
     collector, roots: [...defaultRoots(), ...(v.traces ?? []).map((d) => resolve(d))],
     since: Date.now() - (Number.isFinite(history) ? history : 60) * 60_000,

@@ -94,7 +94,9 @@ export class CollectorSupervisor {
     const started = Date.now();
     const child = this.opts.builtin
       ? execa(this.opts.builtin[0], [...this.opts.builtin.slice(1), '--socket', this.#socketPath!], { reject: false, stdout: 'ignore', stderr: 'pipe', buffer: { stderr: false } })
-      : execa(this.opts.command!, { shell: true, reject: false, stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: false } });
+      // Its own process group: a shell's children die with it, and a terminal's Ctrl-C reaches only
+      // us (we stop the collector after flushing, not before).
+      : execa(this.opts.command!, { shell: true, detached: true, reject: false, stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: false } });
     this.#child = child;
     let stderrTail = '';
     child.stderr?.on('data', (c: Buffer) => { stderrTail = (stderrTail + c.toString()).slice(-400); });
@@ -123,8 +125,11 @@ export class CollectorSupervisor {
     clearTimeout(this.#timer);
     const child = this.#child;
     if (child) {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      const kill = (sig: NodeJS.Signals) => {
+        try { if (this.opts.command && child.pid) process.kill(-child.pid, sig); else child.kill(sig); } catch { /* already gone */ }
+      };
+      kill('SIGTERM');
+      const t = setTimeout(() => kill('SIGKILL'), 3000);
       await child;
       clearTimeout(t);
     }

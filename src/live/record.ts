@@ -21,11 +21,16 @@ export function redactPrompt(p: Prompt, tag: string | undefined, includePrompts:
 export class Recorder {
   readonly #out: WriteStream;
   lines = 0;
-  constructor(readonly file: string) {
-    this.#out = createWriteStream(file, { flags: 'a' });
+  error?: string;
+  /** A path, or an fd opened by the root parent (the unprivileged child may not open the path itself). */
+  constructor(readonly file: string | number) {
+    this.#out = typeof file === 'number' ? createWriteStream('', { fd: file }) : createWriteStream(file, { flags: 'a' });
+    // A full disk or a revoked file must not take the live server down: recording stops, and says why.
+    this.#out.on('error', (e) => { this.error = e.message; });
   }
 
   write(data: RecordData, ts = Date.now()): void {
+    if (this.error) return;
     const line: RecordLine = { timestamp: ts, source: 'agentpprof', pid: process.pid, comm: 'agentpprof', data };
     this.#out.write(JSON.stringify(line) + '\n');
     this.lines++;

@@ -4,12 +4,13 @@
 // user's traces) and forwards bytes and lines over IPC to a child started with the target uid/gid,
 // which parses, aggregates and serves. Network-facing code never runs as root.
 import { fork, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { builtinCollectorPath, collectorMissing, CollectorSupervisor } from './collector.js';
 import type { LiveInput } from './inputs.js';
-import { dropTarget, handOver } from './privilege.js';
+import { dropTarget } from './privilege.js';
 import { packageRoot } from './plugins/static.js';
-import type { Serving } from './serve.js';
+import { writeFlush, type FlushFile, type Serving } from './serve.js';
 import { TraceFeed } from './traces.js';
 
 export interface LiveRunOptions {
@@ -54,10 +55,11 @@ export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
   let url: string;
   if (split) {
     const who = dropTarget();
-    handOver(o.outDir, who, 'dir');
-    if (o.record) handOver(o.record, who, 'file');
-    child = fork(process.argv[1], ['live', '--serve-child', ...o.childArgv], {
-      uid: who.uid, gid: who.gid, serialization: 'advanced', execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Files are opened/written by this (root) process: the child may not be able to reach the paths.
+    const recordFd = o.record ? openSync(o.record, 'a') : undefined;
+    child = fork(process.argv[1], ['live', '--serve-child', ...o.childArgv, ...(recordFd !== undefined ? ['--record-fd', '4'] : [])], {
+      uid: who.uid, gid: who.gid, serialization: 'advanced', execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', ...(recordFd !== undefined ? [recordFd] : [])],
     });
     url = await new Promise<string>((resolve, reject) => {
       child!.once('message', (m: { k: string; url: string }) => (m.k === 'listening' ? resolve(m.url) : reject(new Error('child did not start'))));
@@ -104,7 +106,9 @@ export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
       return new Promise<string[]>((resolve) => {
         const c = child!;
         const t = setTimeout(() => { c.kill('SIGKILL'); resolve([]); }, 15_000);
-        c.on('message', (m: { k: string; files?: string[] }) => { if (m.k === 'flushed') { clearTimeout(t); resolve(m.files ?? []); } });
+        c.on('message', (m: { k: string; files?: FlushFile[] }) => {
+          if (m.k === 'flushed') { clearTimeout(t); resolve(writeFlush(o.outDir, m.files ?? [])); }
+        });
         c.send({ k: 'flush' });
       });
     },

@@ -9,7 +9,7 @@ import { Recorder, redactPrompt } from './record.js';
 export interface RuntimeOptions {
   tagger: Tagger;
   includePrompts?: boolean;
-  record?: string;
+  record?: string | number;
   clock?: () => number;
   kernel?: () => boolean;
   ignorePids?: Set<number>;

@@ -15,7 +15,7 @@ export interface ServeOptions {
   port?: number;
   token?: string;
   includePrompts?: boolean;
-  record?: string;
+  record?: string | number;
   clock?: () => number;
   kernel?: () => boolean;
   intervalMs?: number;
@@ -28,6 +28,8 @@ export interface Serving {
   token: string;
   /** Stops serving, writes the profile so far into `outDir`; returns the files written. */
   close(outDir?: string): Promise<string[]>;
+  /** Stops serving and returns the profile so far as files to write (the child hands them to its parent). */
+  closeToFiles(): Promise<FlushFile[]>;
 }
 
 export async function serve(opts: ServeOptions): Promise<Serving> {
@@ -40,33 +42,42 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   const address = await app.listen({ host, port: opts.port ?? DEFAULT_PORT });
   const expire = setInterval(() => processor.tick(), 5000);
   expire.unref();
-  return {
+  const serving: Serving = {
     rt, processor, token,
     url: `${address}/?token=${token}`,
     async close(outDir) {
+      const files = await serving.closeToFiles();
+      return outDir ? writeFlush(outDir, files) : [];
+    },
+    async closeToFiles() {
       clearInterval(expire);
       await app.close();
       await rt.flush();
-      const files = outDir ? flushProfiles(rt, outDir) : [];
       await rt.recorder?.close();
-      return files;
+      return renderFlush(rt);
     },
   };
+  return serving;
 }
 
-/** Writes every view's all-time profile (folded), one pprof with all views, and the tokens SVG. */
-export function flushProfiles(rt: LiveRuntime, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+export interface FlushFile { name: string; body: string | Uint8Array }
+
+/** Every view's all-time profile (folded), one pprof with all views, the tokens SVG and the status. */
+export function renderFlush(rt: LiveRuntime): FlushFile[] {
   const profiles = VIEWS.map((v) => rt.hub.profile(v, 'all'));
-  const files: string[] = [];
-  const write = (name: string, body: string | Buffer) => {
-    const path = join(dir, name);
-    writeFileSync(path, body);
-    files.push(path);
-  };
-  for (const p of profiles) write(`${p.view}.folded`, renderProfiles([p], 'folded'));
-  write('live.pb.gz', renderProfiles(profiles, 'pprof'));
-  write('tokens.svg', renderProfiles([profiles[0]], 'svg', { title: 'agentpprof live — tokens' }));
-  write('status.json', JSON.stringify(rt.hub.profileStatus(), null, 2) + '\n');
-  return files;
+  return [
+    ...profiles.map((p) => ({ name: `${p.view}.folded`, body: renderProfiles([p], 'folded') })),
+    { name: 'live.pb.gz', body: renderProfiles(profiles, 'pprof') },
+    { name: 'tokens.svg', body: renderProfiles([profiles[0]], 'svg', { title: 'agentpprof live — tokens' }) },
+    { name: 'status.json', body: JSON.stringify(rt.hub.profileStatus(), null, 2) + '\n' },
+  ];
+}
+
+export function writeFlush(dir: string, files: FlushFile[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  return files.map((f) => {
+    const path = join(dir, f.name);
+    writeFileSync(path, f.body);
+    return path;
+  });
 }
