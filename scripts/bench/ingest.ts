@@ -38,16 +38,24 @@ function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.e
   return { wallMs, rssMB: m ? Number(m[1]) / 1024 : null, stdout: p.stdout ?? '', status: p.status, stderr: (p.stderr ?? '').replace(/@@RSS \d+\s*$/, '') };
 }
 
-function best(runs: number, f: () => Run): Run {
-  const all: Run[] = [];
-  for (let i = 0; i < runs; i++) {
-    const r = f();
-    if (r.status !== 0) return r;
-    all.push(r);
-  }
+/** Fastest wall time of the runs (a failed run wins, to be reported); peak RSS is the max over runs. */
+function best(all: Run[]): Run {
+  const failed = all.find((r) => r.status !== 0);
+  if (failed) return failed;
   const fastest = all.reduce((a, r) => (r.wallMs < a.wallMs ? r : a));
   const rss = all.map((r) => r.rssMB).filter((x): x is number => x !== null);
   return { ...fastest, rssMB: rss.length ? Math.max(...rss) : null };
+}
+
+interface Contender {
+  name: string;
+  cmd: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Ours: a wrong total or a failure fails the bench. */
+  ours: boolean;
+  once?: boolean;
+  check: (stdout: string) => { ok: boolean; text: string };
 }
 
 function generatorHash(): string {
@@ -117,54 +125,66 @@ async function main(): Promise<number> {
   warm(corpus);
   process.stderr.write(`corpus: ${(expected.written.bytes / 1e6).toFixed(0)} MB, ${expected.written.lines} lines, ${expected.written.files} files; best of ${runs} run(s)\n`);
 
-  const rows: { name: string; run: Run; totals: string }[] = [];
-  const checks: string[] = [];
-  let ok = true;
-
+  const claudeExp = (t: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number }) =>
+    t.inputTokens === exp.usage.input && t.outputTokens === exp.usage.output && t.cacheReadTokens === exp.usage.cacheRead
+      && t.cacheCreationTokens === exp.usage.cacheWrite5m + exp.usage.cacheWrite1h;
+  const contenders: Contender[] = [];
   if (ccusage) {
-    const run = best(runs, () => measure(ccusage, ['claude', 'session', '--json', '--offline'], { ...process.env, CLAUDE_CONFIG_DIR: claudeDir }));
-    let totals = `exit ${run.status}`;
-    if (run.status === 0) {
-      const t = JSON.parse(run.stdout).totals as { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number };
-      const same = t.inputTokens === exp.usage.input && t.outputTokens === exp.usage.output && t.cacheReadTokens === exp.usage.cacheRead
-        && t.cacheCreationTokens === exp.usage.cacheWrite5m + exp.usage.cacheWrite1h;
-      totals = `${same ? 'tokens = expected' : 'tokens DIFFER'} (in ${t.inputTokens}, out ${t.outputTokens}, cr ${t.cacheReadTokens}, cw ${t.cacheCreationTokens})`;
-    }
-    rows.push({ name: `ccusage ${CCUSAGE_VERSION} native`, run, totals });
+    contenders.push({
+      name: `ccusage ${CCUSAGE_VERSION} native`, cmd: ccusage, args: ['claude', 'session', '--json', '--offline'],
+      env: { ...process.env, CLAUDE_CONFIG_DIR: claudeDir }, ours: false,
+      check: (out) => {
+        const t = JSON.parse(out).totals;
+        return { ok: true, text: `${claudeExp(t) ? 'tokens = expected' : 'tokens DIFFER'} (in ${t.inputTokens}, out ${t.outputTokens}, cr ${t.cacheReadTokens}, cw ${t.cacheCreationTokens})` };
+      },
+    });
   } else process.stderr.write('ccusage native binary unavailable: no baseline\n');
-
-  {
-    const run = best(runs, () => measure(process.execPath, [join(ROOT, 'scripts/bench/ingest/naive.mjs'), claudeDir]));
-    const n = run.status === 0 ? JSON.parse(run.stdout) as { lines: number; failed: number } : null;
-    rows.push({ name: 'naive JSON.parse loop', run, totals: n ? `${n.lines} lines, ${n.failed} unparsable` : `exit ${run.status}` });
-  }
-
-  {
-    const run = best(runs, () => measure(process.execPath, [join(ROOT, 'dist/cli.js'), 'sessions', '--json', '--claude-dir', claudeDir]));
-    let totals = `exit ${run.status}: ${run.stderr.slice(0, 200)}`;
-    if (run.status === 0) {
-      const t = JSON.parse(run.stdout).totals as { sessions: number; prompts: number; calls: number; tokens: Record<string, number> };
+  contenders.push({
+    name: 'naive JSON.parse loop', cmd: process.execPath, args: [join(ROOT, 'scripts/bench/ingest/naive.mjs'), claudeDir], ours: false,
+    check: (out) => {
+      const n = JSON.parse(out) as { lines: number; failed: number };
+      return { ok: true, text: `${n.lines} lines, ${n.failed} unparsable` };
+    },
+  });
+  contenders.push({
+    name: 'agentpprof sessions --json', cmd: process.execPath, args: [join(ROOT, 'dist/cli.js'), 'sessions', '--json', '--claude-dir', claudeDir], ours: true,
+    check: (out) => {
+      const t = JSON.parse(out).totals as { sessions: number; prompts: number; calls: number; tokens: Record<string, number> };
       const want = { sessions: exp.sessions, prompts: exp.prompts.human + exp.prompts.continue, calls: exp.llmCalls,
         input: exp.usage.input, output: exp.usage.output, cache_read: exp.usage.cacheRead, cache_write: exp.usage.cacheWrite5m + exp.usage.cacheWrite1h };
-      const got = { sessions: t.sessions, prompts: t.prompts, calls: t.calls, ...t.tokens };
-      const diff = Object.entries(want).filter(([k, v]) => got[k as keyof typeof got] !== v).map(([k, v]) => `${k}: ${v} → ${got[k as keyof typeof got]}`);
-      totals = diff.length ? `DIFFER: ${diff.join(', ')}` : 'sessions, prompts, calls, tokens = expected';
-      if (diff.length) ok = false;
-    } else ok = false;
-    rows.push({ name: 'agentpprof sessions --json', run, totals });
-  }
+      const got: Record<string, number> = { sessions: t.sessions, prompts: t.prompts, calls: t.calls, ...t.tokens };
+      const diff = Object.entries(want).filter(([k, v]) => got[k] !== v).map(([k, v]) => `${k}: ${v} → ${got[k]}`);
+      return { ok: !diff.length, text: diff.length ? `DIFFER: ${diff.join(', ')}` : 'sessions, prompts, calls, tokens = expected' };
+    },
+  });
+  // The full check (per model, 5m/1h cache writes, tool calls, skipped lines) through loadHistory; run once.
+  contenders.push({
+    name: 'loadHistory (tsx child)', cmd: process.execPath, args: ['--import', 'tsx', join(ROOT, 'scripts/bench/ingest/ours.ts'), corpus], ours: true, once: true,
+    check: (out) => {
+      const diff = diffTotals(expected, JSON.parse(out) as { overall: Totals; agents: Record<string, Totals> });
+      return { ok: !diff.length, text: diff.length ? `DIFFER: ${diff.slice(0, 6).join('; ')}` : 'all totals = expected.json' };
+    },
+  });
 
-  {
-    // The full check (per model, 5m/1h cache writes, tool calls, skipped lines) through loadHistory.
-    const run = best(1, () => measure(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/ingest/ours.ts'), corpus]));
-    let totals = `exit ${run.status}: ${run.stderr.slice(0, 200)}`;
-    if (run.status === 0) {
-      const diff = diffTotals(expected, JSON.parse(run.stdout) as { overall: Totals; agents: Record<string, Totals> });
-      totals = diff.length ? `DIFFER: ${diff.slice(0, 6).join('; ')}` : 'all totals = expected.json';
-      if (diff.length) ok = false;
-    } else ok = false;
-    rows.push({ name: 'loadHistory (tsx child)', run, totals });
+  // Rounds interleave the contenders so a burst of load on a shared machine hits them alike.
+  const runsOf = new Map<Contender, Run[]>(contenders.map((c) => [c, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const c of contenders) if (!c.once || round === 0) runsOf.get(c)!.push(measure(c.cmd, c.args, c.env));
   }
+  let ok = true;
+  const rows = contenders.map((c) => {
+    const run = best(runsOf.get(c)!);
+    let totals: string;
+    if (run.status !== 0) totals = `exit ${run.status}: ${run.stderr.slice(0, 200)}`;
+    else {
+      const r = c.check(run.stdout);
+      totals = r.text;
+      if (c.ours && !r.ok) ok = false;
+    }
+    if (c.ours && run.status !== 0) ok = false;
+    return { name: c.name, run, totals };
+  });
+  const checks: string[] = [];
 
   const base = rows.find((r) => r.name.startsWith('ccusage'))?.run;
   const w = Math.max(...rows.map((r) => r.name.length));
