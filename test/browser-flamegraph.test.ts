@@ -2,13 +2,14 @@
 // as a person would: hover shows the label, weight and share; a click zooms so the frame fills the
 // width and its children scale; search highlights and reports the matched share (nested matches
 // counted once); state survives in the URL hash. Screenshots go to test-output/browser/.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../src/render/html.js';
 import { renderSvgDetailed, SVG_GEOMETRY } from '../src/render/svg.js';
-import { frameDetails, formatShare } from '../src/viewer/format.js';
+import { frameDetails, formatShare, formatWeight } from '../src/viewer/format.js';
 import { ROW_H } from '../src/viewer/flame-canvas.js';
 import type { Profile } from '../src/profile/types.js';
 import { filesProfile, tokensProfile } from './render-fixtures.js';
@@ -136,5 +137,30 @@ describe('HTML page in Chromium', () => {
 
   it('fetched nothing from the network', () => {
     expect(requests).toEqual([]);
+  });
+});
+
+describe('example corpus through the CLI (the closing-note screenshots)', () => {
+  it('renders the tokens and files views of examples/ as SVG and HTML', async () => {
+    const status = JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'examples', '--view', 'tokens', '--view', 'files', '-o', join(OUT, 'examples.svg'), '-o', join(OUT, 'examples.html'), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    ) as { totals: Record<string, { total: number; unit: string }> };
+    const page2 = await browser.newPage({ viewport: { width: 1220, height: 560 } });
+    for (const view of ['tokens', 'files']) {
+      const { total, unit } = status.totals[view];
+      await page2.goto(`file://${join(OUT, `examples.${view}.svg`)}`);
+      expect(await page2.locator('#subtitle').textContent()).toContain(`${view} view · total ${formatWeight(total, unit)}`);
+      await page2.locator('g.f').nth(1).hover();
+      await page2.screenshot({ path: join(OUT, `examples-${view}-svg.png`) });
+    }
+    await page2.setViewportSize({ width: 1280, height: 900 });
+    await page2.goto(`file://${join(OUT, 'examples.html')}`);
+    await page2.waitForFunction(() => (window as unknown as { agentpprofReady?: boolean }).agentpprofReady);
+    await page2.screenshot({ path: join(OUT, 'examples-html-tokens.png'), fullPage: true });
+    await page2.locator('#view').selectOption('files');
+    await page2.locator('#orient').click();
+    expect(await page2.locator('#subtitle').textContent()).toContain(`files view · total ${formatWeight(status.totals.files.total, 'count')}`);
+    await page2.screenshot({ path: join(OUT, 'examples-html-files.png'), fullPage: true });
+    await page2.close();
   });
 });

@@ -14,7 +14,7 @@ h1{font-size:18px;margin:0 0 4px}#subtitle{color:#555;margin-bottom:8px}
 #flame{width:100%;display:block;cursor:pointer}
 #details{min-height:1.3em;margin:4px 0 12px;font-family:monospace}
 #tip{position:absolute;background:#ffffe6;border:1px solid #888;padding:3px 6px;pointer-events:none;white-space:nowrap}
-.tables{display:flex;gap:24px;flex-wrap:wrap}table{border-collapse:collapse}
+.tables{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}table{border-collapse:collapse}
 th,td{padding:2px 8px;text-align:right}td:first-child,th:first-child{text-align:left;max-width:480px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 tbody tr{cursor:pointer}tbody tr:hover{background:#eee}.note{color:#777;font-size:11px}
 `;
