@@ -14,7 +14,7 @@ import { startModelServer } from '../scripts/agents/model-server.js';
 import { apiErrorScript, FIRST_COMMAND, HELPER_TASK, SUBAGENT_PROMPT, TESTS_AGAIN_PROMPT } from '../scripts/agents/script.js';
 import { TEST_COMMAND } from '../scripts/agents/repo.js';
 import { ANON_REPO } from '../scripts/agents/anonymize.js';
-import { mainReplies, type SentLog, type SentReply } from '../scripts/agents/sent-log.js';
+import { mainReplies, type SentLog, type SentReply, type SentToolCall } from '../scripts/agents/sent-log.js';
 import { claudeResponses, codexRows, readJsonl, type Row } from './real-agents-raw.js';
 
 const runs: Record<string, AgentRun> = {};
@@ -83,7 +83,7 @@ describe('the harness', () => {
 function checkClaudeRaw(run: AgentRun): void {
   const rows = readJsonl(run.traceFiles[0]);
   const sent = mainReplies(run.sent, 'anthropic');
-  expect(sent).toHaveLength(5);
+  expect(sent).toHaveLength(6);
   expect(run.sent.replies.filter((r) => r.kind === 'side')).toEqual([]);
 
   const prompts = rows.filter((r) => r.type === 'user' && typeof r.message?.content === 'string');
@@ -106,13 +106,14 @@ function checkClaudeRaw(run: AgentRun): void {
     expect(Math.max(...resp.usages.map((u) => u.output_tokens))).toBe(s.usage.output);
     const tools = resp.blocks.filter((b) => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name, input: b.input }));
     // Claude logs the input as its tool parsed it: defaults added (Edit gains replace_all: false).
-    expect(tools).toMatchObject(s.tools);
+    expect(tools).toMatchObject(s.tools.map(asLogged));
   });
 
   const results = rows.flatMap((r) => (r.type === 'user' && Array.isArray(r.message?.content) ? r.message.content : []))
     .filter((b: Row) => b.type === 'tool_result');
   expect(results.map((b: Row) => b.tool_use_id)).toEqual(sent.flatMap((s) => s.tools.map((t) => t.id)));
-  expect(results.every((b: Row) => !b.is_error)).toBe(true);
+  // A failing command is a tool_result with is_error: true (content starts "Exit code 1").
+  expect(results.map((b: Row) => b.is_error === true)).toEqual(sent.flatMap((s) => s.tools.map((t) => t.fails === true)));
 
   // The CLI's own stream-json summary adds up exactly what the server sent.
   const result = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).find((r) => r.type === 'result');
@@ -123,6 +124,9 @@ function checkClaudeRaw(run: AgentRun): void {
   });
 }
 
+/** A sent tool call as the agent logs it (without the script's own `fails` note). */
+const asLogged = ({ id, name, input }: SentToolCall) => ({ id, name, input });
+
 const sum = (xs: SentReply[], f: (s: SentReply) => number): number => xs.reduce((n, s) => n + f(s), 0);
 
 describe('Claude Code trace files (raw)', () => {
@@ -130,7 +134,7 @@ describe('Claude Code trace files (raw)', () => {
   it('2.1.197 (native build) logs every reply the server sent', () => checkClaudeRaw(runs.claudeNative));
   it('the first Bash command is the scripted one', () => {
     const tools = mainReplies(runs.claude.sent).flatMap((s) => s.tools);
-    expect(tools.map((t) => t.name)).toEqual(['Bash', 'Read', 'Edit', 'Bash']);
+    expect(tools.map((t) => t.name)).toEqual(['Bash', 'Bash', 'Read', 'Edit', 'Bash']);
     expect(tools[0].input.command).toBe(FIRST_COMMAND);
   });
 });
@@ -147,7 +151,7 @@ const codexTokenUsage = (s: SentReply) => ({
 function checkCodexRaw(run: AgentRun): void {
   const rows = readJsonl(run.traceFiles[0]);
   const sent = mainReplies(run.sent, 'openai');
-  expect(sent).toHaveLength(4);
+  expect(sent).toHaveLength(5);
   const meta = codexRows(rows, 'session_meta')[0];
   expect(meta).toMatchObject({ cli_version: run.version, cwd: run.repoDir, model_provider: 'mock' });
   expect(new Set(codexRows(rows, 'turn_context').map((t) => t.model))).toEqual(new Set(sent.map((s) => s.model)));
@@ -166,9 +170,14 @@ function checkCodexRaw(run: AgentRun): void {
   expect(counts.map((t) => t.info.last_token_usage)).toEqual(sent.map((s) => expect.objectContaining(codexTokenUsage(s))));
 
   const calls = codexRows(rows, 'response_item', 'function_call');
-  expect(calls.map((c) => ({ id: c.call_id, name: c.name, input: JSON.parse(c.arguments) }))).toEqual(sent.flatMap((s) => s.tools));
+  expect(calls.map((c) => ({ id: c.call_id, name: c.name, input: JSON.parse(c.arguments) }))).toEqual(sent.flatMap((s) => s.tools.map(asLogged)));
   const outputs = codexRows(rows, 'response_item', 'function_call_output');
   expect(outputs.map((o) => o.call_id)).toEqual(calls.map((c) => c.call_id));
+  // A failing command: output text "Process exited with code 1"; item_completed CommandExecution status "failed".
+  const fails = sent.flatMap((s) => s.tools.map((t) => t.fails === true));
+  expect(outputs.map((o) => !/^Process exited with code 0$/m.test(o.output))).toEqual(fails);
+  const execs = codexRows(rows, 'event_msg', 'item_completed').filter((e) => e.item.type === 'CommandExecution').map((e) => e.item);
+  expect(execs.map((e) => e.status === 'failed' && e.exit_code !== 0)).toEqual(fails);
 
   // `codex exec --json` ends with turn.completed, whose usage is the turn's total in Codex's terms.
   const done = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row).find((r) => r.type === 'turn.completed');
@@ -183,7 +192,7 @@ describe('Codex rollout files (raw)', () => {
   it('0.171.0 over plain HTTP too', () => checkCodexRaw(runs.codexHttp));
   it('the first exec_command is the scripted one', () => {
     const tools = mainReplies(runs.codex.sent).flatMap((s) => s.tools);
-    expect(tools.map((t) => t.name)).toEqual(['exec_command', 'exec_command', 'exec_command']);
+    expect(tools.map((t) => t.name)).toEqual(['exec_command', 'exec_command', 'exec_command', 'exec_command']);
     expect(tools[0].input.cmd).toBe(FIRST_COMMAND);
   });
 });
@@ -240,10 +249,10 @@ function checkHistory(history: History, x: Expected): void {
   expect(h.calls.some((c) => c.modelGuessed)).toBe(false);
   expect(h.calls.map((c) => c.shape.tools)).toEqual(x.sent.map((s) => s.tools.map((t) => t.name)));
 
-  // Tools: the server's tool ids and names, each under the call that asked for it, all succeeded.
+  // Tools: the server's tool ids and names, each under the call that asked for it (status: checkToolStatus).
   const callOf = new Map(x.sent.flatMap((s, i) => s.tools.map((t) => [t.id, h.calls[i].id] as const)));
-  expect(h.tools.map((t) => ({ id: t.id, name: t.name, llmCall: t.llmCall, status: t.status })))
-    .toEqual(x.sent.flatMap((s) => s.tools.map((t) => ({ id: t.id, name: t.name, llmCall: callOf.get(t.id), status: 'ok' }))));
+  expect(h.tools.map((t) => ({ id: t.id, name: t.name, llmCall: t.llmCall })))
+    .toEqual(x.sent.flatMap((s) => s.tools.map((t) => ({ id: t.id, name: t.name, llmCall: callOf.get(t.id) }))));
   // Shell commands become effect hints: `cat README.md; echo hi > out.txt` names an exec, a read and a write.
   const hintsOf = new Map(h.tools.map((t) => [t.id, t.hints]));
   for (const t of x.sent.flatMap((s) => s.tools)) {
@@ -259,6 +268,14 @@ function checkHistory(history: History, x: Expected): void {
   }
 }
 
+/** A tool that failed when it ran (the test before the fix) is an error, every other one ok. */
+function checkToolStatus(h: History, sent: SentReply[]): void {
+  const status = new Map(h.tools.map((t) => [t.id, t.status]));
+  const tools = sent.flatMap((s) => s.tools);
+  expect(tools.some((t) => t.fails)).toBe(true);
+  expect(tools.map((t) => status.get(t.id))).toEqual(tools.map((t) => (t.fails ? 'error' : 'ok')));
+}
+
 const rootOf = (run: AgentRun) => dirname(run.traceDir);
 const loadRun = (run: AgentRun) =>
   loadHistory(run.agent === 'codex' ? { codexDirs: [rootOf(run)], threads: 0 } : { claudeDirs: [rootOf(run)], threads: 0 });
@@ -272,6 +289,13 @@ const expectedOf = (run: AgentRun): Expected => ({
 describe('the readers (loadHistory) on fresh real traces', () => {
   it.each(['claude', 'claudeNative', 'codex', 'claudeResumed', 'codexResumed'])('%s: prompts, calls, tools and tokens match the server', async (name) => {
     checkHistory(await loadRun(runs[name]), expectedOf(runs[name]));
+  });
+  it.each(['claude', 'claudeNative'])('%s: the failing test run is an error tool call', async (name) => {
+    checkToolStatus(await loadRun(runs[name]), mainReplies(runs[name].sent));
+  });
+  // Reader bug (/work/notes/readers-mismatch.md #1): Codex tools are 'ok' whatever the exit code.
+  it.skip('codex: the failing test run is an error tool call — SKIPPED until src/sources/codex.ts reads exit codes', async () => {
+    checkToolStatus(await loadRun(runs.codex), mainReplies(runs.codex.sent));
   });
   // Claude logs the fatal error as a `<synthetic>` assistant line (isApiErrorMessage, zero usage, a uuid as
   // message.id); Codex as task_complete.error. Neither is a call; the retried error leaves no trace at all.

@@ -74,7 +74,7 @@ export function anthropicReply(id: string, model: string, blocks: ReplyBlock[], 
     if (b.type === 'error') return; // never here: the server answers those with an HTTP error
     if (b.type === 'tool') {
       const toolId = newId('toolu_');
-      tools.push({ id: toolId, name: b.name, input: b.input });
+      tools.push({ id: toolId, name: b.name, input: b.input, ...(b.fails ? { fails: true } : {}) });
       content.push({ type: 'tool_use', id: toolId, name: b.name, input: b.input });
       events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolId, name: b.name, input: {} } }]);
       const json = JSON.stringify(b.input);

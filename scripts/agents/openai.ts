@@ -70,7 +70,7 @@ export function responsesReply(id: string, model: string, blocks: ReplyBlock[], 
     let item: Record<string, unknown>;
     if (b.type === 'tool') {
       const callId = newId('call_');
-      tools.push({ id: callId, name: b.name, input: b.input });
+      tools.push({ id: callId, name: b.name, input: b.input, ...(b.fails ? { fails: true } : {}) });
       item = { type: 'function_call', id: newId('fc_'), call_id: callId, name: b.name, arguments: JSON.stringify(b.input), status: 'completed' };
     } else if (b.type === 'reasoning') {
       item = { type: 'reasoning', id: newId('rs_'), summary: [{ type: 'summary_text', text: b.text }], encrypted_content: null };

@@ -7,7 +7,8 @@ import { BUG, TEST_COMMAND } from './repo.js';
 export type ReplyBlock =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
-  | { type: 'tool'; name: string; input: Record<string, unknown> }
+  /** fails: the tool is expected to fail when it runs (e.g. the test before the fix), so its call is an error. */
+  | { type: 'tool'; name: string; input: Record<string, unknown>; fails?: boolean }
   /** Answer with an HTTP error instead of a reply (e.g. 400 invalid_request_error, 529 overloaded_error). */
   | { type: 'error'; status: number; errorType: string; message: string };
 
@@ -54,10 +55,12 @@ const claudeSubagent = (ctx: ScriptContext): ReplyBlock[] => {
 const testsAgain = (ctx: ScriptContext, tool: ReplyBlock): ReplyBlock[] =>
   ctx.turn === 0 ? [tool] : [{ type: 'text', text: TESTS_PASS_TEXT }];
 
-/** Claude Code: Bash → Read → Edit → Bash (the test) → final text. */
+const claudeTest = (fails: boolean): ReplyBlock => ({ type: 'tool', name: 'Bash', input: { command: TEST_COMMAND, description: 'Run the tests' }, fails });
+
+/** Claude Code: Bash (look) → Bash (the test fails) → Read → Edit → Bash (the test passes) → final text. */
 export const claudeScript: Script = (ctx) => {
   if (ctx.prompt === SUBAGENT_PROMPT || ctx.prompt === HELPER_TASK) return claudeSubagent(ctx);
-  if (ctx.prompt === TESTS_AGAIN_PROMPT) return testsAgain(ctx, { type: 'tool', name: 'Bash', input: { command: TEST_COMMAND, description: 'Run the tests' } });
+  if (ctx.prompt === TESTS_AGAIN_PROMPT) return testsAgain(ctx, claudeTest(false));
   switch (ctx.turn) {
     case 0:
       return [
@@ -65,34 +68,38 @@ export const claudeScript: Script = (ctx) => {
         { type: 'tool', name: 'Bash', input: { command: FIRST_COMMAND, description: 'Show the README' } },
       ];
     case 1:
-      return [{ type: 'tool', name: 'Read', input: { file_path: abs(ctx, BUG.file) } }];
+      return [claudeTest(true)];
     case 2:
+      return [{ type: 'tool', name: 'Read', input: { file_path: abs(ctx, BUG.file) } }];
+    case 3:
       return [
         { type: 'text', text: 'The bug is a minus sign.' },
         { type: 'tool', name: 'Edit', input: { file_path: abs(ctx, BUG.file), old_string: BUG.before, new_string: BUG.after } },
       ];
-    case 3:
-      return [{ type: 'tool', name: 'Bash', input: { command: TEST_COMMAND, description: 'Run the tests' } }];
+    case 4:
+      return [claudeTest(false)];
     default:
       return [{ type: 'text', text: FINAL_TEXT }];
   }
 };
 
 /** Codex's shell tool: `exec_command {cmd}` in current versions, `shell {command: argv}` in older ones. */
-const shell = (ctx: ScriptContext, cmd: string): ReplyBlock =>
+const shell = (ctx: ScriptContext, cmd: string, fails = false): ReplyBlock =>
   ctx.tools.includes('exec_command') || !ctx.tools.includes('shell')
-    ? { type: 'tool', name: 'exec_command', input: { cmd } }
-    : { type: 'tool', name: 'shell', input: { command: ['bash', '-lc', cmd] } };
+    ? { type: 'tool', name: 'exec_command', input: { cmd }, fails }
+    : { type: 'tool', name: 'shell', input: { command: ['bash', '-lc', cmd] }, fails };
 
-/** Codex: look (with a reasoning summary) → fix with sed → run the test → final text. */
+/** Codex: look (with a reasoning summary) → the test fails → fix with sed → the test passes → final text. */
 export const codexScript: Script = (ctx) => {
   if (ctx.prompt === TESTS_AGAIN_PROMPT) return testsAgain(ctx, shell(ctx, TEST_COMMAND));
   switch (ctx.turn) {
     case 0:
       return [{ type: 'reasoning', text: 'Reading the README first.' }, shell(ctx, FIRST_COMMAND)];
     case 1:
-      return [shell(ctx, `sed -i 's/${BUG.before}/${BUG.after}/' ${BUG.file}`)];
+      return [shell(ctx, TEST_COMMAND, true)];
     case 2:
+      return [shell(ctx, `sed -i 's/${BUG.before}/${BUG.after}/' ${BUG.file}`)];
+    case 3:
       return [shell(ctx, TEST_COMMAND)];
     default:
       return [{ type: 'text', text: FINAL_TEXT }];

@@ -6,6 +6,8 @@ export interface SentToolCall {
   id: string;
   name: string;
   input: Record<string, unknown>;
+  /** The script expects this tool to fail when it runs (the test before the fix). */
+  fails?: boolean;
 }
 
 export interface SentReply {
