@@ -293,7 +293,7 @@ describe('the readers (loadHistory) on fresh real traces', () => {
   it.each(['claude', 'claudeNative'])('%s: the failing test run is an error tool call', async (name) => {
     checkToolStatus(await loadRun(runs[name]), mainReplies(runs[name].sent));
   });
-  // Reader bug (/work/notes/readers-mismatch.md #1): Codex tools are 'ok' whatever the exit code.
+  // Reader bug (/work/notes/readers-mismatch.md R1): Codex tools are 'ok' whatever the exit code.
   it.skip('codex: the failing test run is an error tool call — SKIPPED until src/sources/codex.ts reads exit codes', async () => {
     checkToolStatus(await loadRun(runs.codex), mainReplies(runs.codex.sent));
   });
