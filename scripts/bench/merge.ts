@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadHistory } from '../../src/sources/index.js';
 import { loadRecordings } from '../../src/sources/agentsight.js';
@@ -95,12 +96,14 @@ function baseline(file: string): number {
 
 async function child(dir: string): Promise<void> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const traces = await loadHistory({ paths: [join(dir, 'claude')], threads: 0 });
   const res = await loadRecordings([`bench=${join(dir, 'rec')}`], { traces });
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const s = res.status;
   process.stdout.write(JSON.stringify({
-    ms, bytes: s.bytes, rss_mb: process.resourceUsage().maxRSS / 1024, calls: res.calls.length, in_traces: s.calls_in_traces,
+    ms, cpu_ms: (cpu.user + cpu.system) / 1000, bytes: s.bytes, rss_mb: process.resourceUsage().maxRSS / 1024, calls: res.calls.length, in_traces: s.calls_in_traces,
     from_traffic: s.calls_from_traffic, effects: s.attribution, bindings: s.bindings, http: s.recordings[0]?.http_problems,
   }) + '\n');
 }
@@ -122,7 +125,8 @@ async function main(): Promise<void> {
   const mbps = size / 1e6 / (r.ms / 1000);
   const baseMbps = size / 1e6 / (baseMs / 1000);
   console.log(JSON.stringify(r));
-  console.log(`recording ${(size / 1e6).toFixed(0)} MB · baseline (read + JSON lines) ${baseMbps.toFixed(0)} MB/s · merge ${mbps.toFixed(0)} MB/s (goal ≥ 100) · merge/baseline time ${(r.ms / baseMs).toFixed(2)}× · peak RSS ${r.rss_mb.toFixed(0)} MB (goal ≤ 400)`);
+  const cpuMbps = size / 1e6 / (r.cpu_ms / 1000);
+  console.log(`recording ${(size / 1e6).toFixed(0)} MB · baseline (read + JSON lines) ${baseMbps.toFixed(0)} MB/s · merge ${mbps.toFixed(0)} MB/s wall (goal ≥ 100), ${cpuMbps.toFixed(0)} MB per CPU-second · merge/baseline time ${(r.ms / baseMs).toFixed(2)}× · peak RSS ${r.rss_mb.toFixed(0)} MB (goal ≤ 400) · load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
 }
 
 main().catch((e) => { console.error(e); process.exitCode = 1; });

@@ -27,27 +27,39 @@ export function apiKindOf(path: string | undefined): ApiKind | null {
   return null;
 }
 
-/** Reads what the call needs from a request; the body is only decoded and parsed for API paths. */
-export function readRequest(msg: HttpMessage): { info: RequestInfo; error?: string } {
-  const info: RequestInfo = {
+/** What the request line and headers say; the body is read later, and only when needed (readRequestBody). */
+export function requestHead(msg: HttpMessage): RequestInfo {
+  return {
     api: apiKindOf(msg.path), method: msg.method ?? '?', path: msg.path ?? '', ts: msg.ts, stream: false,
     domain: msg.headers.host?.replace(/:\d+$/, ''),
   };
-  if (!info.api || msg.body.length === 0) return { info };
+}
+
+/**
+ * Fills model, stream flag and last human prompt from an API request's body. Costly (requests resend
+ * the whole conversation: ~100 KB of JSON), so callers skip it when a trace file already has the call.
+ */
+export function readRequestBody(info: RequestInfo, msg: HttpMessage): string | undefined {
+  if (!info.api || msg.body.length === 0) return undefined;
   const dec = decodeBody(msg);
-  if ('error' in dec) return { info, error: dec.error };
+  if ('error' in dec) return dec.error;
   let body: Record<string, any> | undefined;
   try {
     body = o(JSON.parse(dec.text));
   } catch {
-    return { info, error: msg.truncated ? 'truncated request body' : 'request body is not JSON' };
+    return msg.truncated ? 'truncated request body' : 'request body is not JSON';
   }
-  if (!body) return { info };
+  if (!body) return undefined;
   info.model = typeof body.model === 'string' ? body.model : undefined;
   info.stream = body.stream === true;
   const text = lastUserText(info.api === 'openai-responses' ? body.input : body.messages);
   if (text !== undefined) info.prompt = scrubSecrets(text);
-  return { info };
+  return undefined;
+}
+
+export function readRequest(msg: HttpMessage): { info: RequestInfo; error?: string } {
+  const info = requestHead(msg);
+  return { info, error: readRequestBody(info, msg) };
 }
 
 function sniffEvent(d: Record<string, any>): ApiKind | null {
@@ -127,6 +139,8 @@ export interface CallContext {
   status?: number;
   requestId?: string;
   truncated?: boolean;
+  /** The response was an event stream (when the request body was not read). */
+  stream?: boolean;
 }
 
 /** Builds the call, or returns why the exchange is not an LLM call with usage. */
@@ -140,7 +154,7 @@ export function toApiCall(req: RequestInfo | undefined, read: ResponseRead, ctx:
     id: acc.id ?? `${api}:${ctx.host ?? ''}:${ctx.pid}:${ts}`,
     api, ts, end: Math.max(ctx.end, ts), pid: ctx.pid, path: req?.path ?? '',
     model: acc.model ?? req?.model ?? 'unknown',
-    usage: acc.usage, shape: finishShape(acc), stream: req?.stream ?? false,
+    usage: acc.usage, shape: finishShape(acc), stream: req?.stream ?? ctx.stream ?? false,
   };
   if (!acc.id) call.idSynthesized = true;
   if (ctx.host) call.host = ctx.host;

@@ -22,6 +22,8 @@ export interface EventLogOptions {
   host: string;
   /** Epoch ms of the recording machine's boot, for raw probe lines (ns since boot). */
   bootEpochMs?: number;
+  /** Whether a call's request body (prompt) must be read: false for calls the traces hold. */
+  wantRequestBody?: (callId: string) => boolean;
 }
 
 /** Reads the parts of one recording (oldest first) as one stream: state carries across rotations. */
@@ -43,7 +45,7 @@ class EventLogReader {
     this.#asm = new HttpAssembler({
       call: (c) => out.calls.push(c),
       problem: (p) => bump(out.http, p.reason.replace(/ \(\d+ bytes\)$/, '')),
-    }, { machine: opts.host });
+    }, { machine: opts.host, wantRequestBody: opts.wantRequestBody });
   }
 
   readFile(file: string): void {

@@ -7,7 +7,7 @@ import type { ApiCall } from '../http/types.js';
 import { emptyBatch, type Effect, type EventBatch, type Process, type Session, type ToolCall } from '../model.js';
 import { attributeEffects, ToolIndex, UNBOUND_SESSION, type AttributionCounts } from '../join/attribute.js';
 import { Binder, bindingSummary, type Binding } from '../join/bind.js';
-import { clockOffset, indexCalls, joinCalls, PromptIndex } from '../join/calls.js';
+import { clockOffset, indexCalls, joinCalls, PromptIndex, type TraceCalls } from '../join/calls.js';
 import { listRecordings, type RecordingInput } from './agentsight-files.js';
 import { readEventLog } from './agentsight-log.js';
 import { readSnapshot } from './agentsight-snapshot.js';
@@ -69,10 +69,10 @@ export interface RecordingsResult extends EventBatch {
   status: RecordingsStatus;
 }
 
-function readOne(input: RecordingInput, opts: RecordingOptions): RecordingRead {
+function readOne(input: RecordingInput, opts: RecordingOptions, traceCalls: TraceCalls): RecordingRead {
   if (input.form === 'sqlite') return readSqliteRecording(input.files[0], input.host);
   if (input.form === 'snapshot') return readSnapshot(input.files[0], input.host);
-  return readEventLog(input.files, { host: input.host, bootEpochMs: opts.bootEpochMs });
+  return readEventLog(input.files, { host: input.host, bootEpochMs: opts.bootEpochMs, wantRequestBody: (id) => !traceCalls.has(id) });
 }
 
 /** Moves every time of a recording by `ms` (its clock → the traces' clock). */
@@ -127,7 +127,7 @@ export async function loadRecordings(paths: string[], opts: RecordingOptions = {
   const out = emptyBatch();
 
   for (const input of inputs) {
-    const r = readOne(input, opts);
+    const r = readOne(input, opts, traceCalls);
     const fixed = opts.offsets?.[r.host];
     const est = fixed === undefined ? clockOffset(r.calls, traceCalls) : undefined;
     const offset = fixed !== undefined ? { offsetMs: fixed, pairs: 0 } : est ?? { offsetMs: 0, pairs: 0 };

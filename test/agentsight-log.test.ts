@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listRecordings, recordingForm } from '../src/sources/agentsight.js';
+import { readEventLog } from '../src/sources/agentsight-log.js';
+import { httpRequest, httpSseResponse } from './fixtures/agentsight/synth.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'agentpprof-aslog-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, lines: unknown[], tail = '') => {
+  const p = join(dir, name);
+  writeFileSync(p, lines.map((l) => JSON.stringify(l)).join('\n') + '\n' + tail);
+  return p;
+};
+const u = { input_tokens: 11, output_tokens: 22, cache_read_input_tokens: 33, cache_creation_input_tokens: 0 };
+const BOOT = Date.parse('2026-03-02T09:00:00.000Z');
+
+describe('raw probe lines (sslsniff / process stdout)', () => {
+  it('puts ns-since-boot on the epoch with the given boot time and reassembles the call', () => {
+    const ns = (s: number) => s * 1e9;
+    const f = write('raw.jsonl', [
+      { timestamp: ns(10), event: 'EXEC', comm: 'claude', pid: 7, ppid: 1, filename: '/usr/bin/node' },
+      { function: 'WRITE/SEND', timestamp_ns: ns(11), comm: 'HTTP Client', pid: 7, tid: 9, uid: 0, len: 10, buf_size: 10, latency_ms: 0.1, is_handshake: false, data: httpRequest('hello'), truncated: false },
+      { function: 'READ/RECV', timestamp_ns: ns(12), comm: 'HTTP Client', pid: 7, tid: 9, uid: 0, len: 10, buf_size: 10, latency_ms: 0.1, is_handshake: false, data: httpSseResponse('msg_raw1', 'claude-opus-4-6', u, []), truncated: false },
+      { timestamp: ns(13), event: 'FILE_OPEN', comm: 'claude', pid: 7, count: 3, filepath: '/w/a.txt', flags: 0 },
+      { timestamp: ns(14), event: 'BASH_READLINE', comm: 'bash', pid: 8, command: 'ls' },
+    ]);
+    expect(recordingForm(f)).toBe('events');
+    const r = readEventLog([f], { host: 'h', bootEpochMs: BOOT });
+    expect(r.timeBase).toBe('boot+given');
+    expect(r.calls).toHaveLength(1);
+    expect(r.calls[0]).toMatchObject({ id: 'msg_raw1', model: 'claude-opus-4-6', pid: 7, host: 'h', prompt: 'hello', ts: BOOT + 11_000 });
+    expect(r.calls[0].usage).toMatchObject({ input: 11, output: 22, cacheRead: 33 });
+    expect(r.processes[0]).toMatchObject({ pid: 7, comm: 'claude', start: BOOT + 10_000, host: 'h' });
+    expect(r.effects.map((e) => [e.kind, e.target, e.ts])).toEqual([['exec', '/usr/bin/node', BOOT + 10_000], ['read', '/w/a.txt', BOOT + 13_000]]);
+    expect(r.unknown).toEqual({ 'event:BASH_READLINE': 1 });
+    expect(r.skips.examples[0]).toMatchObject({ file: f, line: 5 });
+  });
+});
+
+describe('collector JSONL with http_parser and sse_processor events', () => {
+  it('pairs a parsed request with its separately merged SSE stream, strips secrets', () => {
+    const env = (ts: number, source: string, data: unknown) => ({ timestamp: ts, source, pid: 50, comm: 'claude', data });
+    const body = JSON.stringify({ model: 'claude-sonnet-4-5', stream: true, messages: [{ role: 'user', content: 'my key is sk-ant-api03-abcdefghijklmnop, fix it' }] });
+    const sse = [
+      { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_hp1', model: 'claude-sonnet-4-5', usage: { ...u, output_tokens: 1 } } } },
+      { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', name: 'Read' } }) },
+      { event: 'message_delta', data: { type: 'message_delta', usage: { output_tokens: 22 } } },
+      { event: 'message_stop', data: { type: 'message_stop' } },
+    ];
+    const chunkedSse = httpSseResponse('msg_hp2', 'claude-sonnet-4-5', u, []).split('\r\n\r\n').slice(1).join('\r\n\r\n');
+    const f = write('record.log', [
+      env(1000, 'http_parser', { tid: 51, message_type: 'request', first_line: 'POST /v1/messages HTTP/1.1', method: 'POST', path: '/v1/messages?beta=true', protocol: 'HTTP/1.1', headers: { Host: 'api.anthropic.com', 'X-Api-Key': 'sk-ant-SECRET', Cookie: 'a=SECRET' }, body, total_size: 10, has_body: true, is_chunked: false }),
+      env(1100, 'http_parser', { tid: 51, message_type: 'response', first_line: 'HTTP/1.1 200 OK', status_code: 200, status_text: 'OK', headers: { 'Content-Type': 'text/event-stream' }, body: '', has_body: false, is_chunked: true }),
+      env(2000, 'sse_processor', { connection_id: '50:51', message_id: 'msg_hp1', start_time: 1, end_time: 2, duration_ns: 900e6, original_source: 'ssl', function: 'READ/RECV', tid: 51, json_content: '', text_content: '', total_size: 1, event_count: 4, has_message_start: true, sse_events: sse }),
+      env(3000, 'http_parser', { tid: 51, message_type: 'request', method: 'POST', path: '/v1/messages', headers: { host: 'api.anthropic.com' }, body, is_chunked: false }),
+      env(3500, 'http_parser', { tid: 51, message_type: 'response', status_code: 200, headers: { 'content-type': 'text/event-stream' }, body: chunkedSse, is_chunked: true }),
+      env(3600, 'stdio', { line: 'x' }),
+    ], '{"timestamp":4000,"source":"ssl","pid":50,"da');
+    const r = readEventLog([f], { host: 'h' });
+    expect(r.calls.map((c) => [c.id, c.ts, c.end, c.shape.tools.join()])).toEqual([['msg_hp1', 1000, 2000, 'Read'], ['msg_hp2', 3000, 3500, '']]);
+    expect(r.calls[0].prompt).toBe('my key is [redacted], fix it');
+    expect(r.calls[0].usage.output).toBe(22);
+    expect(r.ignored).toEqual({ stdio: 1 });
+    expect(r.skips.count).toBe(1);
+    expect(r.skips.examples[0].reason).toMatch(/half-written/);
+    expect(JSON.stringify(r.calls)).not.toMatch(/SECRET|sk-ant-api03/);
+  });
+});
+
+describe('finding recordings', () => {
+  it('groups rotated parts oldest first and labels hosts', () => {
+    const sub = join(dir, 'rot');
+    mkdirSync(sub);
+    const ev = (ts: number) => JSON.stringify({ timestamp: ts, source: 'system', pid: 0, comm: '', data: {} });
+    writeFileSync(join(sub, 'record.log'), ev(3000) + '\n');
+    writeFileSync(join(sub, 'record.log.1'), ev(2000) + '\n');
+    writeFileSync(join(sub, 'record.log.2'), ev(1000) + '\n');
+    writeFileSync(join(sub, 'notes.txt'), 'hello');
+    const { inputs, problems } = listRecordings([`box1=${sub}`, join(dir, 'missing')]);
+    expect(inputs).toEqual([{ host: 'box1', form: 'events', files: ['record.log.2', 'record.log.1', 'record.log'].map((n) => join(sub, n)) }]);
+    expect(problems[0]).toMatch(/missing/);
+  });
+});
