@@ -5,10 +5,9 @@
 //     the Node reader, and drops (every open must be delivered or counted as a drop).
 //   node --import tsx scripts/bench/collector.ts [--requests 2000] [--rounds 5] [--opens 1000000] [--part overhead|throughput]
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:https';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { testCerts } from '../agents/certs.js';
@@ -24,9 +23,6 @@ const { values } = parseArgs({ options: {
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 const OPENS = Number(values.opens);
-
-const REQUEST = Buffer.alloc(2048, 'q');
-const PART = Buffer.alloc(1024, 'r');
 
 // The client waits for a line on stdin (so the collector can attach first), then times its loop.
 const CLIENT = `
@@ -48,10 +44,36 @@ const one = () => new Promise((resolve, reject) => {
 process.stdin.once('data', async () => {
   for (let i = 0; i < 50; i++) await one(); // warm-up: TLS session, JIT
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < Number(n); i++) await one();
-  console.log(Number(process.hrtime.bigint() - t0) / 1e6);
+  const c = process.cpuUsage(c0);
+  console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: (c.user + c.system) / 1000 }));
   process.exit(0);
 });
+`;
+
+// The TLS server, in its own process (node too, so untraced but under the same uprobes): 8 KB streamed
+// in 1 KB writes; GET /cpu answers the CPU it used since the last /cpu.
+const SERVER = `
+const https = require('node:https');
+const { readFileSync } = require('node:fs');
+const [key, cert] = process.argv.slice(2);
+const part = Buffer.alloc(1024, 'r');
+let c0 = process.cpuUsage();
+const server = https.createServer({ key: readFileSync(key), cert: readFileSync(cert), keepAlive: true }, (req, res) => {
+  if (req.url === '/cpu') {
+    const c = process.cpuUsage(c0);
+    c0 = process.cpuUsage();
+    return res.end(JSON.stringify({ cpuMs: (c.user + c.system) / 1000 }));
+  }
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (let i = 0; i < 7; i++) res.write(part);
+    res.end(part);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
 // Opens and closes one file as fast as it can; prints how many opens it did and how long it took.
@@ -89,39 +111,56 @@ async function runChild<T>(file: string, args: string[], attach: (pid: number) =
   return { out, ctx };
 }
 
+interface Round { ms: number; clientCpuMs: number; serverCpuMs: number }
+
 async function overhead(work: string): Promise<void> {
   const certs = testCerts();
-  const server = createServer({ key: certs.key, cert: certs.cert, keepAlive: true }, (req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (let i = 0; i < 7; i++) res.write(PART);
-      res.end(PART);
-    });
+  writeFileSync(join(work, 'server.cjs'), SERVER);
+  writeFileSync(join(work, 'client.cjs'), CLIENT);
+  const server = spawn(process.execPath, [join(work, 'server.cjs'), certs.keyFile, certs.certFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((r) => server.stdout!.once('data', (b: Buffer) => r(Number(b.toString().trim()))));
+  const ca = readFileSync(certs.caFile);
+  const serverCpu = (): Promise<number> => new Promise((resolve, reject) => {
+    get({ host: 'localhost', port, path: '/cpu', ca, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve((JSON.parse(body) as { cpuMs: number }).cpuMs));
+    }).on('error', reject);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const client = join(work, 'client.cjs');
-  writeFileSync(client, CLIENT);
-  const args = [client, String(port), certs.caFile, String(REQUESTS)];
-  const base: number[] = [];
-  const traced: number[] = [];
+  const args = [join(work, 'client.cjs'), String(port), certs.caFile, String(REQUESTS)];
+  const round = async (traced: boolean): Promise<Round> => {
+    await serverCpu();
+    const { out, ctx } = await runChild(process.execPath, args, async (pid) =>
+      traced ? runCollector({ args: ['--pid', String(pid)], onRecords: (rs) => (tlsCalls += rs.filter((r) => r.type === 'tls').length) }) : undefined);
+    const serverCpuMs = await serverCpu();
+    await ctx?.stop();
+    const c = JSON.parse(out) as { ms: number; cpuMs: number };
+    return { ms: c.ms, clientCpuMs: c.cpuMs, serverCpuMs };
+  };
+  const base: Round[] = [];
+  const traced: Round[] = [];
   let tlsCalls = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    base.push(Number((await runChild(process.execPath, args, async () => undefined)).out));
-    const { out, ctx } = await runChild(process.execPath, args, (pid) =>
-      runCollector({ args: ['--pid', String(pid)], onRecords: (rs) => (tlsCalls += rs.filter((r) => r.type === 'tls').length) }));
-    traced.push(Number(out));
-    await ctx.stop();
+  for (let i = 0; i < ROUNDS; i++) {
+    base.push(await round(false));
+    traced.push(await round(true));
   }
-  server.close();
-  const b = median(base);
-  const t = median(traced);
-  const perReq = (ms: number) => ((ms / REQUESTS) * 1000).toFixed(1);
-  console.log(`overhead: ${REQUESTS} HTTPS requests (2 KB up, 8 KB streamed down) × ${ROUNDS} rounds`);
-  console.log(`  without collector  median ${b.toFixed(1)} ms  (${perReq(b)} µs/request)  rounds ${base.map((x) => x.toFixed(0)).join(' ')}`);
-  console.log(`  with collector     median ${t.toFixed(1)} ms  (${perReq(t)} µs/request)  rounds ${traced.map((x) => x.toFixed(0)).join(' ')}`);
-  console.log(`  ratio ${(t / b).toFixed(3)}  (${(((t / b) - 1) * 100).toFixed(1)} % slower; target ≤ 5 %, goal ≤ 3 %)  TLS calls captured: ${tlsCalls}`);
+  server.kill();
+  const us = (ms: number) => ((ms / REQUESTS) * 1000).toFixed(1);
+  const line = (name: string, rs: Round[]) => {
+    const wall = median(rs.map((r) => r.ms));
+    return `  ${name.padEnd(18)} wall median ${us(wall)} µs/request (min ${us(Math.min(...rs.map((r) => r.ms)))})  ` +
+      `client CPU ${us(median(rs.map((r) => r.clientCpuMs)))} µs  server CPU ${us(median(rs.map((r) => r.serverCpuMs)))} µs  ` +
+      `rounds ${rs.map((r) => r.ms.toFixed(0)).join(' ')} ms`;
+  };
+  const ratio = (f: (r: Round) => number) => median(traced.map(f)) / median(base.map(f));
+  const pct = (x: number) => `${((x - 1) * 100).toFixed(1)} %`;
+  console.log(`overhead: ${REQUESTS} HTTPS requests (2 KB up, 8 KB streamed down, keep-alive) × ${ROUNDS} rounds, alternating`);
+  console.log(line('without collector', base));
+  console.log(line('with collector', traced));
+  console.log(`  ratio wall ${ratio((r) => r.ms).toFixed(3)} (${pct(ratio((r) => r.ms))} slower, min-to-min ` +
+    `${pct(Math.min(...traced.map((r) => r.ms)) / Math.min(...base.map((r) => r.ms)))}; target ≤ 5 %, goal ≤ 3 %)`);
+  console.log(`  ratio CPU client ${ratio((r) => r.clientCpuMs).toFixed(3)}  server (untraced, same uprobes) ${ratio((r) => r.serverCpuMs).toFixed(3)}` +
+    `  TLS calls captured ${tlsCalls} (${(tlsCalls / (REQUESTS + 50) / ROUNDS).toFixed(2)}/request)  load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
 }
 
 async function throughput(work: string): Promise<void> {
