@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../src/render/html.js';
 import { renderSvgDetailed, SVG_GEOMETRY } from '../src/render/svg.js';
-import { frameDetails, formatShare, formatWeight } from '../src/viewer/format.js';
+import { displayUnit, frameDetails, formatShare, formatWeight } from '../src/viewer/format.js';
 import { ROW_H } from '../src/viewer/flame-canvas.js';
 import type { Profile } from '../src/profile/types.js';
 import { filesProfile, tokensProfile } from './render-fixtures.js';
@@ -127,7 +127,7 @@ describe('HTML page in Chromium', () => {
     expect(await hoverAt(0, 0.5)).toMatch(/^all — /);
     await page.screenshot({ path: join(OUT, 'html-icicle-search.png'), fullPage: true });
     await page.locator('#view').selectOption('files');
-    await expect.poll(() => page.locator('#subtitle').textContent()).toContain('files view · total 300');
+    await expect.poll(() => page.locator('#subtitle').textContent()).toContain('files view · total 300 effects');
     const topSelf = await page.locator('#top-self tr').first().locator('td').first().textContent();
     expect(topSelf).toMatch(/^effect:(read|write|delete)$/);
     await page.locator('#search').fill('');
@@ -149,7 +149,7 @@ describe('example corpus through the CLI (the closing-note screenshots)', () => 
     for (const view of ['tokens', 'files']) {
       const { total, unit } = status.totals[view];
       await page2.goto(`file://${join(OUT, `examples.${view}.svg`)}`);
-      expect(await page2.locator('#subtitle').textContent()).toContain(`${view} view · total ${formatWeight(total, unit)}`);
+      expect(await page2.locator('#subtitle').textContent()).toContain(`${view} view · total ${formatWeight(total, displayUnit(view, unit))}`);
       await page2.locator('g.f').nth(1).hover();
       await page2.screenshot({ path: join(OUT, `examples-${view}-svg.png`) });
     }
@@ -159,7 +159,7 @@ describe('example corpus through the CLI (the closing-note screenshots)', () => 
     await page2.screenshot({ path: join(OUT, 'examples-html-tokens.png'), fullPage: true });
     await page2.locator('#view').selectOption('files');
     await page2.locator('#orient').click();
-    expect(await page2.locator('#subtitle').textContent()).toContain(`files view · total ${formatWeight(status.totals.files.total, 'count')}`);
+    expect(await page2.locator('#subtitle').textContent()).toContain(`files view · total ${formatWeight(status.totals.files.total, 'effects')}`);
     await page2.screenshot({ path: join(OUT, 'examples-html-files.png'), fullPage: true });
     await page2.close();
   });

@@ -11,7 +11,7 @@ import { renderSvgDetailed } from '../src/render/svg.js';
 import { buildTree } from '../src/render/tree.js';
 import { frameColor, frameKind } from '../src/viewer/colors.js';
 import { decodeTree, flattenTree } from '../src/viewer/flat-tree.js';
-import { formatWeight } from '../src/viewer/format.js';
+import { displayUnit, formatWeight } from '../src/viewer/format.js';
 import { formatHash, parseHash } from '../src/viewer/hash-state.js';
 import { unionWidth } from '../src/viewer/search.js';
 import { frameTotals } from '../src/viewer/top-frames.js';
@@ -72,6 +72,7 @@ describe('units and state', () => {
     expect(formatWeight(0.004213, 'usd')).toBe('$0.004213');
     expect(formatWeight(3.5, 'seconds')).toBe('3.50 s');
     expect(formatWeight(42, 'count')).toBe('42');
+    expect(formatWeight(42, displayUnit('files', 'count'))).toBe('42 effects');
   });
   it('round-trips zoom and search through the URL hash', () => {
     const h = formatHash({ zoom: 12, search: 'tool:(Bash|Read)', view: 'files', icicle: true });
@@ -105,7 +106,7 @@ describe('SVG', () => {
     const p = filesProfile();
     const { svg } = renderSvgDetailed(p, { title: 'files <of> "example"' });
     expect(svg).toContain('files &lt;of&gt; &quot;example&quot;');
-    expect(svg).toContain('files view · total 300 · 2026-11-01 09:00 – 2026-11-27 18:30 UTC');
+    expect(svg).toContain('files view · total 300 effects · 2026-11-01 09:00 – 2026-11-27 18:30 UTC');
     expect(svg).toContain('<title>file:docs/a&lt;b&gt;&amp;&quot;c&quot;.md</title>');
     expect(svg).toContain('file:src/日本語.ts');
     // No network: nothing fetched, only the XML namespaces mention http.

@@ -4,7 +4,7 @@
 // report: the tags (frame labels) and the whole stacks whose share changed most.
 import type { Profile } from '../profile/types.js';
 import { diffColor } from '../viewer/colors.js';
-import { formatWeight } from '../viewer/format.js';
+import { displayUnit, formatWeight } from '../viewer/format.js';
 import { renderFlameSvg } from './svg.js';
 import type { FrameNode } from './tree.js';
 
@@ -65,10 +65,10 @@ export function renderDiffSvg(base: Profile, next: Profile, opts: { title?: stri
   const title = opts.title ?? `agentpprof diff — ${next.view}`;
   return renderFlameSvg({
     root,
-    unit: next.unit,
+    unit: displayUnit(next.view, next.unit),
     title,
     subtitle: (merged) =>
-      [`${opts.baseName ?? 'base'} ${formatWeight(base.total, base.unit)} → ${opts.newName ?? 'new'} ${formatWeight(next.total, next.unit)}`, 'red grew, blue shrank (share of total)', merged ? `${merged} frames narrower than 1 px merged` : ''].filter(Boolean).join(' · '),
+      [`${opts.baseName ?? 'base'} ${formatWeight(base.total, displayUnit(base.view, base.unit))} → ${opts.newName ?? 'new'} ${formatWeight(next.total, displayUnit(next.view, next.unit))}`, 'red grew, blue shrank (share of total)', merged ? `${merged} frames narrower than 1 px merged` : ''].filter(Boolean).join(' · '),
     color: (f) => {
       const n = f.node as DiffNode | undefined;
       return n ? diffColor((n.value - n.base) / maxDelta) : '#ccc';
@@ -128,7 +128,7 @@ export function renderDiffText(base: Profile, next: Profile, opts: { limit?: num
   const table = (rows: ShareChange[]) => rows.slice(0, limit).map((r) => `${pct(r.base)} ${pct(r.next)} ${pts(r.delta).padStart(12)}  ${r.key}`);
   const head = `    base      new       change  `;
   return [
-    `${next.view}: ${opts.baseName ?? 'base'} ${formatWeight(base.total, base.unit)} → ${opts.newName ?? 'new'} ${formatWeight(next.total, next.unit)} (${base.total > 0 ? `${next.total >= base.total ? '+' : ''}${((100 * (next.total - base.total)) / base.total).toFixed(1)}%` : 'new'})`,
+    `${next.view}: ${opts.baseName ?? 'base'} ${formatWeight(base.total, displayUnit(base.view, base.unit))} → ${opts.newName ?? 'new'} ${formatWeight(next.total, displayUnit(next.view, next.unit))} (${base.total > 0 ? `${next.total >= base.total ? '+' : ''}${((100 * (next.total - base.total)) / base.total).toFixed(1)}%` : 'new'})`,
     '',
     'Tags whose share changed most',
     head + 'frame',

@@ -2,6 +2,7 @@
 // profile's frame tree embedded as JSON in <script type="application/json">. No network.
 import type { Profile } from '../profile/types.js';
 import { flattenTree } from '../viewer/flat-tree.js';
+import { displayUnit } from '../viewer/format.js';
 import { buildTree } from './tree.js';
 import { profileSubtitle } from './svg.js';
 import { viewerScript } from './viewer-bundle.js';
@@ -27,7 +28,7 @@ export function renderHtml(profiles: Profile[], opts: { title?: string; timeRang
   if (!profiles.length) throw new Error('no profile to render');
   const embedded = profiles.map((p) => {
     const root = buildTree(p.samples);
-    return { view: p.view, unit: p.unit, total: root.value, subtitle: profileSubtitle(p, root.value, 0, opts.timeRange), status: p.status ?? null, tree: flattenTree(root) };
+    return { view: p.view, unit: displayUnit(p.view, p.unit), total: root.value, subtitle: profileSubtitle(p, root.value, 0, opts.timeRange), status: p.status ?? null, tree: flattenTree(root) };
   });
   const title = opts.title ?? `agentpprof — ${profiles.map((p) => p.view).join(', ')}`;
   return `<!doctype html>

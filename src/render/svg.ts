@@ -4,7 +4,7 @@
 // as a fraction of the total so the viewer can zoom without the tree.
 import type { Profile } from '../profile/types.js';
 import { frameColor } from '../viewer/colors.js';
-import { formatWeight } from '../viewer/format.js';
+import { displayUnit, formatWeight } from '../viewer/format.js';
 import { layoutFlame, type LaidFrame } from './layout.js';
 import { buildTree, countNodes, type FrameNode } from './tree.js';
 import { flattenTree } from '../viewer/flat-tree.js';
@@ -104,7 +104,7 @@ ${parts.join('\n')}
 
 /** "tokens view · 1,234,567 tokens · 2026-11-01 09:00 – 2026-11-27 18:30 UTC · 12 frames < 1 px merged" */
 export function profileSubtitle(p: Profile, total: number, merged?: number, range?: { start: number; end: number }): string {
-  const bits = [`${p.view} view`, `total ${formatWeight(total, p.unit)}`];
+  const bits = [`${p.view} view`, `total ${formatWeight(total, displayUnit(p.view, p.unit))}`];
   const r = formatRange(range ?? p.status?.time_range);
   if (r) bits.push(r);
   if (merged) bits.push(`${merged} frames narrower than 1 px merged`);
@@ -114,7 +114,7 @@ export function profileSubtitle(p: Profile, total: number, merged?: number, rang
 export function renderSvgDetailed(p: Profile, opts: { title?: string; timeRange?: { start: number; end: number } } = {}): SvgRenderResult {
   const root = buildTree(p.samples);
   const title = opts.title ?? `agentpprof — ${p.view}`;
-  return renderFlameSvg({ root, unit: p.unit, title, subtitle: (merged) => profileSubtitle(p, root.value, merged, opts.timeRange), color: (f) => frameColor(f.name) });
+  return renderFlameSvg({ root, unit: displayUnit(p.view, p.unit), title, subtitle: (merged) => profileSubtitle(p, root.value, merged, opts.timeRange), color: (f) => frameColor(f.name) });
 }
 
 export function renderSvg(p: Profile | undefined, opts: { title?: string; timeRange?: { start: number; end: number } } = {}): string {

@@ -14,9 +14,19 @@ export function formatWeight(value: number, unit: UnitName): string {
       return value >= 1 ? `$${value.toFixed(2)}` : `$${value.toPrecision(Math.max(1, Math.min(4, significant(value))))}`;
     case 'seconds':
       return value >= 100 ? `${int.format(value)} s` : `${value.toFixed(value >= 10 ? 1 : 2)} s`;
-    default:
-      return Number.isInteger(value) ? int.format(value) : value.toFixed(2);
+    default: {
+      const n = Number.isInteger(value) ? int.format(value) : value.toFixed(2);
+      return unit && unit !== 'count' ? `${n} ${unit}` : n;
+    }
   }
+}
+
+/** What a count counts, per view: shown instead of the bare 'count' unit. */
+const COUNT_NOUNS: Record<string, string> = { files: 'effects', network: 'connections', ops: 'calls' };
+
+/** The unit as people read it: tokens, usd, seconds, or the view's noun for counts ("effects"). */
+export function displayUnit(view: string, unit: UnitName): UnitName {
+  return unit === 'count' ? COUNT_NOUNS[view] ?? 'count' : unit;
 }
 
 function significant(v: number): number {
