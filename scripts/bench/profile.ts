@@ -3,7 +3,7 @@
 // process, alternating the two so neither gets a warmer cache; prints the ratio (goal ≤ 1.2) and the
 // time of each stage.
 //
-//   npx tsx scripts/bench/profile.ts [--corpus DIR] [--size 500MB] [--runs 2]
+//   npx tsx scripts/bench/profile.ts [--corpus DIR] [--size 500MB] [--runs 3]
 //
 // Without --corpus it reuses the newest complete corpus scripts/bench/ingest.ts left under
 // /tmp/agentpprof-bench/, or generates one there with scripts/gen-corpus.ts.
@@ -11,6 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { buildProfile } from '../../src/profile/index.js';
 import { tagPrompts } from '../../src/profile/tagging.js';
 import { renderFolded } from '../../src/render/folded.js';
@@ -34,7 +36,12 @@ function findCorpus(size: string): string {
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
+// A full collection before each contender, so none pays for the previous one's garbage.
+v8.setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
 async function ingestOnly(dir: string): Promise<{ ms: number; calls: number }> {
+  gc();
   const t0 = process.hrtime.bigint();
   const h = await loadHistory({ claudeDirs: [dir] });
   return { ms: ms(t0), calls: h.calls.length };
@@ -42,6 +49,7 @@ async function ingestOnly(dir: string): Promise<{ ms: number; calls: number }> {
 
 async function profileFolded(dir: string): Promise<{ ms: number; stages: Record<string, number>; lines: number; total: number }> {
   const stages: Record<string, number> = {};
+  gc();
   const t0 = process.hrtime.bigint();
   let t = process.hrtime.bigint();
   const h = await loadHistory({ claudeDirs: [dir] });
@@ -56,7 +64,7 @@ async function profileFolded(dir: string): Promise<{ ms: number; stages: Record<
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { corpus: { type: 'string' }, size: { type: 'string', default: '500MB' }, runs: { type: 'string', default: '2' } } });
+  const { values } = parseArgs({ options: { corpus: { type: 'string' }, size: { type: 'string', default: '500MB' }, runs: { type: 'string', default: '3' } } });
   const corpus = values.corpus ?? findCorpus(values.size!);
   const claude = existsSync(join(corpus, 'claude')) ? join(corpus, 'claude') : corpus;
   const runs = Math.max(1, Number(values.runs));

@@ -49,13 +49,17 @@ interface Site {
 
 const TOKEN_KINDS = ['input', 'output', 'cache_read', 'cache_write'] as const;
 
-/** Deterministic sample order: by stack, then by session label. */
-function bySampleKey(a: Sample, b: Sample): number {
-  const n = Math.min(a.stack.length, b.stack.length);
-  for (let i = 0; i < n; i++) if (a.stack[i] !== b.stack[i]) return a.stack[i] < b.stack[i] ? -1 : 1;
-  if (a.stack.length !== b.stack.length) return a.stack.length - b.stack.length;
-  const x = a.labels?.session ?? '', y = b.labels?.session ?? '';
-  return x < y ? -1 : x > y ? 1 : 0;
+/** Frame kinds fixed by a site's session and LLM call alone. */
+const CALL_LEVEL = new Set<FrameKind>(['agent', 'project', 'session', 'prompt', 'call', 'model']);
+
+/** `call:` frame values as constants: equal strings that are one object hash once. */
+const CALL_VALUES: Record<string, string> = Object.fromEntries(
+  ['edit', 'agent', 'web', 'tool', 'code', 'text', 'thinking', 'usage'].map((k) => [k, `llm/${k}`]));
+
+function byId<T extends { id: string }>(xs: readonly T[]): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const x of xs) m.set(x.id, x);
+  return m;
 }
 
 export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string>, opts: BuildOptions): Profile {
@@ -68,10 +72,14 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
   });
   const pricer = new Pricer(opts.prices ?? BUNDLED_PRICES);
 
-  const sessions = new Map<string, Session>(batch.sessions.map((s) => [s.id, s]));
-  const prompts = new Map<string, Prompt>(batch.prompts.map((p) => [p.id, p]));
-  const calls = new Map<string, LlmCall>(batch.calls.map((c) => [c.id, c]));
-  const tools = new Map<string, ToolCall>(batch.tools.map((t) => [t.id, t]));
+  const sessions = byId(batch.sessions);
+  const prompts = byId(batch.prompts);
+  const needTools = opts.view !== 'tokens' && opts.view !== 'cost';
+  const calls = needTools ? byId(batch.calls) : new Map<string, LlmCall>();
+  const tools = batch.effects.length ? byId(batch.tools) : new Map<string, ToolCall>();
+  // Each prompt's tag, resolved once (continuations are `continue` whatever the tagger said).
+  const promptTags = new Map<string, string>();
+  for (const p of batch.prompts) promptTags.set(p.id, tagOf(p, tags));
   const unknownSession = (id: string): Session => {
     let s = sessions.get(id);
     if (!s) sessions.set(id, (s = { id, agent: 'unknown', cwd: '', project: 'unknown', start: NaN, end: NaN }));
@@ -80,8 +88,7 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
 
   const promptTag = (c: LlmCall | undefined): string => {
     if (!c?.prompt) return 'none';
-    const p = prompts.get(c.prompt);
-    return p ? tagOf(p, tags) : tags.get(c.prompt) ?? UNMATCHED;
+    return promptTags.get(c.prompt) ?? tags.get(c.prompt) ?? UNMATCHED;
   };
   const promptText = (c: LlmCall | undefined): string | undefined => {
     const p = c?.prompt ? prompts.get(c.prompt) : undefined;
@@ -94,7 +101,7 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
       case 'project': return privacy.scrub(s.session.project || 'unknown');
       case 'session': return privacy.scrub(s.session.id);
       case 'prompt': return promptTag(s.call);
-      case 'call': return s.call ? `llm/${callKind(s.call.shape)}` : undefined;
+      case 'call': return s.call ? CALL_VALUES[callKind(s.call.shape)] ?? `llm/${callKind(s.call.shape)}` : undefined;
       case 'model': return s.call ? privacy.scrub(s.call.model || 'unknown') : undefined;
       case 'tool': return s.tool ? privacy.scrub(s.tool.name) : undefined;
       case 'process': return s.process !== undefined ? privacy.scrub(s.process) : undefined;
@@ -120,14 +127,16 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
     if (!c) m.set(v, (c = { kids: [], frames: frame === null ? n.frames : [...n.frames, frame] }));
     return c;
   };
-  const emit = (s: Site, weight: number) => {
-    if (!(weight > 0)) return;
-    for (const w of where) {
-      const v = value(w.kind, s);
-      if (v === undefined || !w.re.test(v)) return;
-    }
-    let n = root;
-    for (let i = 0; i < stackKinds.length; i++) {
+  // The leading call-level kinds (agent … model) give the same path for every site of one call; sites of
+  // a call come in a row, so a one-entry cache skips re-walking them.
+  let lead = 0;
+  while (lead < stackKinds.length && CALL_LEVEL.has(stackKinds[lead])) lead++;
+  const headWhere = where.filter((w) => CALL_LEVEL.has(w.kind));
+  const tailWhere = where.filter((w) => !CALL_LEVEL.has(w.kind));
+  let lastOwner: unknown = null;
+  let lastHead: Node | null = null;
+  const walk = (n: Node, s: Site, from: number, to: number): Node => {
+    for (let i = from; i < to; i++) {
       const k = stackKinds[i];
       const v = value(k, s);
       if (v === undefined) continue;
@@ -137,6 +146,22 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
         if (t !== undefined) n = child(n, stackKinds.length, t, `text:${t}`);
       }
     }
+    return n;
+  };
+  const emit = (s: Site, weight: number) => {
+    if (!(weight > 0)) return;
+    const owner = s.call ?? s.session;
+    if (owner !== lastOwner) {
+      lastOwner = owner;
+      const pass = headWhere.every((w) => { const v = value(w.kind, s); return v !== undefined && w.re.test(v); });
+      lastHead = pass ? walk(root, s, 0, lead) : null;
+    }
+    if (!lastHead) return;
+    for (const w of tailWhere) {
+      const v = value(w.kind, s);
+      if (v === undefined || !w.re.test(v)) return;
+    }
+    let n = walk(lastHead, s, lead, stackKinds.length);
     if (useLabels) n = child(n, stackKinds.length + 1, s.session.id, null);
     let sample = n.sample;
     if (!sample) {
@@ -229,7 +254,7 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
     }
   }
 
-  samples.sort(bySampleKey);
+  // Samples stay in first-seen order (deterministic for a given batch); renderers sort as they need.
   const status = makeStatus(batch, tags, extra);
   status.unknown_models = unknownModels(batch, pricer).map((m) => privacy.scrub(m));
   return { view: opts.view, unit: def.unit, samples, total, status };
@@ -238,6 +263,7 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
 /** Models the price table does not know, whatever the view (the status block always lists them). */
 function unknownModels(batch: EventBatch, pricer: Pricer): string[] {
   const seen = new Set<string>();
-  for (const c of batch.calls) if (!seen.has(c.model)) seen.add(c.model);
+  let last = '';
+  for (const c of batch.calls) if (c.model !== last) seen.add((last = c.model));
   return [...seen].filter((m) => m !== '<synthetic>' && !pricer.lookup(m)).sort();
 }
