@@ -335,7 +335,11 @@ int main(int argc, char **argv)
 
 	int64_t last = clock_ns(CLOCK_MONOTONIC);
 	while (!stop) {
+		/* The kernel side wakes us only when a ring fills up (bpf/agentsight.bpf.c: WAKEUP_BYTES): after a
+		 * quiet timeout, read whatever is waiting anyway. */
 		int err = ring_buffer__poll(rb, AS_POLL_MS);
+		if (err >= 0)
+			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "agentsight: ring buffer poll: %s\n", strerror(-err));
 			break;

@@ -50,6 +50,7 @@ describe.skipIf(skip)('collector: a scripted process tree', () => {
   let rootPid = 0;
   let outsiderPid = 0;
   let exitCode: number | null = null;
+  let beforeStop = 0;
   let tree = new Set<number>();
 
   beforeAll(async () => {
@@ -86,6 +87,8 @@ describe.skipIf(skip)('collector: a scripted process tree', () => {
     outsiderPid = outsider.pid!;
     expect(await rootDone).toBe(0);
     await sleep(300);
+    // Events stream while the tree runs, not only when the loader drains its rings at exit.
+    beforeStop = collector.records.filter((r) => r.type === 'tls').length;
     exitCode = await collector.stop();
     records = collector.records;
     tree = treeOf(records, rootPid);
@@ -107,8 +110,10 @@ describe.skipIf(skip)('collector: a scripted process tree', () => {
   const effects = (): KernelEffect[] => records.flatMap((r) => (r.type === 'effect' ? [r.effect] : []));
   const chunks = (): TlsChunk[] => records.flatMap((r) => (r.type === 'tls' ? [r.chunk] : []));
 
-  it('exits 0 on SIGTERM and reports its rings', () => {
+  it('streams while tracing, exits 0 on SIGTERM and reports its rings', () => {
     expect(exitCode).toBe(0);
+    expect(beforeStop).toBeGreaterThan(0);
+    expect(beforeStop).toBe(chunks().length);
     const stats = records.filter((r) => r.type === 'stats');
     expect(stats.length).toBeGreaterThanOrEqual(2);
     const last = stats.at(-1)!;
