@@ -4,12 +4,13 @@
 // again globally in merge.ts. Only `user` and `assistant` lines matter; others are skipped unparsed.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { LlmCall, Prompt, ResponseShape, Session, ToolCall, Usage } from '../model.js';
+import type { LlmCall, Prompt, Session, ToolCall, Usage } from '../model.js';
 import { fastToolResult, type FastToolResult } from './claude-fast.js';
 import { classifyClaudePrompt } from './claude-prompts.js';
 import { toolHints, toolSummary } from './hints.js';
 import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
 import { emptyFileResult, type FileResult, type ToolResult } from './merge.js';
+import { countFences, emptyShape } from './shape.js';
 
 const M_USER = Buffer.from('"type":"user"');
 const M_ASSISTANT = Buffer.from('"type":"assistant"');
@@ -157,8 +158,6 @@ function usageOf(u: Record<string, any>): Usage {
   };
 }
 
-const emptyShape = (): ResponseShape => ({ toolUses: 0, textChars: 0, thinkingChars: 0, codeBlocks: 0, tools: [] });
-
 function onAssistant(st: FileState, o: Record<string, any>, lineNo: number): void {
   const msg = obj(o.message);
   if (!msg) { st.skips.add(st.file, lineNo, 'assistant line without message'); return; }
@@ -227,15 +226,6 @@ function addBlocks(st: FileState, call: LlmCall, blocks: unknown[], ts: number):
       st.out.tools.push(t);
     }
   }
-}
-
-/** Fenced code blocks: pairs of ``` fences at line starts. */
-export function countFences(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('```'); i !== -1; i = text.indexOf('```', i + 3)) {
-    if (i === 0 || text[i - 1] === '\n') n++;
-  }
-  return n >> 1;
 }
 
 function sessionFromPath(file: string): string {

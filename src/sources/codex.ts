@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { LlmCall, Prompt, PromptKind, ResponseShape, Session, ToolCall, Usage } from '../model.js';
-import { countFences } from './claude.js';
 import { toolHints, toolSummary } from './hints.js';
 import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
 import { emptyFileResult, type FileResult, type ToolResult } from './merge.js';
+import { countFences, emptyShape } from './shape.js';
 
 export const CODEX_DEFAULT_MODEL = 'gpt-5';
 
@@ -257,8 +257,6 @@ class CodexFile {
     return this.out;
   }
 }
-
-const emptyShape = (): ResponseShape => ({ toolUses: 0, textChars: 0, thinkingChars: 0, codeBlocks: 0, tools: [] });
 
 function totals(u: Record<string, any> | undefined): Totals | null {
   if (!u) return null;

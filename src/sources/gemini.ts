@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { LlmCall, Prompt, PromptKind, Session, ToolCall } from '../model.js';
-import { countFences } from './claude.js';
 import { toolHints, toolSummary } from './hints.js';
 import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
 import { emptyFileResult, type FileResult } from './merge.js';
+import { countFences } from './shape.js';
 
 export function readGeminiFile(file: string): FileResult {
   const out = emptyFileResult(file);
