@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { parseSize } from '../gen-corpus.js';
 import { diffTotals } from '../gen-corpus/compare.js';
 import type { Expected, Totals } from '../gen-corpus/totals.js';
@@ -24,6 +25,8 @@ const TIME = '/usr/bin/time';
 interface Run {
   wallMs: number;
   rssMB: number | null;
+  /** user + sys CPU seconds: steadier than wall time on a machine shared with other work. */
+  cpuS: number | null;
   stdout: string;
   status: number | null;
   stderr: string;
@@ -32,19 +35,21 @@ interface Run {
 function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
   const timed = existsSync(TIME);
   const t0 = process.hrtime.bigint();
-  const p = spawnSync(timed ? TIME : cmd, timed ? ['-f', '@@RSS %M', cmd, ...args] : args, { env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const p = spawnSync(timed ? TIME : cmd, timed ? ['-f', '@@RSS %M %U %S', cmd, ...args] : args, { env, maxBuffer: 1 << 30, encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const m = /@@RSS (\d+)\s*$/.exec(p.stderr ?? '');
-  return { wallMs, rssMB: m ? Number(m[1]) / 1024 : null, stdout: p.stdout ?? '', status: p.status, stderr: (p.stderr ?? '').replace(/@@RSS \d+\s*$/, '') };
+  const m = /@@RSS (\d+) ([\d.]+) ([\d.]+)\s*$/.exec(p.stderr ?? '');
+  return { wallMs, rssMB: m ? Number(m[1]) / 1024 : null, cpuS: m ? Number(m[2]) + Number(m[3]) : null, stdout: p.stdout ?? '', status: p.status,
+    stderr: (p.stderr ?? '').replace(/@@RSS [\d. ]+\s*$/, '') };
 }
 
-/** Fastest wall time of the runs (a failed run wins, to be reported); peak RSS is the max over runs. */
+/** Fastest wall (and least CPU) of the runs (a failed run wins, to be reported); peak RSS is the max over runs. */
 function best(all: Run[]): Run {
   const failed = all.find((r) => r.status !== 0);
   if (failed) return failed;
   const fastest = all.reduce((a, r) => (r.wallMs < a.wallMs ? r : a));
   const rss = all.map((r) => r.rssMB).filter((x): x is number => x !== null);
-  return { ...fastest, rssMB: rss.length ? Math.max(...rss) : null };
+  const cpu = all.map((r) => r.cpuS).filter((x): x is number => x !== null);
+  return { ...fastest, rssMB: rss.length ? Math.max(...rss) : null, cpuS: cpu.length ? Math.min(...cpu) : null };
 }
 
 interface Contender {
@@ -188,12 +193,14 @@ async function main(): Promise<number> {
 
   const base = rows.find((r) => r.name.startsWith('ccusage'))?.run;
   const w = Math.max(...rows.map((r) => r.name.length));
-  const out: string[] = [`${'contender'.padEnd(w)}  wall s  ×ccusage  peak RSS MB  ×ccusage  totals`];
+  const out: string[] = [`${'contender'.padEnd(w)}  wall s  ×ccusage  cpu s  ×ccusage  peak RSS MB  ×ccusage  totals`];
+  const ratio = (a: number | null, b: number | null | undefined) => (a !== null && b ? a / b : null);
   for (const r of rows) {
-    const xw = base ? r.run.wallMs / base.wallMs : null;
-    const xr = base?.rssMB && r.run.rssMB ? r.run.rssMB / base.rssMB : null;
-    out.push(`${r.name.padEnd(w)}  ${fmt(r.run.wallMs / 1000).padStart(6)}  ${fmt(xw).padStart(8)}  ${fmt(r.run.rssMB, 0).padStart(11)}  ${fmt(xr).padStart(8)}  ${r.totals}`);
+    out.push(`${r.name.padEnd(w)}  ${fmt(r.run.wallMs / 1000).padStart(6)}  ${fmt(ratio(r.run.wallMs, base?.wallMs)).padStart(8)}`
+      + `  ${fmt(r.run.cpuS).padStart(5)}  ${fmt(ratio(r.run.cpuS, base?.cpuS)).padStart(8)}`
+      + `  ${fmt(r.run.rssMB, 0).padStart(11)}  ${fmt(ratio(r.run.rssMB, base?.rssMB)).padStart(8)}  ${r.totals}`);
   }
+  out.push(`(load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores: wall times on a busy machine are noisy, cpu s less so)`);
   const ours = rows.find((r) => r.name.startsWith('agentpprof'))!.run;
   if (base) checks.push(`wall ≤ 1.5× ccusage: ${ours.wallMs <= 1.5 * base.wallMs ? 'PASS' : 'FAIL'} (${fmt(ours.wallMs / base.wallMs)}×; goal ≤ 1.0×)`);
   if (ours.rssMB !== null) checks.push(`peak RSS ≤ 300 MB: ${ours.rssMB <= 300 ? 'PASS' : 'FAIL'} (${fmt(ours.rssMB, 0)} MB)`);
