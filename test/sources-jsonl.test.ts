@@ -1,0 +1,56 @@
+// The streaming line splitter and the byte-pattern fast path for Claude tool_result lines: exact
+// agreement with JSON.parse on tricky content, and a refusal (null → full parse) whenever unsure.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fastToolResult } from '../src/sources/claude-fast.js';
+import { forEachLine } from '../src/sources/jsonl.js';
+
+describe('forEachLine', () => {
+  it('streams lines of any size across chunk boundaries, with CRLF, blanks and an unterminated tail', () => {
+    const big = 'x'.repeat(3 * 1024 * 1024 + 7); // longer than the 1 MB read chunk
+    const text = `a\r\n\n  \nb${big}\n${'y'.repeat(1024 * 1024 - 1)}\nlast`;
+    const f = join(mkdtempSync(join(tmpdir(), 'jsonl-')), 'f.jsonl');
+    writeFileSync(f, text);
+    const got: [number, number, boolean, string][] = [];
+    const bytes = forEachLine(f, (buf, s, e, n, last) => got.push([n, e - s, last, buf.toString('latin1', s, s + 1)]));
+    expect(bytes).toBe(Buffer.byteLength(text));
+    expect(got).toEqual([[1, 1, false, 'a'], [4, big.length + 1, false, 'b'], [5, 1024 * 1024 - 1, false, 'y'], [6, 4, true, 'l']]);
+  });
+});
+
+const line = (block: object, extra: object = {}) => Buffer.from(JSON.stringify({
+  parentUuid: 'p', isSidechain: false, type: 'user', message: { role: 'user', content: [block] },
+  uuid: 'u', timestamp: '2026-01-01T00:00:00.000Z', toolUseResult: { stdout: 'dup', stderr: '' }, sessionId: 's1', ...extra,
+}));
+
+describe('fastToolResult', () => {
+  const tricky = ['plain', 'quote " and "}] inside', 'backslash at end \\', 'escaped \\" then "}]', 'tab\tnew\nline', 'unicode \u0001 é 中', '', '"}]}'];
+  for (const content of tricky) {
+    it(`agrees with JSON.parse on ${JSON.stringify(content)}`, () => {
+      for (const is_error of [undefined, true, false]) {
+        const buf = line({ tool_use_id: 'toolu_1', type: 'tool_result', content, ...(is_error === undefined ? {} : { is_error }) });
+        const r = fastToolResult(buf, () => false)!;
+        const ascii = /^[\x00-\x7f]*$/.test(content);
+        expect(r).toMatchObject({ id: 'toolu_1', ts: Date.parse('2026-01-01T00:00:00.000Z'), sessionId: 's1', sidechain: false, error: is_error === true });
+        // Characters: exact for ASCII; multi-byte text counts its UTF-8 bytes.
+        expect(r.chars).toBe(ascii ? content.length : Buffer.byteLength(content));
+      }
+    });
+  }
+  it('reads keys written before or after toolUseResult, and sidechain lines', () => {
+    const buf = Buffer.from(JSON.stringify({ type: 'user', message: { role: 'user', content: [{ tool_use_id: 't', type: 'tool_result', content: 'x', is_error: false }] }, toolUseResult: { a: 1 }, isSidechain: true, agentId: 'ag', sessionId: 'late', timestamp: '2026-01-02T00:00:00Z' }));
+    expect(fastToolResult(buf, () => false)).toEqual({ id: 't', ts: Date.parse('2026-01-02T00:00:00Z'), sessionId: 'late', sidechain: true, error: false, chars: 1 });
+  });
+  it('refuses what it cannot read exactly', () => {
+    const no = (b: Buffer, spawner = false) => expect(fastToolResult(b, () => spawner)).toBeNull();
+    no(line({ type: 'tool_result', tool_use_id: 't', content: 'key order differs' }));
+    no(line({ tool_use_id: 't', type: 'tool_result', content: [{ type: 'text', text: 'array content' }] }));
+    no(Buffer.from(JSON.stringify({ type: 'user', message: { content: [
+      { tool_use_id: 'a', type: 'tool_result', content: 'one', is_error: false }, { tool_use_id: 'b', type: 'tool_result', content: 'two' }] } })));
+    no(line({ tool_use_id: 't', type: 'tool_result', content: 'x' }), true); // a Task result: parse it for agentId
+    no(Buffer.from(JSON.stringify({ type: 'progress', data: { message: { type: 'user', message: { content: [{ tool_use_id: 't', type: 'tool_result', content: 'x' }] } } } })));
+    no(Buffer.from('{"type":"user","message":{"content":"a prompt"}}'));
+  });
+});
