@@ -4,7 +4,7 @@
 // as a fraction of the total so the viewer can zoom without the tree.
 import type { Profile } from '../profile/types.js';
 import { frameColor } from '../viewer/colors.js';
-import { displayUnit, formatWeight } from '../viewer/format.js';
+import { displayUnit, fitLabel, formatWeight } from '../viewer/format.js';
 import { layoutFlame, type LaidFrame } from './layout.js';
 import { buildTree, countNodes, type FrameNode } from './tree.js';
 import { flattenTree } from '../viewer/flat-tree.js';
@@ -38,13 +38,6 @@ export interface SvgRenderResult {
   svg: string;
   frames: number;
   merged: number;
-}
-
-/** Text that fits `px` pixels, with ".." when cut (as flamegraph.pl). Shared with the viewer's rule. */
-export function fitLabel(label: string, px: number, charW: number = SVG_GEOMETRY.charW): string {
-  const n = Math.floor((px - 6) / charW);
-  if (n < 3) return '';
-  return label.length <= n ? label : label.slice(0, n - 2) + '..';
 }
 
 const num = (v: number, digits: number) => {

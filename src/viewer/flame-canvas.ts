@@ -4,6 +4,7 @@
 // so drawing costs what is visible, not what the tree holds.
 import { frameColor } from './colors.js';
 import type { Nodes } from './flat-tree.js';
+import { fitLabel } from './format.js';
 import { matchNodes } from './search.js';
 
 export const ROW_H = 18;
@@ -66,25 +67,31 @@ export class FlameCanvas {
   hit(px: number, py: number): number {
     const t = this.nodes;
     if (!t) return -1;
-    const { scale, x0, height } = this.frame();
-    const row = Math.floor((this.icicle ? py : height - py) / ROW_H);
+    const row = Math.floor((this.icicle ? py : this.frame().height - py) / ROW_H);
+    let found = -1;
+    this.walk((i, left, w) => {
+      const under = found < 0 && px >= left && px < left + w;
+      if (under && t.depth[i] === row) found = i;
+      // Descend only into frames under the pointer's column and below its row.
+      return under && t.depth[i] < row;
+    });
+    return found;
+  }
+
+  /**
+   * Visits the frames that are drawn, pre-order, with their left edge and width in CSS pixels;
+   * `visit` says whether to enter the frame's subtree. Frames under half a pixel are skipped with
+   * their subtree (descendants are no wider).
+   */
+  private walk(visit: (i: number, left: number, w: number, ancestor: boolean) => boolean) {
+    const t = this.nodes!;
+    const { scale, x0, width } = this.frame();
     for (let i = 0; i < t.count; ) {
       const vis = this.visibility(i);
-      if (vis === 0) {
-        i = t.end[i];
-        continue;
-      }
       const left = vis === 2 ? 0 : (t.x[i] - x0) * scale;
-      const w = vis === 2 ? this.cssWidth() : t.value[i] * scale;
-      if (w < 0.5) {
-        i = t.end[i];
-        continue;
-      }
-      if (t.depth[i] === row && px >= left && px < left + w) return i;
-      // Descend only into frames under the pointer's column and below its row.
-      i = t.depth[i] < row && px >= left && px < left + w ? i + 1 : t.end[i];
+      const w = vis === 2 ? width : t.value[i] * scale;
+      i = vis !== 0 && w >= 0.5 && visit(i, left, w, vis === 2) ? i + 1 : t.end[i];
     }
-    return -1;
   }
 
   /** 0 hidden, 1 inside the zoomed subtree, 2 an ancestor of the zoomed node (drawn full width). */
@@ -112,7 +119,7 @@ export class FlameCanvas {
     const ctx = this.canvas.getContext('2d');
     if (!t || !ctx) return;
     const dpr = globalThis.devicePixelRatio || 1;
-    const { scale, x0, width, height } = this.frame();
+    const { width, height } = this.frame();
     if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
       this.canvas.width = Math.round(width * dpr);
       this.canvas.height = Math.round(height * dpr);
@@ -123,36 +130,19 @@ export class FlameCanvas {
     ctx.font = FONT;
     ctx.textBaseline = 'middle';
     this.charW = ctx.measureText('mmmmmmmmmm').width / 10 || 7;
-    for (let i = 0; i < t.count; ) {
-      const vis = this.visibility(i);
-      if (vis === 0) {
-        i = t.end[i];
-        continue;
-      }
-      const left = vis === 2 ? 0 : (t.x[i] - x0) * scale;
-      const w = vis === 2 ? width : t.value[i] * scale;
-      if (w < 0.5) {
-        i = t.end[i]; // its descendants are no wider
-        continue;
-      }
+    this.walk((i, left, w, ancestor) => {
       const d = t.depth[i];
       const y = this.icicle ? d * ROW_H : height - (d + 1) * ROW_H;
-      ctx.globalAlpha = vis === 2 ? 0.5 : 1;
+      ctx.globalAlpha = ancestor ? 0.5 : 1;
       ctx.fillStyle = this.matches?.[i] ? MATCH_FILL : this.colors[t.name[i]];
       ctx.fillRect(left, y, Math.max(w - 0.5, 0.5), ROW_H - 1);
-      const label = this.fit(t.names[t.name[i]], w);
+      const label = fitLabel(t.names[t.name[i]], w, this.charW);
       if (label) {
         ctx.fillStyle = '#000';
         ctx.fillText(label, left + 3, y + ROW_H / 2);
       }
-      i++;
-    }
+      return true;
+    });
     ctx.globalAlpha = 1;
-  }
-
-  private fit(label: string, px: number): string {
-    const n = Math.floor((px - 6) / this.charW);
-    if (n < 3) return '';
-    return label.length <= n ? label : label.slice(0, n - 2) + '..';
   }
 }

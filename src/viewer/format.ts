@@ -43,3 +43,10 @@ export function formatShare(part: number, total: number): string {
 export function frameDetails(label: string, value: number, total: number, unit: UnitName): string {
   return `${label} — ${formatWeight(value, unit)} (${formatShare(value, total)})`;
 }
+
+/** The label cut to fit `px` pixels at `charW` per character, ".." when cut (as flamegraph.pl). */
+export function fitLabel(label: string, px: number, charW: number): string {
+  const n = Math.floor((px - 6) / charW);
+  if (n < 3) return '';
+  return label.length <= n ? label : label.slice(0, n - 2) + '..';
+}

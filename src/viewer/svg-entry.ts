@@ -1,7 +1,7 @@
 // The script inlined into agentpprof's SVG flamegraphs: hover details and tooltip, click to zoom,
 // reset, regex search with the matched share, state in the URL hash. Reads only what svg.ts wrote
 // (data-x/-w/-d/-v per frame, a JSON meta block); no network, no globals besides its listeners.
-import { frameDetails, formatShare, formatWeight } from './format.js';
+import { fitLabel, frameDetails, formatShare, formatWeight } from './format.js';
 import { formatHash, parseHash, type ViewState } from './hash-state.js';
 import { decodeTree, type FlatTree, type Nodes } from './flat-tree.js';
 import { matchNodes, searchRegex, unionWidth } from './search.js';
@@ -56,17 +56,11 @@ const treeEl = doc.getElementById('agentpprof-tree');
 let tree: Nodes | null | undefined = treeEl ? undefined : null;
 const fullTree = () => (tree === undefined ? (tree = decodeTree(JSON.parse(treeEl!.textContent!) as FlatTree)) : tree);
 
-function fit(label: string, px: number): string {
-  const n = Math.floor((px - 6) / meta.charW);
-  if (n < 3) return '';
-  return label.length <= n ? label : label.slice(0, n - 2) + '..';
-}
-
 function place(f: Frame, x: number, w: number) {
   f.rect.setAttribute('x', x.toFixed(2));
   f.rect.setAttribute('width', w.toFixed(2));
   f.text.setAttribute('x', (x + 3).toFixed(2));
-  f.text.textContent = fit(f.name, w);
+  f.text.textContent = fitLabel(f.name, w, meta.charW);
 }
 
 function describe(f: Frame): string {
