@@ -12,6 +12,10 @@ import { formatAmount } from '../render/text.js';
 import { createTagger, loadRules, taggerOptions } from '../tag/index.js';
 import { evaluate, formatEval, parseLabels } from '../tag/eval.js';
 import { formatSuggestions, suggestRules } from '../tag/suggest.js';
+import { clusterPrompts } from '../tag/cluster.js';
+import { languageCounts } from '../tag/lang.js';
+import { stability } from '../tag/llm.js';
+import { modelConfigured } from '../tag/backends.js';
 import { UNMATCHED } from '../tag/types.js';
 import { COMMON_HELP, COMMON_OPTIONS, loadAndTag, loadPrices } from './profile.js';
 
@@ -31,7 +35,13 @@ Output:
   --show-unmatched       list unmatched prompts even when stdout is not a terminal
   --prices FILE          price overrides for the cost share (see agentpprof profile --help)
   --eval LABELS.tsv      measure the tagger on TAG<TAB>PROMPT lines: accuracy, coverage, per-tag precision/recall
-  --suggest              propose TAG=REGEX rules for the unmatched prompts, with the coverage each would add`;
+  --suggest              propose TAG=REGEX rules for the unmatched prompts, with the coverage each would add
+                         (named by the model when --model/--llm-url is given)
+  --clusters             cluster the human prompts (TF-IDF + k-means, k by silhouette): keywords, size and,
+                         on a terminal, a few samples per cluster
+  --stability N          run the tagger N times (no cache) and report the share of prompts tagged the same
+                         every time (with --eval: on the labeled prompts)
+Languages (fastText lid.176: en, zh, mixed, …) are counted per prompt and reported with the table.`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -40,6 +50,8 @@ const OPTIONS = {
   prices: { type: 'string' },
   eval: { type: 'string' },
   suggest: { type: 'boolean' },
+  clusters: { type: 'boolean' },
+  stability: { type: 'string' },
 } as const;
 
 export interface TagRow {
@@ -120,8 +132,16 @@ export async function run(argv: string[]): Promise<number> {
   const st = tagStats(batch, tags);
   const rows = tagTable(batch, tags, new Pricer(loadPrices(values.prices)));
   const warns = tagWarnings(st);
+  const human = batch.prompts.filter((p) => p.kind === 'human');
+  const languages = await languageCounts(human.map((p) => p.text));
+  const stab = values.stability ? await stabilityOf(values, human.map((p) => p.text)) : undefined;
+  const clusters = values.clusters ? clusterPrompts(human.map((p) => p.text)) : undefined;
   if (values.json) {
-    process.stdout.write(JSON.stringify({ tagger: taggerName, rule_files: ruleFiles.length, sessions: batch.sessions.length, ...st, warnings: warns, tags: rows }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({
+      tagger: taggerName, rule_files: ruleFiles.length, sessions: batch.sessions.length, ...st, languages, warnings: warns, tags: rows,
+      ...(stab ? { stability: stab } : {}),
+      ...(clusters ? { clusters: { k: clusters.k, silhouette: clusters.silhouette, tried: clusters.tried, list: clusters.clusters.map(({ tag, keywords, size }) => ({ tag, keywords, size })) } } : {}),
+    }, null, 2) + '\n');
     return 0;
   }
   const out: string[] = [];
@@ -131,7 +151,18 @@ export async function run(argv: string[]): Promise<number> {
   for (const r of rows) {
     out.push(`  ${r.tag.padEnd(12)} ${String(r.prompts).padStart(8)} ${(r.prompt_share + '%').padStart(7)} ${formatAmount(r.tokens, 'tokens').padStart(9)} ${(r.token_share + '%').padStart(7)} ${formatAmount(r.cost, 'usd').padStart(9)} ${(r.cost_share + '%').padStart(7)}`);
   }
-  if (process.stdout.isTTY || values['show-unmatched']) {
+  const langTotal = Object.values(languages).reduce((a, b) => a + b, 0);
+  if (langTotal) out.push('', `  languages: ${Object.entries(languages).sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${Math.round((100 * n) / langTotal)}%`).join(', ')}`);
+  if (stab) out.push(`  stability: ${stab.stable}/${stab.total} prompts tagged identically in ${stab.runs} runs (${(stab.share * 100).toFixed(1)}%)`);
+  const local = process.stdout.isTTY || values['show-unmatched'];
+  if (clusters) {
+    out.push('', `Clusters of the human prompts: k=${clusters.k} (silhouette ${clusters.silhouette}; tried ${clusters.tried.map((t) => `${t.k}:${t.silhouette}`).join(' ')})`);
+    for (const c of [...clusters.clusters].sort((a, b) => b.size - a.size)) {
+      out.push(`  ${c.tag.padEnd(12)} ${String(c.size).padStart(6)}  ${c.keywords.join(', ')}`);
+      if (local) for (const i of c.samples.slice(0, 3)) out.push(`      · ${human[i].text.replace(/\s+/g, ' ').slice(0, 90)}`);
+    }
+  }
+  if (local) {
     const un = topUnmatched(batch, tags, top);
     if (un.length) {
       out.push('', `Top unmatched prompts (shown here only, never written to outputs):`);
@@ -139,8 +170,8 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   if (values.suggest) {
-    const human = batch.prompts.filter((p) => p.kind === 'human');
-    const s = await suggestRules(human.map((p) => p.text), human.map((p) => results.get(p.id)?.matched ?? false));
+    const namer = modelConfigured(values) ? await createTagger('llm', { rules: loadRules({ projectRoot: null }).rules, options: values }) : undefined;
+    const s = await suggestRules(human.map((p) => p.text), human.map((p) => results.get(p.id)?.matched ?? false), { namer });
     out.push('', formatSuggestions(s));
   }
   for (const w of warns) out.push(`warning: ${w}`);
@@ -156,9 +187,21 @@ async function runEval(values: Record<string, unknown>, file: string): Promise<n
     projectRoot: process.cwd(),
     noDefaults: Boolean(values['no-default-rules']),
   });
-  const name = (values.tagger as string | undefined) ?? 'regex';
+  const name = (values.tagger as string | undefined) ?? (modelConfigured(values) ? 'hybrid' : 'regex');
   const tagger = await createTagger(name, { rules, options: values });
   const report = evaluate(labels, await tagger.tagAll(labels.map((l) => l.prompt)));
-  process.stdout.write(values.json ? JSON.stringify({ tagger: name, ...report }, null, 2) + '\n' : formatEval(name, report) + '\n');
+  const stab = values.stability ? await stabilityOf(values, labels.map((l) => l.prompt)) : undefined;
+  process.stdout.write(values.json ? JSON.stringify({ tagger: name, ...report, ...(stab ? { stability: stab } : {}) }, null, 2) + '\n'
+    : formatEval(name, report) + (stab ? `\n  stability: ${stab.stable}/${stab.total} identical in ${stab.runs} runs (${(stab.share * 100).toFixed(1)}%)` : '') + '\n');
   return 0;
+}
+
+/** Runs the chosen tagger N times on the prompts, without the LLM cache, and reports the stable share. */
+async function stabilityOf(values: Record<string, unknown>, texts: string[]) {
+  const runs = Number(values.stability);
+  if (!(runs >= 2)) throw new Error(`--stability expects a number of runs ≥ 2, got "${String(values.stability)}"`);
+  const { rules } = loadRules({ cli: values['tag-rule'] as string[] | undefined, files: values.rules as string[] | undefined, projectRoot: process.cwd(), noDefaults: Boolean(values['no-default-rules']) });
+  const name = (values.tagger as string | undefined) ?? (modelConfigured(values) ? 'hybrid' : 'regex');
+  const r = await stability(() => ({ name, tagAll: async (t: string[]) => (await createTagger(name, { rules, options: { ...values, 'no-llm-cache': true } })).tagAll(t) }), texts, runs);
+  return { runs, ...r };
 }
