@@ -47,14 +47,6 @@ export class Http1Stream {
         case 'head':
           off = this.#readHead(data, off, ts);
           break;
-        case 'length': {
-          const n = Math.min(this.#remaining, data.length - off);
-          this.#take(data, off, n);
-          off += n;
-          this.#remaining -= n;
-          if (this.#remaining === 0) this.#finish(ts, false);
-          break;
-        }
         case 'chunk-size':
         case 'trailers':
         case 'chunk-crlf': {
@@ -65,12 +57,15 @@ export class Http1Stream {
           if (nl !== -1) this.#onLine(ts);
           break;
         }
+        case 'length':
         case 'chunk-data': {
           const n = Math.min(this.#remaining, data.length - off);
           this.#take(data, off, n);
           off += n;
           this.#remaining -= n;
-          if (this.#remaining === 0) this.#state = 'chunk-crlf';
+          if (this.#remaining > 0) break;
+          if (this.#state === 'length') this.#finish(ts, false);
+          else this.#state = 'chunk-crlf';
           break;
         }
         case 'close':

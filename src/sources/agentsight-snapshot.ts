@@ -2,8 +2,8 @@
 // recording, so the same converters; token_summary rows become calls with usage (no bodies).
 import { readFileSync } from 'node:fs';
 import { emptyUsage } from '../model.js';
-import { bump, emptyRead, type RecordingRead } from './agentsight-types.js';
-import { pick, rowToEffect, rowToProcess, rowToSession, rowToTool, rowUsage, epochMs, type Converted, type Row } from './agentsight-rows.js';
+import { bump, emptyRead, keepRow, type RecordingRead } from './agentsight-types.js';
+import { pick, rowToEffect, rowToProcess, rowToSession, rowToTool, rowUsage, epochMs, type Row } from './agentsight-rows.js';
 
 export const SNAPSHOT_VERSIONS = new Set([1]);
 
@@ -25,14 +25,10 @@ export function readSnapshot(file: string, host: string): RecordingRead {
     return out;
   }
   const list = (name: string): Row[] => (Array.isArray(doc[name]) ? (doc[name] as Row[]) : []);
-  const keep = <T>(table: string, i: number, c: Converted<T>, push: (t: T) => void) => {
-    if (c && typeof c === 'object' && 'skip' in c) out.skips.add(`${file}#${table}`, i + 1, (c as { skip: string }).skip);
-    else push(c as T);
-  };
-  list('process_nodes').forEach((r, i) => keep('process_nodes', i, rowToProcess(r, host), (p) => out.processes.push(p)));
-  list('audit_events').forEach((r, i) => keep('audit_events', i, rowToEffect(r, host), (e) => out.effects.push(e)));
-  list('sessions').forEach((r, i) => keep('sessions', i, rowToSession(r, host), (s) => out.sessions.push(s)));
-  list('tool_calls').forEach((r, i) => keep('tool_calls', i, rowToTool(r), (t) => out.tools.push(t)));
+  list('process_nodes').forEach((r, i) => keepRow(out, 'process_nodes', i + 1, rowToProcess(r, host), (p) => out.processes.push(p)));
+  list('audit_events').forEach((r, i) => keepRow(out, 'audit_events', i + 1, rowToEffect(r, host), (e) => out.effects.push(e)));
+  list('sessions').forEach((r, i) => keepRow(out, 'sessions', i + 1, rowToSession(r, host), (s) => out.sessions.push(s)));
+  list('tool_calls').forEach((r, i) => keepRow(out, 'tool_calls', i + 1, rowToTool(r), (t) => out.tools.push(t)));
   const generated = epochMs(doc.generated_at) ?? 0;
   list('token_summary').forEach((r, i) => {
     const model = String(pick(r, 'model') ?? 'unknown');

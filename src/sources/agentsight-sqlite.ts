@@ -3,8 +3,8 @@
 // corrupt file yields a clear message plus every row that could still be read.
 import Database from 'better-sqlite3';
 import type { Usage } from '../model.js';
-import { emptyRead, bump, type RecordingRead } from './agentsight-types.js';
-import { pick, rowToCall, rowToEffect, rowToProcess, rowToSession, rowToTool, rowUsage, type Converted, type Row } from './agentsight-rows.js';
+import { emptyRead, bump, keepRow, type RecordingRead } from './agentsight-types.js';
+import { pick, rowToCall, rowToEffect, rowToProcess, rowToSession, rowToTool, rowUsage, type Row } from './agentsight-rows.js';
 import { statSync } from 'node:fs';
 
 const TABLES = ['llm_calls', 'token_usage', 'process_nodes', 'audit_events', 'tool_calls', 'network_targets', 'sessions', 'resource_samples'];
@@ -40,10 +40,6 @@ export function readSqliteRecording(file: string, host: string): RecordingRead {
         out.problems.push(`${file}: table ${table} unreadable after row ${i}: ${(e as Error).message}`);
       }
     };
-    const keep = <T>(table: string, i: number, c: Converted<T>, push: (t: T) => void) => {
-      if (c && typeof c === 'object' && 'skip' in c) out.skips.add(`${file}#${table}`, i, (c as { skip: string }).skip);
-      else push(c as T);
-    };
     const usage = new Map<string, Usage>();
     rows('token_usage', (r) => {
       const id = pick(r, 'llm_call_id', 'call_id', 'message_id');
@@ -51,12 +47,12 @@ export function readSqliteRecording(file: string, host: string): RecordingRead {
     });
     rows('llm_calls', (r, i) => {
       const u = usage.get(String(pick(r, 'id', 'call_id'))) ?? usage.get(String(pick(r, 'message_id')));
-      keep('llm_calls', i, rowToCall(r, host, u), (c) => out.calls.push(c));
+      keepRow(out, 'llm_calls', i, rowToCall(r, host, u), (c) => out.calls.push(c));
     });
-    rows('process_nodes', (r, i) => keep('process_nodes', i, rowToProcess(r, host), (p) => out.processes.push(p)));
-    rows('audit_events', (r, i) => keep('audit_events', i, rowToEffect(r, host), (e) => out.effects.push(e)));
-    rows('sessions', (r, i) => keep('sessions', i, rowToSession(r, host), (s) => out.sessions.push(s)));
-    rows('tool_calls', (r, i) => keep('tool_calls', i, rowToTool(r), (t) => out.tools.push(t)));
+    rows('process_nodes', (r, i) => keepRow(out, 'process_nodes', i, rowToProcess(r, host), (p) => out.processes.push(p)));
+    rows('audit_events', (r, i) => keepRow(out, 'audit_events', i, rowToEffect(r, host), (e) => out.effects.push(e)));
+    rows('sessions', (r, i) => keepRow(out, 'sessions', i, rowToSession(r, host), (s) => out.sessions.push(s)));
+    rows('tool_calls', (r, i) => keepRow(out, 'tool_calls', i, rowToTool(r), (t) => out.tools.push(t)));
     rows('network_targets', () => bump(out.ignored, 'network_targets'));
     rows('resource_samples', () => bump(out.ignored, 'resource_samples'));
   } finally {

@@ -42,3 +42,9 @@ export function emptyRead(name: string, form: RecordingForm, host: string, files
 export const bump = (m: Record<string, number>, k: string, n = 1): void => {
   m[k] = (m[k] ?? 0) + n;
 };
+
+/** Keeps a converted row, or records why it was skipped (`file#table:row`). */
+export function keepRow<T>(out: RecordingRead, table: string, row: number, c: T | { skip: string }, push: (t: T) => void): void {
+  if (c && typeof c === 'object' && 'skip' in (c as object)) out.skips.add(`${out.name}#${table}`, row, (c as { skip: string }).skip);
+  else push(c as T);
+}
