@@ -73,3 +73,17 @@ describe('clustering tagger', () => {
     expect(r.coverage).toBeGreaterThan(0.8);
   });
 });
+
+describe('agentpprof tags --clusters --stability on the example corpus', () => {
+  it('reports clusters, languages and stability as JSON without prompt text', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync('npx', ['tsx', 'src/cli.ts', 'tags', '--clusters', '--stability', '2', '--json', 'examples'], { encoding: 'utf8' });
+    const r = JSON.parse(out);
+    expect(r.clusters.k).toBeGreaterThanOrEqual(5);
+    expect(r.clusters.k).toBeLessThanOrEqual(25);
+    expect(r.clusters.list.reduce((s: number, c: { size: number }) => s + c.size, 0)).toBeGreaterThan(100);
+    expect(Object.keys(r.languages)).toEqual(expect.arrayContaining(['en', 'zh', 'mixed']));
+    expect(r.stability).toMatchObject({ runs: 2, share: 1 });
+    expect(out).not.toMatch(/samples/);
+  }, 60_000);
+});

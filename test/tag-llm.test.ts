@@ -68,6 +68,26 @@ describe('LLM tagger against a scripted OpenAI-compatible server', () => {
     expect(requests.length).toBe(new Set(prompts.filter((_, i) => !byRules[i].matched)).size);
   });
 
+  it('tags --eval with --llm-url: hybrid by default, 100% coverage, rule-matched prompts unchanged', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const run = (args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli.ts', 'tags', ...args], { encoding: 'utf8' });
+    const cache = join(mkdtempSync(join(tmpdir(), 'agentpprof-cache-')), 'c');
+    const env = { XDG_CACHE_HOME: cache };
+    Object.assign(process.env, env);
+    const rules = JSON.parse((await run(['--eval', 'test/fixtures/labels/prompts.tsv', '--json'])).stdout);
+    const hybrid = JSON.parse((await run(['--eval', 'test/fixtures/labels/prompts.tsv', '--json', '--llm-url', url, '--llm-model', 'scripted'])).stdout);
+    expect(hybrid.tagger).toBe('hybrid');
+    expect(hybrid.coverage).toBe(1);
+    expect(hybrid.accuracy).toBeGreaterThan(rules.accuracy);
+    // No regression: every tag the rules got right is still right.
+    for (const t of rules.perTag) {
+      const h = hybrid.perTag.find((x: { tag: string }) => x.tag === t.tag);
+      expect(h.recall).toBeGreaterThanOrEqual(t.recall);
+    }
+    console.log(`tags --eval: rules accuracy ${rules.accuracy} coverage ${rules.coverage}; hybrid (perfect endpoint) accuracy ${hybrid.accuracy} coverage ${hybrid.coverage}`);
+  }, 120_000);
+
   it('retries an invalid answer once, then leaves the prompt unmatched', async () => {
     mode = 'garbage';
     requests.length = 0;
