@@ -1,7 +1,7 @@
 // The real Claude Code and Codex CLIs, run against the scripted model server (scripts/agents/), write
 // trace files that say exactly what the server sent: prompts, calls (ids, models), tools and tokens.
 // First the raw files are checked against the server's log, then the project's readers.
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHistory, type History } from '../src/sources/index.js';
@@ -11,7 +11,7 @@ import { runClaude } from '../scripts/agents/run-claude.js';
 import { runCodex } from '../scripts/agents/run-codex.js';
 import { BUG } from '../scripts/agents/repo.js';
 import { startModelServer } from '../scripts/agents/model-server.js';
-import { apiErrorScript, FIRST_COMMAND, HELPER_TASK, SUBAGENT_PROMPT, TESTS_AGAIN_PROMPT } from '../scripts/agents/script.js';
+import { apiErrorScript, stepsScript, FIRST_COMMAND, HELPER_TASK, SUBAGENT_PROMPT, TESTS_AGAIN_PROMPT } from '../scripts/agents/script.js';
 import { TEST_COMMAND } from '../scripts/agents/repo.js';
 import { ANON_REPO } from '../scripts/agents/anonymize.js';
 import { mainReplies, type SentLog, type SentReply, type SentToolCall } from '../scripts/agents/sent-log.js';
@@ -29,12 +29,13 @@ beforeAll(async () => {
   runs.claude = ok(await runClaude());
   runs.claudeNative = ok(await runClaude({ native: true }));
   runs.codex = ok(await runCodex());
-  runs.codexHttp = ok(await runCodex({ tls: false }));
   // A subagent (Agent tool): its own conversation goes to <session>/subagents/agent-<id>.jsonl.
   for (const native of [false, true]) {
     const run = await runClaude({ native, prompt: SUBAGENT_PROMPT, allowedTools: 'Bash,Read,Edit,Agent' });
     runs[native ? 'claudeNativeSubagent' : 'claudeSubagent'] = ok(run);
   }
+  // A longer run for live mode (N shell calls, each writing a file), over plain HTTP.
+  runs.codexSteps = ok(await runCodex({ script: stepsScript(3), tls: false }));
   // API errors: one retried, then a fatal one that ends the run with exit 1.
   for (const [name, run] of [['claudeErrors', runClaude], ['codexErrors', runCodex]] as const) {
     const server = await startModelServer({ tls: true, script: apiErrorScript() });
@@ -70,7 +71,14 @@ describe('the harness', () => {
     }
   });
 
-  it.each(['claude', 'claudeNative', 'codex', 'codexHttp'])('%s really ran the tools in the repo', (name) => {
+  it('stepsScript runs N shell calls that each write a file (Codex over plain HTTP)', () => {
+    const run = runs.codexSteps;
+    expect(run.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(mainReplies(run.sent).map((s) => s.tools.length)).toEqual([1, 1, 1, 0]);
+    expect(readdirSync(join(run.repoDir, 'steps')).sort()).toEqual(['0.txt', '1.txt', '2.txt']);
+  });
+
+  it.each(['claude', 'claudeNative', 'codex'])('%s really ran the tools in the repo', (name) => {
     const run = runs[name];
     expect(readFileSync(join(run.repoDir, BUG.file), 'utf8')).toContain(BUG.after);
     expect(readFileSync(join(run.repoDir, 'out.txt'), 'utf8')).toBe('hi\n');
@@ -189,7 +197,6 @@ function checkCodexRaw(run: AgentRun): void {
 
 describe('Codex rollout files (raw)', () => {
   it('0.171.0 over TLS logs every reply the server sent', () => checkCodexRaw(runs.codex));
-  it('0.171.0 over plain HTTP too', () => checkCodexRaw(runs.codexHttp));
   it('the first exec_command is the scripted one', () => {
     const tools = mainReplies(runs.codex.sent).flatMap((s) => s.tools);
     expect(tools.map((t) => t.name)).toEqual(['exec_command', 'exec_command', 'exec_command', 'exec_command']);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { agentCommand, type AgentId } from './install.js';
 import { startModelServer, type ModelServer } from './model-server.js';
 import { makeRepo } from './repo.js';
+import { stepsScript, type Script } from './script.js';
 import type { SentLog } from './sent-log.js';
 import { findJsonl, spawnAgent, type SpawnResult } from './spawn-agent.js';
 
@@ -14,7 +15,10 @@ export const DEFAULT_PROMPT = 'fix the failing test in src/app.js';
 export interface AgentRunOptions {
   /** A running model server to use; when absent one is started (TLS unless tls:false) and closed after. */
   server?: ModelServer;
+  /** For a server started here: TLS (default true), the script, a pause before each reply. */
   tls?: boolean;
+  script?: Script;
+  replyDelayMs?: number;
   prompt?: string;
   timeoutMs?: number;
   onSpawn?: (pid: number) => void;
@@ -59,7 +63,7 @@ export function makeSandbox(agent: string, parent = tmpdir()): Sandbox {
 
 export async function withServer<T>(opts: AgentRunOptions, fn: (s: ModelServer) => Promise<T>): Promise<T> {
   if (opts.server) return fn(opts.server);
-  const server = await startModelServer({ tls: opts.tls ?? true });
+  const server = await startModelServer({ tls: opts.tls ?? true, script: opts.script, replyDelayMs: opts.replyDelayMs });
   try {
     return await fn(server);
   } finally {
@@ -99,6 +103,15 @@ export async function runAgent(id: AgentId, opts: AgentRunOptions, prepare: (box
     };
   });
 }
+
+/** The options the run-* CLIs share: --http, --prompt, --steps N (stepsScript), --slow MS (replyDelayMs). */
+export const CLI_OPTIONS = {
+  http: { type: 'boolean' }, prompt: { type: 'string' }, steps: { type: 'string' }, slow: { type: 'string' },
+} as const;
+
+export const cliRunOptions = (v: { http?: boolean; prompt?: string; steps?: string; slow?: string }): AgentRunOptions => ({
+  tls: !v.http, prompt: v.prompt, script: v.steps ? stepsScript(Number(v.steps)) : undefined, replyDelayMs: v.slow ? Number(v.slow) : undefined,
+});
 
 /** For the run-* CLIs: the run as JSON on stdout, exit 1 when the agent failed. */
 export function printRun(run: AgentRun): void {

@@ -1,10 +1,10 @@
 // Runs the real Claude Code CLI (-p, stream-json) in a fresh sandbox against the scripted model server.
 //   API: runClaude({server?, prompt?, native?}) → AgentRun
-//   CLI: npx tsx scripts/agents/run-claude.ts [--native] [--http] [--prompt TEXT]   (prints the run as JSON)
+//   CLI: npx tsx scripts/agents/run-claude.ts [--native] [--http] [--prompt TEXT] [--steps N] [--slow MS]   (prints the run as JSON)
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { printRun, runAgent, type AgentRun, type AgentRunOptions } from './agent-run.js';
+import { CLI_OPTIONS, cliRunOptions, printRun, runAgent, type AgentRun, type AgentRunOptions } from './agent-run.js';
 import type { ModelServer } from './model-server.js';
 import { baseEnv } from './spawn-agent.js';
 
@@ -42,8 +42,8 @@ export const runClaude = (opts: ClaudeRunOptions = {}): Promise<AgentRun> =>
   });
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { native: { type: 'boolean' }, http: { type: 'boolean' }, prompt: { type: 'string' } } });
-  printRun(await runClaude({ native: values.native, tls: !values.http, prompt: values.prompt }));
+  const { values } = parseArgs({ options: { ...CLI_OPTIONS, native: { type: 'boolean' } } });
+  printRun(await runClaude({ ...cliRunOptions(values), native: values.native }));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

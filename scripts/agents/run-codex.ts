@@ -1,11 +1,11 @@
 // Runs the real Codex CLI (`codex exec --json`) in a fresh sandbox against the scripted model server.
 //   API: runCodex({server?, prompt?}) → AgentRun
-//   CLI: npx tsx scripts/agents/run-codex.ts [--http] [--prompt TEXT]   (prints the run as JSON)
+//   CLI: npx tsx scripts/agents/run-codex.ts [--http] [--prompt TEXT] [--steps N] [--slow MS]   (prints the run as JSON)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { printRun, runAgent, type AgentRun, type AgentRunOptions } from './agent-run.js';
+import { CLI_OPTIONS, cliRunOptions, printRun, runAgent, type AgentRun, type AgentRunOptions } from './agent-run.js';
 import type { ModelServer } from './model-server.js';
 import { baseEnv } from './spawn-agent.js';
 
@@ -48,8 +48,8 @@ export const runCodex = (opts: AgentRunOptions = {}): Promise<AgentRun> =>
   });
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { http: { type: 'boolean' }, prompt: { type: 'string' } } });
-  printRun(await runCodex({ tls: !values.http, prompt: values.prompt }));
+  const { values } = parseArgs({ options: CLI_OPTIONS });
+  printRun(await runCodex(cliRunOptions(values)));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -125,6 +125,18 @@ export function usageFor(n: number, agent: 'claude' | 'codex'): Usage {
 }
 
 /**
+ * A long run for live mode and tracing: `turns` shell calls, each writing a file and reading it back
+ * (`mkdir -p steps; echo step-N > steps/N.txt; cat steps/N.txt`), then a final text. Works for both agents.
+ */
+export function stepsScript(turns: number): Script {
+  return (ctx) => {
+    if (ctx.turn >= turns) return [{ type: 'text', text: `Done: ${turns} steps.` }];
+    const cmd = `mkdir -p steps; echo step-${ctx.turn} > steps/${ctx.turn}.txt; cat steps/${ctx.turn}.txt`;
+    return [ctx.agent === 'claude' ? { type: 'tool', name: 'Bash', input: { command: cmd, description: `Step ${ctx.turn}` } } : shell(ctx, cmd)];
+  };
+}
+
+/**
  * The default script with API errors: the second turn first fails with a retryable error (Claude 529
  * overloaded, Codex 500), which the agents retry; the third turn fails with a fatal 400 "prompt is too
  * long", which ends the run (exit 1). Stateful: make one per run.
