@@ -77,6 +77,11 @@ export class LiveHub {
     this.views[view].add(this.stacks.id(stack), weight, ts, this.now());
   }
 
+  /** Same, for a stack already interned. */
+  recordId(view: ViewName, id: number, weight: number, ts: number): void {
+    this.views[view].add(id, weight, ts, this.now());
+  }
+
   latency(kind: 'llm' | 'tool', tag: string, ms: number): void {
     if (!(ms >= 0)) return;
     const key = `${kind}\u0000${tag}`;

@@ -44,6 +44,7 @@ export class LivePipeline {
   readonly #procs = new CappedMap<number, Process>(CAP);
   readonly #pidSession = new CappedMap<number, string>(CAP);
   readonly #fileSession = new CappedMap<string, string>(10_000);
+  readonly #effectStacks = new CappedMap<string, number>(CAP);
 
   constructor(private readonly hub: LiveHub, private readonly opts: PipelineOptions) {}
 
@@ -257,15 +258,22 @@ export class LivePipeline {
     const tool = e.toolCall ? this.#tools.get(e.toolCall) : session ? this.#toolAt(session, e.ts) : undefined;
     const tag = tool?.prefix[1] ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
     if (tag === `prompt:${UNATTRIBUTED}`) this.hub.status.unattributed++;
-    const toolFrame = `tool:${tool?.tool.name ?? 'none'}`;
     const proc = e.pid !== undefined ? this.#procs.get(e.pid) : undefined;
-    const procFrame = `process:${proc ? processLabel(proc.comm) : e.evidence === 'tool-input' ? tool?.tool.name ?? '?' : '?'}`;
-    const cwd = session ? this.#sessions.get(session)?.cwd : undefined;
-    if (e.kind === 'connect') {
-      this.hub.record('network', [tag, toolFrame, procFrame, `domain:${domainLabel(e.target, e.domain)}`], 1, e.ts);
-    } else {
-      this.hub.record('files', [tag, toolFrame, procFrame, `file:${fileLabel(e.target, cwd)}`, `effect:${e.kind}`], 1, e.ts);
+    const comm = proc ? proc.comm : e.evidence === 'tool-input' ? tool?.tool.name ?? '?' : '?';
+    // The hot path (100k+ effects/s): the same (context, process, target) repeats, so its stack id is
+    // cached instead of re-deriving labels and joining frames for every event.
+    const key = `${tag}\u0001${tool?.tool.name ?? ''}\u0001${session ?? ''}\u0001${comm}\u0001${e.kind}\u0001${e.domain ?? ''}\u0001${e.target}`;
+    let id = this.#effectStacks.get(key);
+    if (id === undefined) {
+      const toolFrame = `tool:${tool?.tool.name ?? 'none'}`;
+      const procFrame = `process:${proc ? processLabel(comm) : comm}`;
+      const cwd = session ? this.#sessions.get(session)?.cwd : undefined;
+      id = this.hub.stacks.id(e.kind === 'connect'
+        ? [tag, toolFrame, procFrame, `domain:${domainLabel(e.target, e.domain)}`]
+        : [tag, toolFrame, procFrame, `file:${fileLabel(e.target, cwd)}`, `effect:${e.kind}`]);
+      this.#effectStacks.set(key, id);
     }
+    this.hub.recordId(e.kind === 'connect' ? 'network' : 'files', id, 1, e.ts);
   }
 
   #event(ts: number): void {

@@ -13,6 +13,8 @@ import { wsPlugin } from './plugins/ws.js';
 /** Default port of `agentpprof live` (7396: next to AgentSight's 7395 so both can run). */
 export const DEFAULT_PORT = 7396;
 export const DEFAULT_HOST = '127.0.0.1';
+/** Delta period: up to ten a second, so an event reaches the page well within the 200 ms goal. */
+export const DELTA_MS = 100;
 
 export interface ServerOptions {
   hub: LiveHub;
@@ -35,7 +37,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
   await app.register(apiPlugin, { hub: opts.hub });
   let tick = () => {};
   await app.register(async (scope) => {
-    await wsPlugin(scope, { hub: opts.hub, intervalMs: opts.intervalMs ?? 250 });
+    await wsPlugin(scope, { hub: opts.hub, intervalMs: opts.intervalMs ?? DELTA_MS });
     tick = (scope as unknown as { liveTick: () => void }).liveTick;
   });
   await app.ready();
