@@ -85,3 +85,24 @@ describe('merging two hosts\' recordings with their trace files', () => {
     expect(JSON.stringify(res)).not.toContain('SECRET');
   });
 });
+
+describe('a recording without readable TLS (Codex-like)', () => {
+  it('takes its clock offset from the trace file\'s creation and still attributes effects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentpprof-merge-notls-'));
+    try {
+      const h: HostSpec = { dir, session: '1b2c3d4e-0000-4000-8000-00000000000c', t0: T0, skewMs: -7_200_000, tag: 'C', cwd: '/home/dev/calc' };
+      const f = claudeSession(h);
+      const rec = writeRotated(join(dir, 'rec'), recordEvents(h, f.file).filter((e) => e.source !== 'ssl'));
+      const traces = await loadHistory({ paths: [f.file], threads: 0 });
+      const res = await loadRecordings([`hostC=${rec}`], { traces });
+      // The fixture opens the file 500 ms before the first line is stamped: the estimate is off by that much.
+      expect(res.status.recordings[0]).toMatchObject({ offset_evidence: 'trace-file-writes', offset_pairs: 1 });
+      expect(res.status.recordings[0].offset_ms).toBe(7_200_000 + 500);
+      const bash = res.effects.filter((e) => e.pid === BASH_PID && e.kind !== 'exec');
+      expect(bash.every((e) => e.toolCall === 'toolu_C1')).toBe(true);
+      expect(bash).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -18,23 +18,6 @@ export const indexCalls = (calls: Iterable<LlmCall>): TraceCalls => {
   return m;
 };
 
-/**
- * Clock offset of a recording against the traces (ms to add to the recording's times), from the calls
- * both saw: a trace timestamp inside [request, response end] means no skew for that pair; the median
- * distance outside it is the skew. Undefined when no call matched.
- */
-export function clockOffset(recorded: Iterable<ApiCall>, trace: TraceCalls): { offsetMs: number; pairs: number } | undefined {
-  const d: number[] = [];
-  for (const r of recorded) {
-    const t = trace.get(r.id);
-    if (!t) continue;
-    d.push(t.ts < r.ts - 2000 ? t.ts - r.ts : t.ts > r.end + 2000 ? t.ts - r.end : 0);
-  }
-  if (!d.length) return undefined;
-  d.sort((a, b) => a - b);
-  return { offsetMs: d[d.length >> 1], pairs: d.length };
-}
-
 /** Prompts of each session sorted by time, for "which prompt was open at t". */
 export class PromptIndex {
   readonly #bySession = new Map<string, Prompt[]>();

@@ -7,7 +7,8 @@ import type { ApiCall } from '../http/types.js';
 import { emptyBatch, type Effect, type EventBatch, type Process, type Session, type ToolCall } from '../model.js';
 import { attributeEffects, ToolIndex, UNBOUND_SESSION, type AttributionCounts } from '../join/attribute.js';
 import { Binder, bindingSummary, type Binding } from '../join/bind.js';
-import { clockOffset, indexCalls, joinCalls, PromptIndex, type TraceCalls } from '../join/calls.js';
+import { indexCalls, joinCalls, PromptIndex, type TraceCalls } from '../join/calls.js';
+import { MIN_SKEW_MS, offsetFromCalls, offsetFromTraceWrites, type Offset } from '../join/clock.js';
 import { listRecordings, type RecordingInput } from './agentsight-files.js';
 import { readEventLog } from './agentsight-log.js';
 import { readSnapshot } from './agentsight-snapshot.js';
@@ -41,8 +42,9 @@ export interface RecordingSummary {
   effects: number;
   /** Added to the recording's times to put it on the traces' clock. */
   offset_ms: number;
-  /** Calls both the recording and the traces hold, the offset's evidence. */
+  /** How many pairs of evidence (calls both sides hold, or trace-file writes) the offset rests on. */
   offset_pairs: number;
+  offset_evidence: Offset['evidence'];
   time_base: string;
   skipped: number;
   unknown: Record<string, number>;
@@ -85,10 +87,18 @@ function shift(r: RecordingRead, ms: number): void {
   for (const t of r.tools) { t.ts += ms; t.end += ms; }
 }
 
-function summarize(r: RecordingRead, offset: { offsetMs: number; pairs: number }): RecordingSummary {
+/** The recording's clock offset: given, else from shared API calls, else from trace-file writes. */
+function recordingOffset(r: RecordingRead, given: number | undefined, traceCalls: TraceCalls, sessions: Session[]): Offset {
+  if (given !== undefined) return { offsetMs: given, pairs: 0, evidence: 'given' };
+  const est = offsetFromCalls(r.calls, traceCalls) ?? offsetFromTraceWrites(r.effects, sessions);
+  if (!est || Math.abs(est.offsetMs) < MIN_SKEW_MS) return { offsetMs: 0, pairs: est?.pairs ?? 0, evidence: est?.evidence ?? 'none' };
+  return est;
+}
+
+function summarize(r: RecordingRead, offset: Offset): RecordingSummary {
   return {
     name: r.name, form: r.form, host: r.host, files: r.files.length, bytes: r.bytes, calls: r.calls.length,
-    processes: r.processes.length, effects: r.effects.length, offset_ms: offset.offsetMs, offset_pairs: offset.pairs,
+    processes: r.processes.length, effects: r.effects.length, offset_ms: offset.offsetMs, offset_pairs: offset.pairs, offset_evidence: offset.evidence,
     time_base: r.timeBase, skipped: r.skips.count, unknown: r.unknown, ignored: r.ignored, http_problems: r.http, problems: r.problems,
   };
 }
@@ -128,12 +138,8 @@ export async function loadRecordings(paths: string[], opts: RecordingOptions = {
 
   for (const input of inputs) {
     const r = readOne(input, opts, traceCalls);
-    const fixed = opts.offsets?.[r.host];
-    const est = fixed === undefined ? clockOffset(r.calls, traceCalls) : undefined;
-    const offset = fixed !== undefined ? { offsetMs: fixed, pairs: 0 } : est ?? { offsetMs: 0, pairs: 0 };
-    // Under a second is the distance between a request and the trace line, not a clock difference.
-    if (fixed !== undefined || Math.abs(offset.offsetMs) >= 1000) shift(r, offset.offsetMs);
-    else offset.offsetMs = 0;
+    const offset = recordingOffset(r, opts.offsets?.[r.host], traceCalls, traces.sessions);
+    shift(r, offset.offsetMs);
     for (const c of r.calls) calls.add(c);
     for (const p of r.processes) procs.add(p);
     for (const e of r.effects) effects.add(e);
