@@ -117,8 +117,6 @@ interface SessionState {
   model: string;
   ttl1h: number;
   dir: string;
-  /** Calls already counted (dedup key message.id+requestId), to keep the tally honest for copies. */
-  subagentFiles: number;
 }
 
 function usageOf(s: SessionState, call: CallPlan, first: boolean): { raw: Record<string, unknown>; u: Usage5 } {
@@ -135,7 +133,7 @@ function usageOf(s: SessionState, call: CallPlan, first: boolean): { raw: Record
 }
 
 /** Writes one LLM call as streamed lines; returns the tool_use ids in order and the end time. */
-function writeCall(s: SessionState, th: Thread, call: CallPlan, ts: number, model: string, first: boolean, sidechain: boolean): { ids: string[]; usage: Usage5 } {
+function writeCall(s: SessionState, th: Thread, call: CallPlan, ts: number, model: string, first: boolean): { ids: string[]; usage: Usage5 } {
   const r = s.c.rng;
   const msgId = `msg_01${r.base62(22)}`;
   const requestId = s.era === 'old' && s.c.show.take(r, 'no-request-id', 0.25) ? undefined : `req_011C${r.base62(20)}`;
@@ -165,7 +163,6 @@ function writeCall(s: SessionState, th: Thread, call: CallPlan, ts: number, mode
   });
   s.c.tally.call('claude', model, u);
   s.c.tally.of('claude').toolCalls += call.tools.length;
-  void sidechain;
   return { ids, usage: u };
 }
 
@@ -188,7 +185,7 @@ function writeSubagent(s: SessionState, main: Thread, task: TaskPlan, toolUseId:
   let t = ts + 500;
   const usage: Usage5 = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
   task.calls.forEach((call, i) => {
-    const { ids, usage: u } = writeCall(s, th, call, t, model, i === 0, true);
+    const { ids, usage: u } = writeCall(s, th, call, t, model, i === 0);
     for (const k of Object.keys(usage) as (keyof Usage5)[]) usage[k] += u[k];
     t += call.ms;
     writeToolResults(s, th, call, ids, t, []);
@@ -228,7 +225,7 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
   const s: SessionState = {
     c, plan, era, sessionId, model: MAIN_MODELS.find(([m]) => c.show.first(m))?.[0] ?? r.weighted(MAIN_MODELS), ttl1h: era === 'new' && c.show.first('ttl-1h') ? 1 : r.pick([0, 0, 0.3, 1]),
     base: { isSidechain: false, userType: 'external', cwd: plan.project.cwd, sessionId, version, gitBranch: r.pick(['main', 'main', 'dev', 'fix/login']) },
-    dir: `${c.root}/projects/${encodeCwd(plan.project.cwd)}`, subagentFiles: 0,
+    dir: `${c.root}/projects/${encodeCwd(plan.project.cwd)}`,
   };
   const tally = c.tally.of('claude');
   tally.sessions++;
@@ -259,7 +256,7 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
         th.push('assistant', ts, { isApiErrorMessage: true, message: { id: r.uuid(), model: '<synthetic>', role: 'assistant', type: 'message', content: [{ type: 'text', text: 'API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}' }], stop_reason: 'stop_sequence', stop_sequence: '', usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
         ts += 2000;
       }
-      const { ids } = writeCall(s, th, call, ts, s.model, firstCall, false);
+      const { ids } = writeCall(s, th, call, ts, s.model, firstCall);
       firstCall = false;
       ts += call.ms;
       const subs = call.tools.map((t, i) => (t.kind === 'task' && t.task ? writeSubagent(s, th, t.task, ids[i], ts) : null));

@@ -69,7 +69,6 @@ export function writeGeminiSession(c: GeminiWriterCtx, plan: SessionPlan): void 
   const model = c.show.first('gemini-2.5-pro') ? 'gemini-2.5-pro' : c.show.first('gemini-2.5-flash') ? 'gemini-2.5-flash'
     : r.weighted([['gemini-2.5-pro', 4], ['gemini-2.5-flash', 1]] as const);
   const jsonl = c.show.first('gem-jsonl') || (!c.show.first('gem-json') && r.chance(0.6));
-  const d = new Date(plan.start);
   const name = `session-${iso(plan.start).slice(0, 16).replace(/:/g, '-')}-${sessionId.slice(0, 8)}`;
   const dir = `${c.root}/tmp/${hash}`;
   const t = c.tally.of('gemini');
@@ -120,5 +119,4 @@ export function writeGeminiSession(c: GeminiWriterCtx, plan: SessionPlan): void 
   } else {
     c.sink.writeText(`${dir}/chats/${name}.json`, JSON.stringify({ sessionId, projectHash: hash, startTime: iso(plan.start), lastUpdated: iso(plan.end), messages }, null, 2));
   }
-  void d;
 }
