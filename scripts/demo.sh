@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The main job: profile the user's agent history, or the bundled example corpus when there is none.
+# Writes into the out dir: report.txt (text report of every view), a folded file, an SVG flamegraph and
+# an HTML viewer per view, one pprof with every view, the status block, and the tag coverage table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-agentpprof-out}"
@@ -12,4 +14,16 @@ else
   echo "No local agent history found; profiling the bundled example corpus in examples/…" >&2
   inputs=(examples)
 fi
-$cli sessions "${inputs[@]}"
+$cli sessions "${inputs[@]}" || true
+views=(tokens cost time files network ops)
+for v in "${views[@]}"; do
+  $cli profile --view "$v" -q -o "$out/$v.folded" -o "$out/$v.svg" -o "$out/$v.html" "${inputs[@]}"
+done
+all=$(IFS=,; echo "${views[*]}")
+$cli profile --view "$all" -q -o "$out/agentpprof.pb.gz" -o "$out/agentpprof.html" "${inputs[@]}"
+$cli profile --view "$all" --format text "${inputs[@]}" > "$out/report.txt"
+$cli profile --view "$all" --json "${inputs[@]}" > "$out/status.json"
+$cli tags "${inputs[@]}" > "$out/tags.txt"
+cat "$out/report.txt"
+cat "$out/tags.txt"
+echo "wrote $(ls "$out" | wc -l) files to $out/ (open $out/agentpprof.html, or any $out/VIEW.svg)" >&2
