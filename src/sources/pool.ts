@@ -48,42 +48,49 @@ export async function readFiles(
   }
   // Largest first, so one huge file does not start last and leave a core idle at the end.
   const queue = files.map((_, i) => i).sort((a, b) => files[b].size - files[a].size);
-  await new Promise<void>((resolve, reject) => {
-    let live = n;
-    const fallback: number[] = [];
-    const finishOne = () => {
-      if (--live > 0) return;
-      // Files whose worker died are read here.
-      for (const i of fallback) if (!results[i]) done(i, readTraceFile(files[i].format, files[i].path));
-      resolve();
-    };
-    for (let w = 0; w < n; w++) {
-      // A larger young generation: parsing makes many short-lived objects, and fewer scavenges save ~10%.
-      const worker = new Worker(entry.url, { execArgv: entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
-      const inFlight = new Set<number>();
-      const feed = () => {
-        // Two files in flight per worker: it never waits for the main thread between files.
-        while (inFlight.size < 2 && queue.length) {
-          const i = queue.shift()!;
-          inFlight.add(i);
-          worker.postMessage({ index: i, format: files[i].format, path: files[i].path });
-        }
-        if (!inFlight.size) { void worker.terminate(); finishOne(); }
-      };
-      worker.on('message', (m: { index: number; result: FileResult }) => {
-        inFlight.delete(m.index);
-        done(m.index, m.result);
-        feed();
-      });
-      worker.on('error', (err) => {
-        if (process.env.AGENTPPROF_DEBUG) console.error('worker failed:', err);
-        fallback.push(...inFlight, ...queue.splice(0));
-        inFlight.clear();
-        finishOne();
-      });
-      feed();
-    }
-    void reject;
-  });
+  // n-1 workers plus this thread: one fewer thread to start, and this thread's results need no copying.
+  const workers = [];
+  for (let w = 0; w < n - 1; w++) workers.push(runWorker(entry, files, queue, done));
+  for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+    done(i, readTraceFile(files[i].format, files[i].path));
+    // Let the workers' finished files in (and hand them new ones) between two of ours.
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  // Files whose worker died are read here.
+  for (const orphaned of await Promise.all(workers)) {
+    for (const i of orphaned) if (!results[i]) done(i, readTraceFile(files[i].format, files[i].path));
+  }
   return results;
+}
+
+/** Feeds one worker from the shared queue until it is empty; resolves with the files it failed to read. */
+function runWorker(
+  entry: { url: URL; execArgv?: string[] }, files: TraceFile[], queue: number[], done: (i: number, r: FileResult) => void,
+): Promise<number[]> {
+  return new Promise((resolve) => {
+    // A larger young generation: parsing makes many short-lived objects, and fewer scavenges save ~10%.
+    const worker = new Worker(entry.url, { execArgv: entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
+    const inFlight = new Set<number>();
+    const feed = () => {
+      // Two files in flight: the worker never waits for this thread between files.
+      while (inFlight.size < 2 && queue.length) {
+        const i = queue.shift()!;
+        inFlight.add(i);
+        worker.postMessage({ index: i, format: files[i].format, path: files[i].path });
+      }
+      if (!inFlight.size) { void worker.terminate(); resolve([]); }
+    };
+    worker.on('message', (m: { index: number; result: FileResult }) => {
+      inFlight.delete(m.index);
+      done(m.index, m.result);
+      feed();
+    });
+    worker.on('error', (err) => {
+      if (process.env.AGENTPPROF_DEBUG) console.error('worker failed:', err);
+      resolve([...inFlight]);
+    });
+    // A worker that exits on its own (killed, out of memory) leaves its files to this thread.
+    worker.on('exit', () => resolve([...inFlight]));
+    feed();
+  });
 }
