@@ -24,38 +24,40 @@ const ok = (run: AgentRun): AgentRun => {
   return run;
 };
 
-beforeAll(async () => {
-  // One after the other: the machine is shared, and each run takes ~2 s.
-  runs.claude = ok(await runClaude());
-  runs.claudeNative = ok(await runClaude({ native: true }));
-  runs.codex = ok(await runCodex());
+/** A first run, then a second prompt in the same session, on one server (so every reply's usage stays distinct). */
+async function resumed(run: typeof runClaude | typeof runCodex): Promise<AgentRun> {
+  const server = await startModelServer({ tls: true });
+  try {
+    const first = ok(await run({ server }));
+    return { ...ok(await run({ server, resume: first, prompt: TESTS_AGAIN_PROMPT })), start: first.start };
+  } finally {
+    await server.close();
+  }
+}
+
+const SCENARIOS: Record<string, () => Promise<AgentRun>> = {
+  claude: async () => ok(await runClaude()),
+  claudeNative: async () => ok(await runClaude({ native: true })),
+  codex: async () => ok(await runCodex()),
   // A subagent (Agent tool): its own conversation goes to <session>/subagents/agent-<id>.jsonl.
-  for (const native of [false, true]) {
-    const run = await runClaude({ native, prompt: SUBAGENT_PROMPT, allowedTools: 'Bash,Read,Edit,Agent' });
-    runs[native ? 'claudeNativeSubagent' : 'claudeSubagent'] = ok(run);
-  }
+  claudeSubagent: async () => ok(await runClaude({ prompt: SUBAGENT_PROMPT, allowedTools: 'Bash,Read,Edit,Agent' })),
+  claudeNativeSubagent: async () => ok(await runClaude({ native: true, prompt: SUBAGENT_PROMPT, allowedTools: 'Bash,Read,Edit,Agent' })),
   // A longer run for live mode (N shell calls, each writing a file), over plain HTTP.
-  runs.codexSteps = ok(await runCodex({ script: stepsScript(3), tls: false }));
+  codexSteps: async () => ok(await runCodex({ script: stepsScript(3), tls: false })),
   // API errors: one retried, then a fatal one that ends the run with exit 1.
-  for (const [name, run] of [['claudeErrors', runClaude], ['codexErrors', runCodex]] as const) {
-    const server = await startModelServer({ tls: true, script: apiErrorScript() });
-    try {
-      runs[name] = await run({ server });
-    } finally {
-      await server.close();
-    }
-  }
-  // A second prompt in the same session, against the same server (so every reply's usage stays distinct).
-  for (const [name, run] of [['claudeResumed', runClaude], ['codexResumed', runCodex]] as const) {
-    const server = await startModelServer({ tls: true });
-    try {
-      const first = ok(await run({ server }));
-      runs[name] = ok(await run({ server, resume: first, prompt: TESTS_AGAIN_PROMPT }));
-      runs[name].start = first.start;
-    } finally {
-      await server.close();
-    }
-  }
+  claudeErrors: () => runClaude({ script: apiErrorScript() }),
+  codexErrors: () => runCodex({ script: apiErrorScript() }),
+  claudeResumed: () => resumed(runClaude),
+  codexResumed: () => resumed(runCodex),
+};
+
+beforeAll(async () => {
+  // Three at a time: each run mostly waits on process start-up and the model server; the machine is shared.
+  const queue = Object.entries(SCENARIOS);
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) runs[next[0]] = await next[1]();
+  };
+  await Promise.all([worker(), worker(), worker()]);
 }, 300_000);
 
 describe('the harness', () => {
