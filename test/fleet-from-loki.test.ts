@@ -78,4 +78,24 @@ describe('fleet flamegraph rebuilt from Loki', () => {
     expect(one.total).toBeCloseTo(buildProfile(perHost.get('devbox-7')!, tags, { view: 'tokens' }).total, 6);
     await loki.stop();
   }, 120_000);
+
+  it('agentpprof push from two hosts, then agentpprof --from loki:// draws both host subtrees', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const cli = (args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli.ts', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const loki = new LokiContract();
+    const port = await loki.start();
+    for (const host of ['alpha', 'beta']) {
+      const { stderr } = await cli(['push', `loki://127.0.0.1:${port}`, '--host', host, '--spool', mkdtempSync(join(tmpdir(), 'spool-')), 'examples']);
+      expect(stderr).toMatch(new RegExp(`pushed (\\d+) of \\1 events as host "${host}"`));
+    }
+    const local = await cli(['--view', 'tokens', '-f', 'folded', '--no-labels', '-q', 'examples']);
+    const fleet = await cli(['--from', `loki://127.0.0.1:${port}`, '--since', '2000-01-01', '--view', 'tokens', '-f', 'folded', '-q']);
+    const sum = (folded: string) => folded.trim().split('\n').reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(sum(fleet.stdout)).toBe(2 * sum(local.stdout));
+    expect(fleet.stdout).toMatch(/^host:alpha;agent:/m);
+    expect(fleet.stdout).toMatch(/^host:beta;agent:/m);
+    await loki.stop();
+  }, 120_000);
 });
+

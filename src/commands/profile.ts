@@ -14,7 +14,8 @@ import { renderFolded } from '../render/folded.js';
 import { renderText } from '../render/text.js';
 import { createTagger, loadRules, PROJECT_RULES_FILE, taggerHelp, taggerNames, taggerOptions } from '../tag/index.js';
 import { modelConfigured } from '../tag/backends.js';
-import type { TagResult } from '../tag/types.js';
+import type { Tagger, TagResult } from '../tag/types.js';
+import { parseTimeArg } from '../util/time.js';
 
 export const summary = 'semantic flamegraph profiles: tokens, cost, time, files, network, ops (default command)';
 
@@ -46,11 +47,15 @@ const OPTIONS = {
   user: { type: 'string', multiple: true },
   top: { type: 'string' },
   title: { type: 'string' },
+  from: { type: 'string' },
+  host: { type: 'string' },
 } as const;
 
 export const COMMON_HELP = `Input:
   PATHS…                 trace files or directories (default: ~/.claude, ~/.codex, ~/.gemini and their env vars)
-  --since/--until DATE   keep events in [since, until) (YYYY-MM-DD or ISO time)
+  --since/--until DATE   keep events in [since, until) (YYYY-MM-DD, ISO time, or back from now: 12h, 7d, 2w)
+  --from loki://H:3100   draw the team's profile from the semantic events hosts pushed to Loki
+                         (agentpprof push / live --push) instead of local history; --host REGEX keeps some hosts
   --project NAME         only sessions of this project; --agent claude|codex|gemini
 Tagging (prompt:TAG frames):
   --tagger NAME          backend (default regex; hybrid when --model/--llm-url is given):
@@ -96,23 +101,31 @@ export interface Tagged {
   ruleFiles: string[];
 }
 
-const parseDate = (s: string | undefined, flag: string): number | undefined => {
+/** --since/--until: an ISO date/time, YYYYMMDD, or a duration back from now (30m, 12h, 7d, 2w). */
+export const parseDate = (s: string | undefined, flag: string): number | undefined => {
   if (!s) return undefined;
-  const t = Date.parse(/^\d{8}$/.test(s) ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}` : s);
-  if (Number.isNaN(t)) throw new Error(`${flag}: cannot read date "${s}" (YYYY-MM-DD or ISO time)`);
-  return t;
+  try {
+    return parseTimeArg(/^\d{8}$/.test(s) ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}` : s);
+  } catch {
+    throw new Error(`${flag}: cannot read "${s}" (YYYY-MM-DD, ISO time, or a duration back from now such as 7d)`);
+  }
 };
 
-/** Reads the history (the readers' loadHistory) and tags its prompts with the chosen backend. */
-export async function loadAndTag(values: Record<string, unknown>, paths: string[]): Promise<Tagged> {
+/** The tagger the options ask for (`--tagger`, hybrid when a model is set), built on the ordered rules. */
+export async function taggerFrom(values: Record<string, unknown>): Promise<{ tagger: Tagger; name: string; ruleFiles: string[] }> {
   const { rules, files } = loadRules({
     cli: values['tag-rule'] as string[] | undefined,
     files: values.rules as string[] | undefined,
     projectRoot: process.cwd(),
     noDefaults: Boolean(values['no-default-rules']),
   });
-  const taggerName = (values.tagger as string | undefined) ?? (modelConfigured(values) ? 'hybrid' : 'regex');
-  const tagger = await createTagger(taggerName, { rules, options: values });
+  const name = (values.tagger as string | undefined) ?? (modelConfigured(values) ? 'hybrid' : 'regex');
+  return { tagger: await createTagger(name, { rules, options: values }), name, ruleFiles: files };
+}
+
+/** Reads the history (the readers' loadHistory) and tags its prompts with the chosen backend. */
+export async function loadAndTag(values: Record<string, unknown>, paths: string[]): Promise<Tagged> {
+  const { tagger, name: taggerName, ruleFiles } = await taggerFrom(values);
   const { loadHistory } = await import('../sources/index.js');
   const batch = await loadHistory({
     paths: paths.length ? paths : undefined,
@@ -122,7 +135,7 @@ export async function loadAndTag(values: Record<string, unknown>, paths: string[
     agent: values.agent as string | undefined,
   });
   const { tags, results } = await tagPrompts(batch, tagger);
-  return { batch, tags, results, taggerName, ruleFiles: files };
+  return { batch, tags, results, taggerName, ruleFiles };
 }
 
 export function parseWhere(specs: string[] | undefined): WhereFilter[] {
@@ -161,6 +174,7 @@ export async function run(argv: string[]): Promise<number> {
   if (idleCap !== undefined && !(idleCap > 0)) throw new Error(`--idle-cap expects seconds > 0, got "${values['idle-cap']}"`);
   const top = values.top !== undefined ? Number(values.top) : undefined;
 
+  if (values.from) return runFromLoki(values, views as ViewName[]);
   const { batch, tags } = await loadAndTag(values, positionals);
   const userNames = currentUserNames(values.user);
   const profiles: Profile[] = views.map((view) => buildProfile(batch, tags, {
@@ -209,4 +223,28 @@ async function renderStdout(profiles: Profile[], format: string, opts: { top?: n
       return render.renderProfiles(profiles, format, { title: opts.title });
     }
   }
+}
+
+/** `--from loki://…`: the fleet profile, one `host:` subtree per machine, from Loki's semantic events. */
+async function runFromLoki(values: Record<string, any>, views: ViewName[]): Promise<number> {
+  const { profileFromLoki } = await import('../fleet/from-loki.js');
+  const since = parseDate(values.since, '--since') ?? Date.now() - 30 * 86_400_000;
+  const until = parseDate(values.until, '--until') ?? Date.now();
+  const profiles: Profile[] = [];
+  for (const view of views) {
+    profiles.push(await profileFromLoki({ url: values.from, view, since, until, host: values.host,
+      onProgress: (n) => { if (process.stderr.isTTY && !values.quiet) process.stderr.write(`\rread ${n} events from Loki…`); } }));
+  }
+  if (process.stderr.isTTY && !values.quiet) process.stderr.write('\r\x1b[K');
+  const outputs: string[] = values.output ?? [];
+  if (outputs.length) {
+    const render = await import('../render/index.js');
+    for (const w of render.writeOutputs(profiles, outputs, { title: values.title })) if (w.path !== '-' && !values.quiet) process.stderr.write(`wrote ${w.path} (${w.format}, ${w.bytes} bytes)\n`);
+  }
+  const format = values.format ?? (values.json || outputs.length ? undefined : process.stdout.isTTY ? 'text' : 'folded');
+  if (format) process.stdout.write(await renderStdout(profiles, format, { top: values.top !== undefined ? Number(values.top) : undefined, title: values.title }));
+  const st = profiles[0].status ?? {};
+  if (values.json) process.stdout.write(JSON.stringify(st, null, 2) + '\n');
+  else if (!values.quiet && format !== 'text') process.stderr.write(JSON.stringify(st) + '\n');
+  return 0;
 }
