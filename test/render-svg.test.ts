@@ -2,7 +2,7 @@
 // merged and counted), colours (stable per label, one hue family per kind), escaping, the matched-share
 // rule (nested matches counted once), the format dispatcher, and the 100k-stack budget.
 import { describe, expect, it } from 'vitest';
-import { formatFromPath, perViewPath, renderProfiles, writeOutputs } from '../src/render/index.js';
+import { formatFromPath, OUTPUT_FORMATS, perViewPath, renderProfiles, writeOutputs } from '../src/render/index.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,5 +154,11 @@ describe('dispatcher', () => {
     const done = writeOutputs([tokensProfile(30), filesProfile(30)], [join(dir, 'p.svg'), join(dir, 'p.html'), join(dir, 'p.pb.gz')]);
     expect(done.map((d) => [d.path.slice(dir.length + 1), d.format])).toEqual([['p.tokens.svg', 'svg'], ['p.files.svg', 'svg'], ['p.html', 'html'], ['p.pb.gz', 'pprof']]);
     expect(readFileSync(join(dir, 'p.files.svg'), 'utf8')).toContain('files view');
+  });
+  it('renders empty and degenerate profiles (no samples, NaN/negative weights, empty stacks) in every format', () => {
+    const empty = { view: 'tokens', unit: 'tokens' as const, samples: [], total: 0 };
+    const odd = { view: 'cost', unit: 'usd' as const, samples: [{ stack: ['prompt:x'], weight: NaN }, { stack: [], weight: 5 }, { stack: ['prompt:y'], weight: -1 }], total: 5 };
+    for (const format of OUTPUT_FORMATS) for (const p of [empty, odd]) expect(() => renderProfiles([p], format)).not.toThrow();
+    expect(JSON.parse(String(renderProfiles([odd], 'json'))).tree).toEqual({ name: 'all', value: 5 });
   });
 });
