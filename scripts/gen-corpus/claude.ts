@@ -68,9 +68,9 @@ function toolUseResult(t: ToolPlan, sub: { agentId: string; usage: Usage5; token
       return { type: 'text', file: { filePath: t.path, content: t.output, numLines: n, startLine: 1, totalLines: n } };
     }
     case 'write': return { type: 'create', filePath: t.path, content: t.content, structuredPatch: [] };
-    case 'edit': return { filePath: t.path, oldString: t.oldText, newString: t.newText, replaceAll: false, userModified: false,
+    case 'edit': return { filePath: t.path, oldString: t.oldText, newString: t.newText, originalFile: t.original ?? null, replaceAll: false, userModified: false,
       structuredPatch: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: [`-${t.oldText}`, `+${t.newText}`] }] };
-    case 'bash': return { stdout: t.command!.stdout, stderr: t.command!.stderr, interrupted: false, isImage: false };
+    case 'bash': return { stdout: t.command!.stdout, stderr: t.command!.stderr, interrupted: false, isImage: false, noOutputExpected: false };
     case 'grep': case 'glob': {
       const filenames = t.output.split('\n');
       return { filenames, numFiles: filenames.length, durationMs: t.ms, truncated: false };
@@ -129,11 +129,12 @@ function usageOf(s: SessionState, call: CallPlan, first: boolean): { raw: Record
   const raw: Record<string, unknown> = { input_tokens: input, cache_creation_input_tokens: write, cache_read_input_tokens: cached, output_tokens: call.output };
   if (s.era !== 'old') raw.cache_creation = { ephemeral_5m_input_tokens: w5m, ephemeral_1h_input_tokens: w1h };
   raw.service_tier = 'standard';
+  if (s.era === 'new') Object.assign(raw, { server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 }, inference_geo: '', iterations: [], speed: 'standard' });
   return { raw, u: { input, output: call.output, cacheRead: cached, cacheWrite5m: w5m, cacheWrite1h: w1h } };
 }
 
 /** Writes one LLM call as streamed lines; returns the tool_use ids in order and the end time. */
-function writeCall(s: SessionState, th: Thread, call: CallPlan, ts: number, model: string, first: boolean): { ids: string[]; usage: Usage5 } {
+function writeCall(s: SessionState, th: Thread, call: CallPlan, ts: number, model: string, first: boolean): { ids: string[]; lineOf: Map<string, string>; usage: Usage5 } {
   const r = s.c.rng;
   const msgId = `msg_01${r.base62(22)}`;
   const requestId = s.era === 'old' && s.c.show.take(r, 'no-request-id', 0.25) ? undefined : `req_011C${r.base62(20)}`;
@@ -152,26 +153,29 @@ function writeCall(s: SessionState, th: Thread, call: CallPlan, ts: number, mode
   const split = s.era !== 'old' || r.chance(0.3);
   const parts = split ? blocks.map((b) => [b]) : [blocks];
   const stop = call.tools.length ? 'tool_use' : 'end_turn';
+  const lineOf = new Map<string, string>();
   parts.forEach((content, i) => {
     const last = i === parts.length - 1;
     const usage = last ? raw : { ...raw, output_tokens: Math.min(call.output, r.int(1, 40)) };
-    th.push('assistant', ts + i * 40, {
+    const uuid = th.push('assistant', ts + i * 40, {
       message: { id: msgId, type: 'message', role: 'assistant', model, content, stop_reason: last ? stop : null, stop_sequence: null, usage },
       ...(requestId ? { requestId } : {}),
       ...(s.era === 'old' ? { costUSD: +(u.output * 0.000015).toFixed(6) } : {}),
     });
+    for (const b of content) if (b.type === 'tool_use') lineOf.set(b.id as string, uuid);
   });
   s.c.tally.call('claude', model, u);
   s.c.tally.of('claude').toolCalls += call.tools.length;
-  return { ids, usage: u };
+  return { ids, lineOf, usage: u };
 }
 
-function writeToolResults(s: SessionState, th: Thread, call: CallPlan, ids: string[], ts: number, subs: (ReturnType<typeof writeSubagent> | null)[]): void {
+function writeToolResults(s: SessionState, th: Thread, call: CallPlan, ids: string[], lineOf: Map<string, string>, ts: number, subs: (ReturnType<typeof writeSubagent> | null)[]): void {
   call.tools.forEach((t, i) => {
     const content = t.kind === 'read' && !t.error ? numbered(t.output) : t.error ? `<tool_use_error>${t.output}</tool_use_error>` : t.output;
     th.push('user', ts + t.ms, {
       message: { role: 'user', content: [{ tool_use_id: ids[i], type: 'tool_result', content, ...(t.error ? { is_error: true } : {}) }] },
       toolUseResult: toolUseResult(t, subs[i] ?? null),
+      ...(s.era === 'new' ? { sourceToolAssistantUUID: lineOf.get(ids[i]) } : {}),
     });
   });
 }
@@ -185,10 +189,10 @@ function writeSubagent(s: SessionState, main: Thread, task: TaskPlan, toolUseId:
   let t = ts + 500;
   const usage: Usage5 = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
   task.calls.forEach((call, i) => {
-    const { ids, usage: u } = writeCall(s, th, call, t, model, i === 0);
+    const { ids, lineOf, usage: u } = writeCall(s, th, call, t, model, i === 0);
     for (const k of Object.keys(usage) as (keyof Usage5)[]) usage[k] += u[k];
     t += call.ms;
-    writeToolResults(s, th, call, ids, t, []);
+    writeToolResults(s, th, call, ids, lineOf, t, []);
     t += call.tools.reduce((a, x) => a + x.ms, 0);
   });
   const tokens = usage.input + usage.output + usage.cacheRead + usage.cacheWrite5m + usage.cacheWrite1h;
@@ -224,7 +228,8 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
   const version = r.pick(VERSIONS[era]);
   const s: SessionState = {
     c, plan, era, sessionId, model: MAIN_MODELS.find(([m]) => c.show.first(m))?.[0] ?? r.weighted(MAIN_MODELS), ttl1h: era === 'new' && c.show.first('ttl-1h') ? 1 : r.pick([0, 0, 0.3, 1]),
-    base: { isSidechain: false, userType: 'external', cwd: plan.project.cwd, sessionId, version, gitBranch: r.pick(['main', 'main', 'dev', 'fix/login']) },
+    base: { isSidechain: false, userType: 'external', cwd: plan.project.cwd, sessionId, version, gitBranch: r.pick(['main', 'main', 'dev', 'fix/login']),
+      ...(era === 'new' ? { entrypoint: 'cli' } : {}) },
     dir: `${c.root}/projects/${encodeCwd(plan.project.cwd)}`,
   };
   const tally = c.tally.of('claude');
@@ -248,19 +253,27 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
     if (era === 'new' && c.show.take(r, 'snapshot', 0.3)) th.raw(JSON.stringify({ type: 'file-history-snapshot', messageId: r.uuid(), snapshot: { messageId: r.uuid(), trackedFileBackups: {}, timestamp: iso(ts) }, isSnapshotUpdate: false }));
     if (c.show.take(r, 'system-reminder', 0.04)) th.push('user', ts - 10, { message: { role: 'user', content: `<system-reminder>\nThe TodoWrite tool hasn't been used recently.\n</system-reminder>` } });
     const content = r.chance(0.7) ? turn.text : [{ type: 'text', text: turn.text }, ...(c.show.take(r, 'image', 0.05) ? [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: r.base62(400) } }] : [])];
+    // 2.1.x queues the typed prompt first: `enqueue` repeats its text but is not a prompt of its own.
+    if (era === 'new' && c.show.take(r, 'queue-operation', 0.5)) {
+      th.raw(JSON.stringify({ type: 'queue-operation', operation: 'enqueue', timestamp: iso(ts - 5), sessionId, content: turn.text }));
+      th.raw(JSON.stringify({ type: 'queue-operation', operation: 'dequeue', timestamp: iso(ts - 5), sessionId }));
+    }
     th.push('user', ts, { message: { role: 'user', content }, ...(era !== 'old' ? { promptId: r.uuid(), permissionMode: 'default' } : {}) });
     tally.prompts.human++;
+    if (era === 'new' && ti === 0 && c.show.take(r, 'attachment', 0.5)) {
+      th.push('attachment', ts + 1, { attachment: { type: 'skill_listing', content: '- deep-research: fan-out web searches and synthesize a cited report.\n- pdf: read and fill PDF forms.' } });
+    }
     ts += 300;
     turn.calls.forEach((call, ci) => {
       if (c.show.take(r, 'api-error', 0.02)) {
         th.push('assistant', ts, { isApiErrorMessage: true, message: { id: r.uuid(), model: '<synthetic>', role: 'assistant', type: 'message', content: [{ type: 'text', text: 'API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}' }], stop_reason: 'stop_sequence', stop_sequence: '', usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
         ts += 2000;
       }
-      const { ids } = writeCall(s, th, call, ts, s.model, firstCall);
+      const { ids, lineOf } = writeCall(s, th, call, ts, s.model, firstCall);
       firstCall = false;
       ts += call.ms;
       const subs = call.tools.map((t, i) => (t.kind === 'task' && t.task ? writeSubagent(s, th, t.task, ids[i], ts) : null));
-      writeToolResults(s, th, call, ids, ts, subs);
+      writeToolResults(s, th, call, ids, lineOf, ts, subs);
       ts += call.tools.reduce((a, t) => a + t.ms, 0);
       if (ci === turn.calls.length - 1 && c.show.take(r, 'interrupt', 0.04)) {
         th.push('user', ts + 100, { message: { role: 'user', content: [{ type: 'text', text: '[Request interrupted by user]' }] } });
@@ -268,6 +281,8 @@ export function writeClaudeSession(c: ClaudeWriterCtx, plan: SessionPlan, era: C
       }
     });
   });
+  const lastHuman = plan.turns[plan.turns.length - 1].text;
+  if (era === 'new') th.raw(JSON.stringify({ type: 'last-prompt', lastPrompt: lastHuman, leafUuid: th.last, sessionId }));
   good.push(...th.lines);
   // Damage the file the way real ones are damaged: counted and skipped, never fatal.
   const out = [...th.lines];

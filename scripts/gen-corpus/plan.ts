@@ -28,6 +28,8 @@ export interface ToolPlan {
   content?: string;
   oldText?: string;
   newText?: string;
+  /** The edited file before the edit (Claude Code keeps it in toolUseResult.originalFile). */
+  original?: string;
   output: string;
   error: boolean;
   ms: number;
@@ -107,7 +109,8 @@ function makeTool(r: Rng, ctx: PlanCtx, p: Project, kind: ToolKind, depth: numbe
     case 'edit': {
       const oldText = codeSnippet(ctx.seed, p, r);
       const fail = r.chance(0.06);
-      return { kind, path, oldText, newText: oldText.replace(/\w+/, (w) => w + 'Checked'),
+      const original = path.startsWith(p.cwd) ? fileText(ctx.seed, p, path.slice(p.cwd.length + 1)) : undefined;
+      return { kind, path, oldText, newText: oldText.replace(/\w+/, (w) => w + 'Checked'), original,
         output: fail ? 'String to replace not found in file.' : `The file ${path} has been updated.`, error: fail, ms };
     }
     case 'bash': {
