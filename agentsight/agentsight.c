@@ -43,6 +43,8 @@ static struct env {
 	int npids;
 	const char *ssl_bins[MAX_LIST];
 	int nssl;
+	const char *ssl_offsets[MAX_LIST];
+	int noffsets;
 } env;
 
 static volatile sig_atomic_t stop;
@@ -51,7 +53,8 @@ static int out_fd = 1;
 static uint64_t malformed;
 
 static const char usage[] =
-	"Usage: agentsight [--socket PATH] [--json] [--comm a,b,…] [--pid N]… [--ssl-binary PATH]… [--no-ssl] [--all] [-v]\n"
+	"Usage: agentsight [--socket PATH] [--json] [--comm a,b,…] [--pid N]… [--ssl-binary PATH]…\n"
+	"                  [--ssl-offsets PATH:write=OFF,read=OFF[,handshake=OFF]]… [--no-ssl] [--all] [-v]\n"
 	"  Traces the process trees of AI agents (default comms: claude,codex,node,bun,gemini; --pid traces those\n"
 	"  processes instead) and writes AgentSight-style events: 4-byte big-endian length + msgpack map per frame,\n"
 	"  or JSON lines with --json, to the Unix socket PATH (as a client) or stdout. Needs root and a BTF kernel.\n";
@@ -83,11 +86,12 @@ static int parse_args(int argc, char **argv)
 		{ "socket", required_argument, 0, 's' }, { "json", no_argument, 0, 'j' },
 		{ "comm", required_argument, 0, 'c' }, { "pid", required_argument, 0, 'p' },
 		{ "ssl-binary", required_argument, 0, 'b' }, { "no-ssl", no_argument, 0, 'n' },
+		{ "ssl-offsets", required_argument, 0, 'o' },
 		{ "all", no_argument, 0, 'a' }, { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "s:jc:p:b:navh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:jc:p:b:o:navh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': env.socket = optarg; break;
 		case 'j': env.json = true; break;
@@ -99,6 +103,7 @@ static int parse_args(int argc, char **argv)
 				return -1;
 			break;
 		case 'b': if (env.nssl < MAX_LIST) env.ssl_bins[env.nssl++] = optarg; break;
+		case 'o': if (env.noffsets < MAX_LIST) env.ssl_offsets[env.noffsets++] = optarg; break;
 		case 'n': env.no_ssl = true; break;
 		case 'a': env.all = true; break;
 		case 'v': env.verbose = true; break;
@@ -270,6 +275,12 @@ static int attach_uprobes(struct agentsight_bpf *skel, struct links *links)
 		if (k == 0)
 			fprintf(stderr, "agentsight: %s: no OpenSSL symbols (SSL_read/SSL_write), not probed\n", env.ssl_bins[i]);
 		n += k;
+	}
+	for (int i = 0; i < env.noffsets; i++) {
+		int k = attach_ssl_offsets(skel, links, env.ssl_offsets[i], env.verbose);
+		if (k <= 0)
+			fprintf(stderr, "agentsight: --ssl-offsets %s: %s\n", env.ssl_offsets[i], k < 0 ? "malformed" : "not attached");
+		n += k > 0 ? k : 0;
 	}
 	return n;
 }

@@ -28,20 +28,28 @@ bool ldconfig_find(const char *prefix, char *out, size_t cap)
 	return found;
 }
 
-static bool attach_one(struct links *links, struct bpf_program *prog, const char *path, const char *func, bool ret,
-		       bool verbose)
+/* By symbol name (func set) or at a file offset (func NULL). */
+static bool attach_at(struct links *links, struct bpf_program *prog, const char *path, const char *func, size_t off,
+		      bool ret, bool verbose)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = func, .retprobe = ret);
 	if (links->n >= (int)(sizeof(links->l) / sizeof(links->l[0])))
 		return false;
-	struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, -1, path, 0, &opts);
+	struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, -1, path, off, &opts);
 	if (!l) {
 		if (verbose)
-			fprintf(stderr, "agentsight: %s:%s%s not attached: %s\n", path, func, ret ? " (ret)" : "", strerror(errno));
+			fprintf(stderr, "agentsight: %s:%s%s not attached: %s\n", path, func ? func : "offset", ret ? " (ret)" : "",
+				strerror(errno));
 		return false;
 	}
 	links->l[links->n++] = l;
 	return true;
+}
+
+static bool attach_one(struct links *links, struct bpf_program *prog, const char *path, const char *func, bool ret,
+		       bool verbose)
+{
+	return attach_at(links, prog, path, func, 0, ret, verbose);
 }
 
 int attach_ssl(struct agentsight_bpf *skel, struct links *links, const char *path, bool verbose)
@@ -62,6 +70,38 @@ int attach_ssl(struct agentsight_bpf *skel, struct links *links, const char *pat
 		}
 	}
 	n += attach_one(links, skel->progs.ssl_ctrl, path, "SSL_ctrl", false, verbose);
+	return n;
+}
+
+int attach_ssl_offsets(struct agentsight_bpf *skel, struct links *links, const char *spec, bool verbose)
+{
+	char path[512], *colon = strrchr(spec, ':');
+	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof(path))
+		return -1;
+	memcpy(path, spec, colon - spec);
+	path[colon - spec] = 0;
+	int n = 0;
+	char list[256];
+	snprintf(list, sizeof(list), "%s", colon + 1);
+	for (char *save, *kv = strtok_r(list, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		char *end;
+		if (!eq)
+			return -1;
+		*eq = 0;
+		unsigned long long off = strtoull(eq + 1, &end, 0);
+		if (*end || off == 0)
+			return -1;
+		struct bpf_program *prog = strcmp(kv, "write") == 0 ? skel->progs.ssl_write
+					 : strcmp(kv, "read") == 0 ? skel->progs.ssl_read
+					 : strcmp(kv, "handshake") == 0 ? skel->progs.ssl_handshake : NULL;
+		if (!prog)
+			return -1;
+		if (attach_at(links, prog, path, NULL, off, false, verbose)) {
+			n++;
+			n += attach_at(links, skel->progs.ssl_ret, path, NULL, off, true, verbose);
+		}
+	}
 	return n;
 }
 
