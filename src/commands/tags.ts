@@ -17,7 +17,7 @@ import { languageCounts } from '../tag/lang.js';
 import { stability } from '../tag/llm.js';
 import { modelConfigured } from '../tag/backends.js';
 import { UNMATCHED } from '../tag/types.js';
-import { COMMON_HELP, COMMON_OPTIONS, loadAndTag, loadPrices } from './profile.js';
+import { COMMON_HELP, COMMON_OPTIONS, loadAndTag, loadPrices, taggerFrom } from './profile.js';
 
 export const summary = 'tag coverage, count and budget share per tag, unmatched prompts to write rules from';
 
@@ -181,14 +181,7 @@ export async function run(argv: string[]): Promise<number> {
 
 async function runEval(values: Record<string, unknown>, file: string): Promise<number> {
   const labels = parseLabels(readFileSync(file, 'utf8'), file);
-  const { rules } = loadRules({
-    cli: values['tag-rule'] as string[] | undefined,
-    files: values.rules as string[] | undefined,
-    projectRoot: process.cwd(),
-    noDefaults: Boolean(values['no-default-rules']),
-  });
-  const name = (values.tagger as string | undefined) ?? (modelConfigured(values) ? 'hybrid' : 'regex');
-  const tagger = await createTagger(name, { rules, options: values });
+  const { tagger, name } = await taggerFrom(values);
   const report = evaluate(labels, await tagger.tagAll(labels.map((l) => l.prompt)));
   const stab = values.stability ? await stabilityOf(values, labels.map((l) => l.prompt)) : undefined;
   process.stdout.write(values.json ? JSON.stringify({ tagger: name, ...report, ...(stab ? { stability: stab } : {}) }, null, 2) + '\n'
