@@ -83,3 +83,30 @@ describe('finding recordings', () => {
     expect(problems[0]).toMatch(/missing/);
   });
 });
+
+describe('our own live --record files', () => {
+  it('go through the same reader: batches kept as joined, markers counted', async () => {
+    const { Recorder } = await import('../src/live/record.js');
+    const { loadRecordings } = await import('../src/sources/agentsight.js');
+    const f = join(dir, 'live.rec');
+    const r = new Recorder(f);
+    const T = Date.parse('2026-03-02T10:00:00.000Z');
+    const usage = { input: 1, output: 2, cacheRead: 3, cacheWrite5m: 0, cacheWrite1h: 0 };
+    r.write({ batch: {
+      sessions: [{ id: 'S1', agent: 'claude', cwd: '/w', project: 'w', start: T, end: T + 10 }],
+      prompts: [{ id: 'P1', session: 'S1', ts: T, text: '', kind: 'human' }],
+      calls: [{ id: 'msg_live1', session: 'S1', prompt: 'P1', ts: T + 1, end: T + 2, model: 'claude-sonnet-4-5', usage, shape: { toolUses: 1, textChars: 0, thinkingChars: 0, codeBlocks: 0, tools: ['Bash'] } }],
+      tools: [{ id: 'toolu_live1', session: 'S1', llmCall: 'msg_live1', name: 'Bash', ts: T + 3, end: T + 5, status: 'ok', hints: [] }],
+      processes: [{ pid: 9, ppid: 1, comm: 'bash', start: T + 3 }],
+      effects: [{ ts: T + 4, kind: 'write', target: '/w/x', evidence: 'kernel', pid: 9, session: 'S1', toolCall: 'toolu_live1' }],
+    } }, T + 5);
+    r.write({ gap: { start: T + 6, reason: 'collector restarted' } }, T + 6);
+    await r.close();
+    expect(recordingForm(f)).toBe('events');
+    const res = await loadRecordings([`me=${f}`]);
+    expect(res.calls.map((c) => c.id)).toEqual(['msg_live1']);
+    expect(res.effects[0]).toMatchObject({ toolCall: 'toolu_live1', session: 'S1', host: 'me' });
+    expect(res.status.attribution).toMatchObject({ attributed: 1, unbound: 0 });
+    expect(res.status.recordings[0].ignored).toEqual({ gap: 1 });
+  });
+});

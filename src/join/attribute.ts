@@ -83,14 +83,22 @@ export function attributeOne(e: Effect, binder: Binder, tools: ToolIndex, counts
   counts.effects++;
   const bound = e.pid === undefined ? undefined : binder.sessionOf(e.host, e.pid);
   if (!bound) {
-    e.session ??= UNBOUND_SESSION;
+    if (e.session && e.session !== UNBOUND_SESSION) {
+      // Joined when recorded (live --record): its session and tool stand.
+      if (e.toolCall) counts.attributed++;
+      else counts.unattributed++;
+      return;
+    }
+    e.session = UNBOUND_SESSION;
     counts.unbound++;
     return;
   }
   e.session = bound.session;
   const open = tools.openAt(bound.session, e.ts, slack);
   if (!open.length) {
-    counts.unattributed++;
+    // A recording that was joined when made (live --record) may already name the tool.
+    if (e.toolCall) counts.attributed++;
+    else counts.unattributed++;
     return;
   }
   e.toolCall = pick(open, e).id;

@@ -9,7 +9,7 @@ import { Http1Stream } from '../http/http1.js';
 import { isSecretHeader } from '../http/redact.js';
 import { parseSse, type SseEvent } from '../http/sse.js';
 import type { HttpMessage } from '../http/types.js';
-import type { Process } from '../model.js';
+import type { Effect, LlmCall, Process, Prompt, Session, ToolCall } from '../model.js';
 import { bootEpochMs, CollectorDecoder, type CollectorRecord } from './collector-decode.js';
 import { FrameSplitter } from './collector-frames.js';
 import { bump, emptyRead, type RecordingRead } from './agentsight-types.js';
@@ -110,6 +110,8 @@ class EventLogReader {
         return this.#httpParser(data, pid, ts);
       case 'sse_processor':
         return this.#sse(data, pid, ts);
+      case 'agentpprof':
+        return this.#ours(data);
       case 'system':
       case 'stdio':
         bump(this.out.ignored, o.source);
@@ -146,6 +148,23 @@ class EventLogReader {
       r.process.host = this.opts.host;
       this.#procs.set(`${r.process.pid}\u0000${r.process.start}`, r.process);
     }
+  }
+
+  /** A line of our own `live --record` file: a normalized batch, or a gap / drops marker. */
+  #ours(d: Obj): void {
+    const b = d.batch as Obj | undefined;
+    if (!b || typeof b !== 'object') {
+      bump(this.out.ignored, d.gap ? 'gap' : d.drops !== undefined ? 'drops' : 'agentpprof');
+      return;
+    }
+    const host = this.opts.host;
+    const list = (k: string): Obj[] => (Array.isArray(b[k]) ? b[k] : []);
+    for (const p of list('processes')) this.#procs.set(`${p.pid}\u0000${p.start}`, { ...p, host } as Process);
+    for (const e of list('effects')) this.out.effects.push({ ...e, host } as Effect);
+    for (const c of list('calls')) this.out.llmCalls.push({ ...c, host } as LlmCall);
+    for (const x of list('prompts')) this.out.prompts.push(x as Prompt);
+    for (const x of list('sessions')) this.out.sessions.push({ ...x, host } as Session);
+    for (const x of list('tools')) this.out.tools.push(x as ToolCall);
   }
 
   #httpParser(d: Obj, pid: number, ts: number): void {

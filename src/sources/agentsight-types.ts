@@ -2,7 +2,7 @@
 // processes and kernel effects on the recording's own clock, plus what the SQLite/snapshot forms
 // already know about sessions and tool calls.
 import type { ApiCall } from '../http/types.js';
-import type { Effect, Process, Session, ToolCall } from '../model.js';
+import type { Effect, LlmCall, Process, Prompt, Session, ToolCall } from '../model.js';
 import { SkipLog } from './jsonl.js';
 
 export type RecordingForm = 'events' | 'sqlite' | 'snapshot';
@@ -18,6 +18,9 @@ export interface RecordingRead {
   effects: Effect[];
   sessions: Session[];
   tools: ToolCall[];
+  /** Already-joined events of our own `live --record` files (source "agentpprof"). */
+  llmCalls: LlmCall[];
+  prompts: Prompt[];
   skips: SkipLog;
   /** Sources or event kinds we do not read, with counts (counted and skipped, never fatal). */
   unknown: Record<string, number>;
@@ -34,7 +37,7 @@ export interface RecordingRead {
 
 export function emptyRead(name: string, form: RecordingForm, host: string, files: string[]): RecordingRead {
   return {
-    name, form, files, host, calls: [], processes: [], effects: [], sessions: [], tools: [],
+    name, form, files, host, calls: [], processes: [], effects: [], sessions: [], tools: [], llmCalls: [], prompts: [],
     skips: new SkipLog(), unknown: {}, ignored: {}, http: {}, problems: [], bytes: 0, timeBase: 'epoch',
   };
 }

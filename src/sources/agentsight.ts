@@ -4,7 +4,7 @@
 //   LlmCalls → kernel effects are attributed to the tool call open in their process tree.
 // The result is one EventBatch that buildProfile turns into the same views as trace-only profiles.
 import type { ApiCall } from '../http/types.js';
-import { emptyBatch, type Effect, type EventBatch, type Process, type Session, type ToolCall } from '../model.js';
+import { emptyBatch, type Effect, type EventBatch, type LlmCall, type Process, type Prompt, type Session, type ToolCall } from '../model.js';
 import { attributeEffects, ToolIndex, UNBOUND_SESSION, type AttributionCounts } from '../join/attribute.js';
 import { Binder, bindingSummary, type Binding } from '../join/bind.js';
 import { indexCalls, joinCalls, PromptIndex, type TraceCalls } from '../join/calls.js';
@@ -84,6 +84,8 @@ function shift(r: RecordingRead, ms: number): void {
   for (const p of r.processes) { p.start += ms; if (p.exit !== undefined) p.exit += ms; }
   for (const e of r.effects) e.ts += ms;
   for (const s of r.sessions) { s.start += ms; s.end += ms; }
+  for (const c of r.llmCalls) { c.ts += ms; c.end += ms; }
+  for (const p of r.prompts) p.ts += ms;
   for (const t of r.tools) { t.ts += ms; t.end += ms; }
 }
 
@@ -133,6 +135,9 @@ export async function loadRecordings(paths: string[], opts: RecordingOptions = {
   const traceToolIds = new Set(traces.tools.map((t) => t.id));
   const sessions = new Dedup<Session>((s) => s.id);
   const tools = new Dedup<ToolCall>((t) => t.id);
+  const tracePromptIds = new Set(traces.prompts.map((p) => p.id));
+  const ourCalls = new Dedup<LlmCall>((c) => c.id);
+  const ourPrompts = new Dedup<Prompt>((p) => p.id);
   const summaries: RecordingSummary[] = [];
   const out = emptyBatch();
 
@@ -145,6 +150,8 @@ export async function loadRecordings(paths: string[], opts: RecordingOptions = {
     for (const e of r.effects) effects.add(e);
     for (const s of r.sessions) if (!traceSessionIds.has(s.id)) sessions.add(s);
     for (const t of r.tools) if (!traceToolIds.has(t.id)) tools.add(t);
+    for (const c of r.llmCalls) if (!traceCalls.has(c.id)) ourCalls.add(c);
+    for (const p of r.prompts) if (!tracePromptIds.has(p.id)) ourPrompts.add(p);
     for (const s of r.skips.examples) if (out.skipped.length < 50) out.skipped.push(s);
     out.skippedCount += r.skips.count;
     summaries.push(summarize(r, offset));
@@ -162,8 +169,8 @@ export async function loadRecordings(paths: string[], opts: RecordingOptions = {
   if (unbound && !allSessions.some((s) => s.id === UNBOUND_SESSION)) allSessions.push(unboundSession(effects.items, joined.calls));
   const bindings = binder.bindings();
   out.sessions = allSessions;
-  out.prompts = [...traces.prompts, ...joined.prompts];
-  out.calls = [...traces.calls, ...joined.calls];
+  out.prompts = [...traces.prompts, ...ourPrompts.items, ...joined.prompts];
+  out.calls = [...traces.calls, ...ourCalls.items, ...joined.calls];
   out.tools = allTools;
   out.effects = [...traces.effects, ...effects.items];
   out.processes = [...traces.processes, ...procs.items];
