@@ -77,4 +77,11 @@ describe('Codex reader', () => {
     const project = Object.fromEntries(h.sessions.map((s) => [s.id, s.project]));
     expect(project).toEqual({ [U(1)]: 'api', [U(2)]: 'web', [U(3)]: 'api', [U(4)]: 'lint', [U(5)]: 'unknown' });
   });
+
+  it('reads Codex 0.171 rollouts: exit codes in text and item_completed, response ids as call ids', async () => {
+    const real = await loadHistory({ codexDirs: ['test/fixtures/real/codex-0.171.0'], threads: 0 });
+    expect(real.tools.map((t) => t.status)).toEqual(['ok', 'error', 'ok', 'ok']);
+    expect(real.calls.every((c) => /^resp_/.test(c.id))).toBe(true);
+    expect(real.tools.every((t) => real.calls.some((c) => c.id === t.llmCall))).toBe(true);
+  });
 });

@@ -25,5 +25,7 @@ describe('Gemini CLI reader', () => {
     const g1 = h.sessions.find((s) => s.id === 'g1')!;
     expect(g1).toMatchObject({ agent: 'gemini', project: 'proj1hash' });
     expect(new Date(g1.end).toISOString()).toBe('2026-03-02T09:10:00.000Z'); // from $set lastUpdated
+    // tmp/<project>/.project_root (newer gemini-cli) names the project's path.
+    expect(h.sessions.find((s) => s.id === 'g2')).toMatchObject({ cwd: '/home/dev/blog', project: 'blog' });
   });
 });

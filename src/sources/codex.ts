@@ -35,6 +35,11 @@ class CodexFile {
   lastTs = 0;
   seq = 0;
   anonTools = 0;
+  results = new Map<string, ToolResult>();
+  failed = new Set<string>();
+  usedIds = new Set<string>();
+  /** The API response id of the next call (0.1xx `token_usage_record`): joins with live TLS captures. */
+  responseId: string | undefined;
 
   constructor(readonly file: string) {
     this.out = emptyFileResult(file);
@@ -100,8 +105,20 @@ class CodexFile {
     if (typeof p.call_id !== 'string') return;
     const o = p.output;
     const text = typeof o === 'string' ? o : typeof obj(o)?.content === 'string' ? obj(o)!.content as string : '';
-    const r: ToolResult = { id: p.call_id, ts, status: outputStatus(o), outputChars: text.length };
+    const status = this.failed.has(p.call_id) ? 'error' : outputStatus(o);
+    const r: ToolResult = { id: p.call_id, ts, status, outputChars: text.length };
+    this.results.set(r.id, r);
     this.out.results.push(r);
+  }
+
+  /** `item_completed` of a CommandExecution carries the exit code itself, keyed by the call id. */
+  itemCompleted(item: Record<string, any> | undefined): void {
+    if (item?.type !== 'CommandExecution' || typeof item.id !== 'string') return;
+    const failed = item.status === 'failed' || (typeof item.exit_code === 'number' && item.exit_code !== 0);
+    if (!failed) return;
+    this.failed.add(item.id);
+    const r = this.results.get(item.id);
+    if (r) r.status = 'error';
   }
 
   // LLM calls -------------------------------------------------------------------------------------
@@ -130,7 +147,12 @@ class CodexFile {
   }
 
   emitCall(ts: number, usage: Usage): void {
-    const id = `${this.session.id}:${++this.seq}`;
+    ++this.seq;
+    // A response id seen twice in one file (a replayed history) falls back to the positional id.
+    const rid = this.responseId && !this.usedIds.has(this.responseId) ? this.responseId : undefined;
+    if (rid) this.usedIds.add(rid);
+    const id = rid ?? `${this.session.id}:${this.seq}`;
+    this.responseId = undefined;
     const c: LlmCall = {
       id, session: '', prompt: this.curA, ts, end: ts, model: this.model ?? CODEX_DEFAULT_MODEL, usage,
       shape: this.pendingShape,
@@ -223,6 +245,11 @@ class CodexFile {
         case 'event_msg':
           if (p!.type === 'token_count') this.tokenCount(obj(p!.info), ts);
           else if (p!.type === 'user_message' && !this.inBurst && typeof p!.message === 'string') this.prompt('A', p!.message, ts, lineNo);
+          else if (p!.type === 'item_completed') this.itemCompleted(obj(p!.item));
+          return;
+        case 'token_usage_record':
+          // Same response as the token_count that follows: only its id is taken, never its usage.
+          if (!this.inBurst && typeof p!.response_id === 'string') this.responseId = p!.response_id;
           return;
         // `compacted` records hold the harness's summary, not a prompt: the next user message follows it.
       }
@@ -294,7 +321,8 @@ function outputStatus(o: unknown): 'ok' | 'error' {
       return typeof code === 'number' && code !== 0 ? 'error' : 'ok';
     } catch { /* plain text */ }
   }
-  const m = /^Exit code: (\d+)/m.exec(o.slice(0, 200));
+  // "Exit code: N" (older shells) or "Process exited with code N" (exec_command, 0.1xx).
+  const m = /^(?:Exit code:|Process exited with code) (\d+)/m.exec(o.slice(0, 300));
   return m && m[1] !== '0' ? 'error' : 'ok';
 }
 

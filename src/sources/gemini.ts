@@ -2,8 +2,8 @@
 // (a metadata line, message records, `{$set:{…}}` metadata patches, `{$rewindTo:id}` truncations; a
 // repeated id replaces the earlier record in place: the recorder rewrites a message as its tool calls
 // and tokens arrive).
-import { readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { LlmCall, Prompt, PromptKind, Session, ToolCall } from '../model.js';
 import { toolHints, toolSummary } from './hints.js';
 import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
@@ -74,11 +74,13 @@ function classifyGeminiPrompt(text: string): PromptKind {
 function buildSession(out: FileResult, file: string, meta: Record<string, any>, messages: Record<string, any>[]): void {
   const id = str(meta.sessionId) ?? basename(file).replace(/\.jsonl?$/, '');
   const dirs = Array.isArray(meta.directories) ? meta.directories : [];
-  const cwd = str(meta.projectRoot) ?? str(meta.cwd) ?? str(dirs[0]) ?? '';
-  // tmp/<project>/chats/<file>: the project id names the project when the path is unknown.
+  // tmp/<project>/chats/<file>: newer gemini-cli writes the project's path to tmp/<project>/.project_root;
+  // otherwise the project id (a hash or a short name) names the project.
   let chats = dirname(file);
   while (basename(chats) !== 'chats' && dirname(chats) !== chats) chats = dirname(chats);
-  const projectId = basename(chats) === 'chats' ? basename(dirname(chats)) : basename(dirname(file));
+  const projectDir = basename(chats) === 'chats' ? dirname(chats) : dirname(file);
+  const cwd = str(meta.projectRoot) ?? str(meta.cwd) ?? str(dirs[0]) ?? projectRoot(projectDir) ?? '';
+  const projectId = basename(projectDir);
   const start = toMs(meta.startTime);
   const session: Session = {
     id, agent: 'gemini', cwd, project: cwd ? basename(cwd) : projectId, file,
@@ -140,4 +142,10 @@ function addTools(out: FileResult, tools: Record<string, any>[], session: string
     if (summary) tool.summary = summary;
     out.tools.push(tool);
   }
+}
+
+function projectRoot(projectDir: string): string | undefined {
+  const f = join(projectDir, '.project_root');
+  if (!existsSync(f)) return undefined;
+  try { return readFileSync(f, 'utf8').trim() || undefined; } catch { return undefined; }
 }
