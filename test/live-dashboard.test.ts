@@ -34,7 +34,7 @@ describe('live dashboard in Chromium', () => {
     const rt = new LiveRuntime({ tagger: new FirstWordTagger() });
     const proc = new LiveProcessor(rt);
     const feed = new TraceFeed([dir], (m) => proc.handle(m));
-    const timer = setInterval(() => feed.poll(), 100);
+    const timer = setInterval(() => { feed.poll(); proc.traces(true); }, 100);
     const srv = await buildServer({ hub: rt.hub, intervalMs: 100 });
     close = async () => { clearInterval(timer); await srv.app.close(); };
     const base = await srv.app.listen({ host: '127.0.0.1', port: 0 });

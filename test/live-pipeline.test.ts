@@ -16,7 +16,7 @@ function setup(now = () => T0 + 60_000) {
   const rt = new LiveRuntime({ tagger: new FirstWordTagger(), clock: now });
   const proc = new LiveProcessor(rt);
   const feed = new TraceFeed([dir], (m) => proc.handle(m));
-  return { dir, rt, feed };
+  return { dir, rt, feed, proc };
 }
 
 const stacksOf = (rt: LiveRuntime, view: 'tokens' | 'files' | 'ops' | 'cost', window: 'all' | '5m' | '1h' = 'all') =>
@@ -24,7 +24,7 @@ const stacksOf = (rt: LiveRuntime, view: 'tokens' | 'files' | 'ops' | 'cost', wi
 
 describe('live pipeline on tailed traces', () => {
   it('counts a Claude response split over lines once, completes a truncated last line later', async () => {
-    const { dir, rt, feed } = setup();
+    const { dir, rt, feed, proc } = setup();
     const proj = join(dir, 'projects', '-work-app');
     mkdirSync(proj, { recursive: true });
     const file = join(proj, 's1.jsonl');
@@ -36,12 +36,14 @@ describe('live pipeline on tailed traces', () => {
     const cut = text.indexOf('msg_2') - 40; // inside a line
     writeFileSync(file, text.slice(0, cut));
     feed.poll();
+    proc.traces(true);
     await rt.flush();
     let s = stacksOf(rt, 'tokens');
     expect(s['agent:claude;prompt:fix;call:llm/tool;model:claude-sonnet-4-5-20250929;token:output']).toBe(45);
     expect(s['agent:claude;prompt:fix;call:llm/tool;model:claude-sonnet-4-5-20250929;token:cache_read']).toBe(3000);
     appendFileSync(file, text.slice(cut));
     feed.poll();
+    proc.traces(true);
     await rt.flush();
     s = stacksOf(rt, 'tokens');
     expect(s['agent:claude;prompt:review;call:llm/text;model:claude-sonnet-4-5-20250929;token:output']).toBe(30);
@@ -57,12 +59,13 @@ describe('live pipeline on tailed traces', () => {
   });
 
   it('follows Codex deltas, skips re-emitted totals, survives rotation and truncation', async () => {
-    const { dir, rt, feed } = setup();
+    const { dir, rt, feed, proc } = setup();
     const day = join(dir, '2026', '11', '27');
     mkdirSync(day, { recursive: true });
     const file = join(day, 'rollout-2026-11-27T06-00-00-abc.jsonl');
     writeFileSync(file, codexLines('abc', '/work/app').join('\n') + '\n');
     feed.poll();
+    proc.traces(true);
     await rt.flush();
     const s = stacksOf(rt, 'tokens');
     const k = 'agent:codex;prompt:review;call:llm/tool;model:gpt-5.1-codex;token:';
@@ -72,15 +75,18 @@ describe('live pipeline on tailed traces', () => {
     // Rotation by rename keeps the reader's place: nothing is counted twice.
     renameSync(file, file + '.1');
     feed.tailer.poll(0);
+    proc.traces(true);
     await rt.flush();
     expect(rt.hub.profile('tokens', 'all').total).toBe(2430);
     // A new file at a path: read from its start; deduplicated by call id.
     writeFileSync(file, codexLines('abc', '/work/app').slice(0, 3).join('\n') + '\n');
     feed.tailer.poll(0);
+    proc.traces(true);
     await rt.flush();
     expect(rt.hub.profile('tokens', 'all').total).toBe(2430);
     writeFileSync(file, 'garbage\n{"not":"codex"}\n');
     feed.tailer.poll(0);
+    proc.traces(true);
     await rt.flush();
     expect(rt.hub.status.skipped).toBeGreaterThanOrEqual(1);
   });

@@ -7,11 +7,11 @@ import type { ApiCall } from '../http/types.js';
 import type { EventBatch } from '../model.js';
 import { CollectorStream, type CollectorRecord } from '../sources/collector.js';
 import type { LiveInput } from './inputs.js';
-import { emptyPiece, parserFor, type LineParser } from './lines.js';
+import { TraceMirror } from './mirror.js';
 import type { LiveRuntime } from './runtime.js';
 
 export class LiveProcessor {
-  readonly #parsers = new Map<string, LineParser>();
+  readonly mirror = new TraceMirror();
   #stream = new CollectorStream({ source: 'collector' });
   readonly #calls: ApiCall[] = [];
   readonly #http = new HttpAssembler({ call: (c) => this.#calls.push(c), problem: () => { this.httpProblems++; } });
@@ -22,26 +22,18 @@ export class LiveProcessor {
 
   handle(m: LiveInput): void {
     switch (m.k) {
-      case 'lines': return this.#lines(m.lines);
-      case 'reset': this.#parsers.delete(m.file); return;
+      case 'lines': this.mirror.lines(m.lines); return this.traces();
+      case 'reset': this.mirror.reset(m.file); return;
       case 'kernel': return this.#kernel(Buffer.from(m.data));
       case 'collector': return this.#collector(m.state, m.reason, m.restarts);
       case 'missing': for (const w of m.what) if (!this.rt.hub.status.missing.includes(w)) this.rt.hub.status.missing.push(w); return;
     }
   }
 
-  #lines(lines: { file: string; text: string; lineNo: number }[]): void {
-    const out = emptyPiece();
-    for (const l of lines) {
-      let p = this.#parsers.get(l.file);
-      if (!p) {
-        const made = parserFor(l.file);
-        if (!made) continue;
-        this.#parsers.set(l.file, (p = made));
-      }
-      p.line(l.text, l.lineNo, out);
-    }
-    void this.rt.push(out);
+  /** Reads what the trace files gained (throttled; `force` for tests and the last read on exit). */
+  traces(force = false): void {
+    const b = this.mirror.read(force);
+    if (b) void this.rt.push(b);
   }
 
   #collector(state: string, reason: string | undefined, restarts: number | undefined): void {
@@ -97,5 +89,10 @@ export class LiveProcessor {
   /** Live mode: idle TLS connections expire so their state does not pile up. */
   tick(now = Date.now()): void {
     this.#http.expire(now);
+  }
+
+  close(): void {
+    this.traces(true);
+    this.mirror.close();
   }
 }

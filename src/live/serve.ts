@@ -42,6 +42,9 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   const address = await app.listen({ host, port: opts.port ?? DEFAULT_PORT });
   const expire = setInterval(() => processor.tick(), 5000);
   expire.unref();
+  // Lines that arrived inside the mirror's throttle window are read on the next beat.
+  const beat = setInterval(() => processor.traces(), 250);
+  beat.unref();
   const serving: Serving = {
     rt, processor, token,
     url: `${address}/?token=${token}`,
@@ -51,6 +54,8 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
     },
     async closeToFiles() {
       clearInterval(expire);
+      clearInterval(beat);
+      processor.close();
       await app.close();
       await rt.flush();
       await rt.recorder?.close();

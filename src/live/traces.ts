@@ -4,7 +4,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LiveInput } from './inputs.js';
-import { parserFor } from './lines.js';
 import { Tailer } from './tail.js';
 
 export function defaultRoots(env: NodeJS.ProcessEnv = process.env, home = homedir()): string[] {
@@ -14,12 +13,15 @@ export function defaultRoots(env: NodeJS.ProcessEnv = process.env, home = homedi
   return [...new Set(roots)];
 }
 
+/** Files worth following (the processing side detects the format from the content). */
+export const isTraceName = (f: string): boolean => /\.jsonl$/.test(f) || /\/rollout-[^/]*\.json$/.test(f);
+
 export class TraceFeed {
   readonly tailer: Tailer;
 
   constructor(roots: string[], send: (m: LiveInput) => void, since?: number) {
     this.tailer = new Tailer(
-      { roots, match: (f) => parserFor(f) !== null, since },
+      { roots, match: isTraceName, since },
       { lines: (lines) => send({ k: 'lines', lines }), reset: (file) => send({ k: 'reset', file }) },
     );
   }
