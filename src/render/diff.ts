@@ -127,12 +127,17 @@ export function renderDiffText(base: Profile, next: Profile, opts: { limit?: num
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`.padStart(8);
   const table = (rows: ShareChange[]) => rows.slice(0, limit).map((r) => `${pct(r.base)} ${pct(r.next)} ${pts(r.delta).padStart(12)}  ${r.key}`);
   const head = `    base      new       change  `;
+  const tags = tagChanges(base, next);
   return [
     `${next.view}: ${opts.baseName ?? 'base'} ${formatWeight(base.total, displayUnit(base.view, base.unit))} → ${opts.newName ?? 'new'} ${formatWeight(next.total, displayUnit(next.view, next.unit))} (${base.total > 0 ? `${next.total >= base.total ? '+' : ''}${((100 * (next.total - base.total)) / base.total).toFixed(1)}%` : 'new'})`,
     '',
-    'Tags whose share changed most',
+    'Prompt tags whose share changed most',
+    head + 'tag',
+    ...table(tags.filter((r) => r.key.startsWith('prompt:'))),
+    '',
+    'Other frames whose share changed most',
     head + 'frame',
-    ...table(tagChanges(base, next)),
+    ...table(tags.filter((r) => !r.key.startsWith('prompt:'))),
     '',
     'Stacks whose share changed most',
     head + 'stack',

@@ -24,18 +24,30 @@ function table(id: string, caption: string): string {
   return `<table><caption>${caption}</caption><thead><tr><th>frame</th><th>self</th><th>%</th><th>total</th><th>%</th></tr></thead><tbody id="${id}"></tbody></table>`;
 }
 
+/** "31 sessions · 152 prompts · tag coverage 98.7% · 6 lines skipped" from the status block. */
+export function statusLine(st: Profile['status']): string {
+  if (!st) return '';
+  const bits: string[] = [];
+  if (st.sessions) bits.push(`${st.sessions} sessions`);
+  if (st.prompts) bits.push(`${st.prompts} prompts`);
+  if (st.prompts) bits.push(`tag coverage ${st.coverage_pct}%`);
+  if (st.skipped_lines) bits.push(`${st.skipped_lines} lines skipped`);
+  if (st.unknown_models?.length) bits.push(`unpriced models: ${st.unknown_models.join(', ')}`);
+  return bits.join(' · ');
+}
+
 export function renderHtml(profiles: Profile[], opts: { title?: string; timeRange?: { start: number; end: number } } = {}): string {
   if (!profiles.length) throw new Error('no profile to render');
   const embedded = profiles.map((p) => {
     const root = buildTree(p.samples);
-    return { view: p.view, unit: displayUnit(p.view, p.unit), total: root.value, subtitle: profileSubtitle(p, root.value, 0, opts.timeRange), status: p.status ?? null, tree: flattenTree(root) };
+    return { view: p.view, unit: displayUnit(p.view, p.unit), total: root.value, subtitle: profileSubtitle(p, root.value, 0, opts.timeRange), statusLine: statusLine(p.status), status: p.status ?? null, tree: flattenTree(root) };
   });
   const title = opts.title ?? `agentpprof — ${profiles.map((p) => p.view).join(', ')}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
 <body>
-<h1>${escapeXml(title)}</h1><div id="subtitle"></div>
+<h1>${escapeXml(title)}</h1><div id="subtitle"></div><div id="status" class="note"></div>
 <div id="bar"><select id="view" aria-label="view"></select><button id="orient" type="button">Icicle</button>
 <input id="search" type="search" placeholder="search (regex)" size="28"><button id="reset" type="button" disabled>Reset zoom</button>
 <span id="matched"></span></div>

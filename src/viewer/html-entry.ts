@@ -13,6 +13,7 @@ interface EmbeddedProfile {
   unit: string;
   total: number;
   subtitle: string;
+  statusLine: string;
   tree: FlatTree;
 }
 
@@ -47,6 +48,7 @@ function select(view: string | undefined) {
   current = { p, nodes };
   viewSel.value = p.view;
   $('subtitle').textContent = p.subtitle;
+  $('status').textContent = p.statusLine;
   flame.setTree(nodes);
   state.view = data.profiles.length > 1 ? p.view : undefined;
   fillTables();
