@@ -2,25 +2,28 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { FleetMetrics } from '../src/fleet/metrics.js';
 import { metricsPlugin } from '../src/fleet/metrics-plugin.js';
-import { emptyUsage, type LlmCall } from '../src/model.js';
-import { seededRandom } from '../src/tag/random.js';
+import type { EventBatch } from '../src/model.js';
+import { loadHistory } from '../src/sources/index.js';
+import { loadRules, RegexTagger } from '../src/tag/index.js';
+import { buildProfile, tagPrompts } from '../src/profile/index.js';
+import type { Profile, ViewName } from '../src/profile/types.js';
 import { readFileSync } from 'node:fs';
 import { hasPrometheus, startPrometheus, type Prom } from './helpers/prometheus.js';
 
 const TOKEN = 'scrape-' + Math.random().toString(36).slice(2);
-const TAGS = ['debug', 'review', 'git', 'docs'];
 
-/** Deterministic activity per host: calls with known usage under known tags. */
-function activity(host: string, n: number) {
-  const rand = seededRandom(host.length * 7919 + n);
-  return Array.from({ length: n }, (_, i) => {
-    const tag = TAGS[Math.floor(rand() * TAGS.length)];
-    const call: LlmCall = {
-      id: `${host}-${i}`, session: 's', prompt: 'p', ts: 1000 * i, end: 1000 * i + 500 + Math.floor(rand() * 3000),
-      model: 'claude-sonnet-4-5', usage: { ...emptyUsage(), input: 1 + Math.floor(rand() * 900), output: Math.floor(rand() * 2000), cacheRead: Math.floor(rand() * 50_000) },
-      shape: { toolUses: 0, textChars: 0, thinkingChars: 0, codeBlocks: 0, tools: [] },
-    };
-    return { tag, call };
+/** The example corpus, tagged, split round-robin by session over three hosts: each host's profiles. */
+async function hostProfiles(hosts: string[]) {
+  const h = await loadHistory({ paths: ['examples'], threads: 0 });
+  const { tags } = await tagPrompts(h, new RegexTagger(loadRules({ projectRoot: null }).rules));
+  const owner = new Map(h.sessions.map((s, i) => [s.id, hosts[i % hosts.length]]));
+  return hosts.map((host) => {
+    const mine = (sid: string | undefined) => sid !== undefined && owner.get(sid) === host;
+    const b: EventBatch = { sessions: h.sessions.filter((s) => mine(s.id)), prompts: h.prompts.filter((p) => mine(p.session)),
+      calls: h.calls.filter((c) => mine(c.session)), tools: h.tools.filter((t) => mine(t.session)),
+      effects: h.effects.filter((e) => mine(e.session)), processes: [], skipped: [], skippedCount: 0 };
+    const views = ['tokens', 'cost', 'ops', 'files', 'network'] as const;
+    return { host, profiles: Object.fromEntries(views.map((v) => [v, buildProfile(b, tags, { view: v })])) as Record<ViewName, Profile> };
   });
 }
 
@@ -28,15 +31,19 @@ describe.skipIf(!hasPrometheus())('Prometheus scrapes three agentpprof instances
   const hosts = ['laptop-a', 'ci-runner-1', 'devbox-7'];
   const apps: FastifyInstance[] = [];
   const expected = new Map<string, number>();
+  const calls = new Map<string, number>();
   let prom: Prom;
   beforeAll(async () => {
     const targets = [];
-    for (const host of hosts) {
+    for (const { host, profiles } of await hostProfiles(hosts)) {
       const metrics = new FleetMetrics(host);
-      for (const { tag, call } of activity(host, 200)) {
-        metrics.observeCall(call, 'claude', tag, 0.001);
-        expected.set(tag, (expected.get(tag) ?? 0) + call.usage.input + call.usage.output + call.usage.cacheRead);
+      metrics.sync(profiles);
+      metrics.sync(profiles); // idempotent: a second scrape-time sync adds nothing
+      for (const smp of profiles.tokens.samples) {
+        const tag = smp.stack.find((f) => f.startsWith('prompt:'))!.slice(7);
+        expected.set(tag, (expected.get(tag) ?? 0) + smp.weight);
       }
+      calls.set(host, profiles.ops.samples.filter((x) => !x.stack.some((f) => f.startsWith('tool:'))).reduce((n, x) => n + x.weight, 0));
       metrics.collector({ events: 1234, drops: 0, restarts: 1 });
       const app = Fastify();
       await app.register(metricsPlugin, { metrics, tokens: ['server-token', TOKEN] });
@@ -56,7 +63,7 @@ describe.skipIf(!hasPrometheus())('Prometheus scrapes three agentpprof instances
     expect(res.statusCode).toBe(401);
     const ok = await apps[0].inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.statusCode).toBe(200);
-    expect(ok.body).toContain('agentpprof_tokens_total{agent="claude",model="claude-sonnet-4-5",tag=');
+    expect(ok.body).toMatch(/agentpprof_tokens_total\{agent="claude",model="claude-[\w.-]+",tag="\w+",kind="cache_read",host="laptop-a"\} \d+/);
     expect(ok.body).not.toMatch(/session/);
   });
 
@@ -65,13 +72,14 @@ describe.skipIf(!hasPrometheus())('Prometheus scrapes three agentpprof instances
     for (let i = 0; i < 60; i++) {
       rows = await prom.query('sum by (tag) (agentpprof_tokens_total)');
       const up = await prom.query('count(up == 1)');
-      if (rows.length === TAGS.length && up[0]?.value[1] === '3') break;
+      if (rows.length === expected.size && up[0]?.value[1] === '3') break;
       await new Promise((r) => setTimeout(r, 500));
     }
     const got = Object.fromEntries(rows.map((r) => [r.metric.tag, Number(r.value[1])]));
     expect(got).toEqual(Object.fromEntries(expected));
     const byHost = await prom.query('sum by (host) (agentpprof_llm_calls_total)');
-    expect(Object.fromEntries(byHost.map((r) => [r.metric.host, Number(r.value[1])]))).toEqual({ 'laptop-a': 200, 'ci-runner-1': 200, 'devbox-7': 200 });
+    expect(Object.fromEntries(byHost.map((r) => [r.metric.host, Number(r.value[1])]))).toEqual(Object.fromEntries(calls));
+    expect([...calls.values()].every((n) => n > 0)).toBe(true);
     const restarts = await prom.query('sum(agentpprof_collector_restarts_total)');
     expect(Number(restarts[0].value[1])).toBe(3);
   }, 60_000);

@@ -4,7 +4,17 @@
 // exceed its cardinality budget is folded into `other`.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Effect, LlmCall, ToolCall } from '../model.js';
+import type { Profile, ViewName } from '../profile/types.js';
+
+/** prefix → value of a folded stack's frames (the first of each kind). */
+function frames(stack: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const fr of stack) {
+    const i = fr.indexOf(':');
+    if (i > 0 && !(fr.slice(0, i) in out)) out[fr.slice(0, i)] = fr.slice(i + 1);
+  }
+  return out;
+}
 
 const LABEL_BUDGET = 64;
 
@@ -39,18 +49,19 @@ export class FleetMetrics {
   private readonly collectorRestarts: Gauge<string>;
   readonly spoolBytes: Gauge<string>;
   readonly pushed: Counter<string>;
+  private readonly synced = new Map<string, number>();
 
   constructor(readonly host: string) {
     const r = [this.registry];
     this.registry.setDefaultLabels({ host });
     this.tokens = new Counter({ name: 'agentpprof_tokens_total', help: 'Tokens reported by agents, by kind', labelNames: ['agent', 'model', 'tag', 'kind'], registers: r });
     this.cost = new Counter({ name: 'agentpprof_cost_usd_total', help: 'List-price cost in USD', labelNames: ['agent', 'model', 'tag'], registers: r });
-    this.calls = new Counter({ name: 'agentpprof_llm_calls_total', help: 'LLM calls', labelNames: ['agent', 'model', 'tag'], registers: r });
+    this.calls = new Counter({ name: 'agentpprof_llm_calls_total', help: 'LLM calls', labelNames: ['agent', 'tag'], registers: r });
     this.toolCalls = new Counter({ name: 'agentpprof_tool_calls_total', help: 'Tool calls', labelNames: ['agent', 'tag', 'tool'], registers: r });
-    this.effects = new Counter({ name: 'agentpprof_effects_total', help: 'File, process and network effects', labelNames: ['agent', 'tag', 'kind', 'evidence'], registers: r });
+    this.effects = new Counter({ name: 'agentpprof_effects_total', help: 'File and network effects', labelNames: ['tag', 'kind'], registers: r });
     const buckets = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 160];
-    this.callSeconds = new Histogram({ name: 'agentpprof_llm_call_duration_seconds', help: 'LLM call duration', labelNames: ['agent', 'model', 'tag'], buckets, registers: r });
-    this.toolSeconds = new Histogram({ name: 'agentpprof_tool_duration_seconds', help: 'Time from tool call to its result', labelNames: ['agent', 'tool', 'tag'], buckets, registers: r });
+    this.callSeconds = new Histogram({ name: 'agentpprof_llm_call_duration_seconds', help: 'LLM call duration', labelNames: ['tag'], buckets, registers: r });
+    this.toolSeconds = new Histogram({ name: 'agentpprof_tool_duration_seconds', help: 'Time from tool call to its result', labelNames: ['tag'], buckets, registers: r });
     this.collectorEvents = new Gauge({ name: 'agentpprof_collector_events_total', help: 'Events received from the eBPF collector', registers: r });
     this.collectorDrops = new Gauge({ name: 'agentpprof_collector_drops_total', help: 'Events the collector dropped (ring buffer full)', registers: r });
     this.collectorRestarts = new Gauge({ name: 'agentpprof_collector_restarts_total', help: 'Collector restarts', registers: r });
@@ -58,25 +69,43 @@ export class FleetMetrics {
     this.pushed = new Counter({ name: 'agentpprof_push_events_total', help: 'Events pushed, by target and outcome', labelNames: ['target', 'outcome'], registers: r });
   }
 
-  observeCall(call: LlmCall, agent: string, tag: string, usd: number): void {
-    const l = { agent, model: this.models.value(call.model), tag: this.tags.value(tag) };
-    const u = call.usage;
-    for (const [kind, n] of [['input', u.input], ['output', u.output], ['cache_read', u.cacheRead], ['cache_write', u.cacheWrite5m + u.cacheWrite1h]] as const) {
-      if (n) this.tokens.inc({ ...l, kind }, n);
+  /**
+   * Brings the counters up to the all-time profiles (tokens, cost, ops, files, network): each label
+   * set's total is recomputed from the folded stacks and its counter advanced by the increase since
+   * the last sync. Counters never go down; a call re-attributed by later evidence moves between stacks
+   * with the same labels (net zero) or, rarely, leaves its old label set where it was counted.
+   */
+  sync(profiles: Partial<Record<ViewName, Profile>>): void {
+    const seen = new Map<string, number>();
+    const add = (metric: string, labels: Record<string, string>, w: number) => {
+      const key = metric + JSON.stringify(labels);
+      seen.set(key, (seen.get(key) ?? 0) + w);
+    };
+    for (const [view, p] of Object.entries(profiles) as [ViewName, Profile][]) {
+      for (const s of p.samples) {
+        const f = frames(s.stack);
+        const agent = f.agent ?? 'unknown';
+        const tag = this.tags.value(f.prompt ?? 'none');
+        if (view === 'tokens') add('tokens', { agent, model: this.models.value(f.model ?? 'unknown'), tag, kind: f.token ?? 'unknown' }, s.weight);
+        else if (view === 'cost') add('cost', { agent, model: this.models.value(f.model ?? 'unknown'), tag }, s.weight);
+        else if (view === 'ops') f.tool ? add('tools', { agent, tag, tool: this.tools.value(f.tool) }, s.weight) : add('calls', { agent, tag }, s.weight);
+        else if (view === 'files') add('effects', { tag, kind: f.effect ?? 'unknown' }, s.weight);
+        else if (view === 'network') add('effects', { tag, kind: 'connect' }, s.weight);
+      }
     }
-    if (usd) this.cost.inc(l, usd);
-    this.calls.inc(l);
-    if (call.end > call.ts) this.callSeconds.observe(l, (call.end - call.ts) / 1000);
+    const counters: Record<string, Counter<string>> = { tokens: this.tokens, cost: this.cost, calls: this.calls, tools: this.toolCalls, effects: this.effects };
+    for (const [key, total] of seen) {
+      const delta = total - (this.synced.get(key) ?? 0);
+      if (!(delta > 0)) continue;
+      const metric = key.slice(0, key.indexOf('{'));
+      counters[metric].inc(JSON.parse(key.slice(metric.length)), delta);
+      this.synced.set(key, total);
+    }
   }
 
-  observeTool(tool: ToolCall, agent: string, tag: string): void {
-    const l = { agent, tag: this.tags.value(tag), tool: this.tools.value(tool.name) };
-    this.toolCalls.inc(l);
-    if (tool.end > tool.ts) this.toolSeconds.observe(l, (tool.end - tool.ts) / 1000);
-  }
-
-  observeEffect(effect: Effect, agent: string, tag: string): void {
-    this.effects.inc({ agent, tag: this.tags.value(tag), kind: effect.kind, evidence: effect.evidence });
+  /** Latency of one LLM call or tool (seconds), by tag. */
+  observeLatency(kind: 'llm' | 'tool', tag: string, seconds: number): void {
+    (kind === 'llm' ? this.callSeconds : this.toolSeconds).observe({ tag: this.tags.value(tag) }, seconds);
   }
 
   collector(h: CollectorHealth): void {
