@@ -154,7 +154,7 @@ export function toApiCall(req: RequestInfo | undefined, read: ResponseRead, ctx:
     id: acc.id ?? `${api}:${ctx.host ?? ''}:${ctx.pid}:${ts}`,
     api, ts, end: Math.max(ctx.end, ts), pid: ctx.pid, path: req?.path ?? '',
     model: acc.model ?? req?.model ?? 'unknown',
-    usage: acc.usage, shape: finishShape(acc), stream: req?.stream ?? ctx.stream ?? false,
+    usage: acc.usage, shape: finishShape(acc), stream: !!(req?.stream || ctx.stream),
   };
   if (!acc.id) call.idSynthesized = true;
   if (ctx.host) call.host = ctx.host;
