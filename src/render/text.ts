@@ -22,6 +22,12 @@ export function formatAmount(w: number, unit: Unit | string): string {
   }
 }
 
+/** What the headline total counts, per view. */
+const UNIT_WORDS: Record<string, string> = {
+  tokens: ' tokens (agent-reported)', cost: ' at list price', time: ' of calls and tools (idle capped)',
+  files: ' file effects', network: ' connections', ops: ' operations (LLM calls + tool calls)',
+};
+
 const pct = (w: number, total: number) => (total > 0 ? `${((100 * w) / total).toFixed(1)}%` : '-');
 
 /** Weight per value of one frame kind (e.g. every `prompt:` frame), largest first. */
@@ -50,7 +56,7 @@ function renderOne(p: Profile, opts: TextOptions): string {
   const top = opts.top ?? 15;
   const st = p.status;
   const out: string[] = [];
-  out.push(`agentpprof — view ${p.view}: ${formatAmount(p.total, p.unit)} ${p.unit === 'usd' ? '(list price)' : p.unit}`);
+  out.push(`agentpprof — view ${p.view}: ${formatAmount(p.total, p.unit)}${UNIT_WORDS[p.view] ?? (p.unit === 'tokens' ? ' tokens' : '')}`);
   if (st) {
     out.push(`${st.sessions} sessions, ${st.prompts} prompts, tag coverage ${st.coverage_pct}% (${st.matched} matched, ${st.unmatched} unmatched)` +
       (st.skipped_lines ? `, ${st.skipped_lines} lines skipped` : ''));
