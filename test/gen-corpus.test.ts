@@ -71,7 +71,8 @@ describe('gen-corpus', () => {
       '"type":"summary"', '"isSidechain":true', '"isMeta":true', '<command-name>', '"toolUseResult":{"status":"completed"',
       '"ephemeral_1h_input_tokens"', '"info":null', '"thread_spawn"', '{"record_type":"state"}', '"type":"custom_tool_call"',
       '"type":"local_shell_call"', '"type":"web_search_call"', '"$rewindTo"', '"$set"', '"type":"gemini"', '[Request interrupted by user]', '"type":"compacted"', '"type":"file-history-snapshot"',
-      '"type":"queue-operation"', '"type":"last-prompt"', '"type":"attachment"', '"sourceToolAssistantUUID"', '"originalFile":"']) {
+      '"type":"queue-operation"', '"type":"last-prompt"', '"type":"attachment"', '"sourceToolAssistantUUID"', '"originalFile":"',
+      '"type":"token_usage_record"', '"type":"item_completed"', '"name":"exec_command"']) {
       expect(text.includes(marker), marker).toBe(true);
     }
     expect(files.some((f) => /\/subagents\/agent-\w+\.jsonl$/.test(f))).toBe(true);

@@ -48,13 +48,16 @@ function envContext(cwd: string): string {
   return `<environment_context>\n  <cwd>${cwd}</cwd>\n  <approval_policy>on-request</approval_policy>\n  <sandbox_mode>workspace-write</sandbox_mode>\n  <network_access>restricted</network_access>\n  <shell>bash</shell>\n</environment_context>`;
 }
 
-/** A tool as Codex items: the call and its output. */
-function toolItems(r: Rng, show: Showcase, t: ToolPlan, cwd: string): [Record<string, unknown>, Record<string, unknown>] {
+/** A tool as Codex items: the call and its output (0.17x: `exec_command {cmd}` with a plain-text output). */
+function toolItems(r: Rng, show: Showcase, t: ToolPlan, cwd: string, modern = false): [Record<string, unknown>, Record<string, unknown>] {
   const call_id = `call_${r.base62(24)}`;
-  const shell = (command: string, output: string, code: number) => [
+  const shell = (command: string, output: string, code: number) => (modern ? [
+    { type: 'function_call', status: 'completed', id: `fc_${r.base62(24)}`, name: 'exec_command', arguments: JSON.stringify({ cmd: command }), call_id },
+    { type: 'function_call_output', id: `fco_${r.uuid()}`, call_id, output: `Chunk ID: ${r.hex(6)}\nWall time: ${(t.ms / 1000).toFixed(4)} seconds\nProcess exited with code ${code}\nOriginal token count: ${Math.ceil(output.length / 4)}\nOutput:\n${output}` },
+  ] : [
     { type: 'function_call', name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', command], workdir: cwd, timeout_ms: 120000 }), call_id },
     { type: 'function_call_output', call_id, output: JSON.stringify({ output, metadata: { exit_code: code, duration_seconds: +(t.ms / 1000).toFixed(1) } }) },
-  ] as [Record<string, unknown>, Record<string, unknown>];
+  ]) as [Record<string, unknown>, Record<string, unknown>];
   switch (t.kind) {
     case 'bash':
       if (show.take(r, 'local-shell', 0.15)) {
@@ -83,12 +86,20 @@ function toolItems(r: Rng, show: Showcase, t: ToolPlan, cwd: string): [Record<st
 
 interface Env {
   lines: string[];
+  /** 0.17x rollouts: `ordinal` on every line, item_completed events, token_usage_record, no user_message event. */
+  modern: boolean;
+  threadId: string;
+  turnId: string;
   push(ts: number, type: string, payload: unknown): void;
 }
 
-function envelope(): Env {
+function envelope(modern: boolean, threadId: string): Env {
   const lines: string[] = [];
-  return { lines, push: (ts, type, payload) => lines.push(JSON.stringify({ timestamp: iso(ts), type, payload })) };
+  let ordinal = 0;
+  return {
+    lines, modern, threadId, turnId: '',
+    push: (ts, type, payload) => lines.push(JSON.stringify(modern ? { timestamp: iso(ts), ordinal: ordinal++, type, payload } : { timestamp: iso(ts), type, payload })),
+  };
 }
 
 /** Writes the calls of one thread; returns the running total. `onCall` sees each intended call. */
@@ -104,7 +115,7 @@ function writeCalls(c: CodexWriterCtx, e: Env, calls: CallPlan[], ts0: number, c
       e.push(ts, 'response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: call.text }] });
       e.push(ts, 'event_msg', { type: 'agent_message', message: call.text });
     }
-    const items = call.tools.map((t) => toolItems(r, c.show, t, cwd));
+    const items = call.tools.map((t) => toolItems(r, c.show, t, cwd, e.modern));
     for (const [item] of items) e.push(ts, 'response_item', item);
     const cached = i === 0 && opts.history.length === 0 ? 0 : call.context;
     const last: Tok = { input_tokens: cached + call.fresh, cached_input_tokens: cached, output_tokens: call.output, reasoning_output_tokens: call.reasoning,
@@ -115,12 +126,17 @@ function writeCalls(c: CodexWriterCtx, e: Env, calls: CallPlan[], ts0: number, c
     total = reset ? { ...last } : addTok(total, last);
     opts.history.push(total);
     ts += call.ms;
+    // 0.17x also records each response's usage: the same call as the token_count below, never a second one.
+    if (e.modern) e.push(ts, 'token_usage_record', { thread_id: e.threadId, turn_id: e.turnId, session_id: e.threadId, root_turn_id: e.turnId,
+      response_id: `resp_${r.base62(24)}`, usage: { ...last, cache_write_input_tokens: 0 }, turn_token_usage: last, thread_token_usage: total });
     e.push(ts, 'event_msg', { type: 'token_count', info: { total_token_usage: total, last_token_usage: last, model_context_window: 272000 },
       rate_limits: { primary: { used_percent: r.int(1, 90), window_minutes: 300 } } });
     c.tally.call('codex', model, { input: last.input_tokens - last.cached_input_tokens, output: last.output_tokens, cacheRead: last.cached_input_tokens, cacheWrite5m: 0, cacheWrite1h: 0 });
     c.tally.of('codex').toolCalls += call.tools.length;
     call.tools.forEach((t, k) => {
       if (t.kind === 'task' && t.task) sub(t.task, ts, total);
+      if (e.modern && t.command) e.push(ts + t.ms, 'event_msg', { type: 'item_completed', thread_id: e.threadId, turn_id: e.turnId,
+        item: { type: 'CommandExecution', id: items[k][0].call_id, command: ['/bin/bash', '-lc', t.command.command], exit_code: t.command.exitCode } });
       e.push(ts + t.ms, 'response_item', items[k][1]);
       ts += t.ms;
     });
@@ -137,9 +153,11 @@ function writeEnvelopeSession(c: CodexWriterCtx, plan: SessionPlan, parent: { id
   const old = !parent && c.show.take(r, 'no-model', 0.15);
   const model = old ? 'gpt-5' : c.show.first('gpt-5.1-codex') ? 'gpt-5.1-codex' : c.show.first('gpt-5.2-codex') ? 'gpt-5.2-codex'
     : r.pick(['gpt-5.1-codex', 'gpt-5.2-codex', 'gpt-5.2-codex']);
-  const e = envelope();
+  // The newest CLI (0.17x) for a share of sessions; subagent rollouts keep the classic shape.
+  const modern = !parent && !old && (c.show.first('codex-0.17x') || r.chance(0.4));
+  const e = envelope(modern, id);
   const source = parent ? { subagent: { thread_spawn: { parent_thread_id: parent.id, depth: 1 } } } : r.pick(['cli', 'cli', 'exec']);
-  e.push(start, 'session_meta', { id, timestamp: iso(start), cwd, originator: 'codex_cli_rs', cli_version: old ? '0.31.0' : r.pick(['0.77.0', '0.98.0', '0.171.0']),
+  e.push(start, 'session_meta', { id, timestamp: iso(start), cwd, originator: 'codex_cli_rs', cli_version: old ? '0.31.0' : modern ? '0.171.0' : r.pick(['0.77.0', '0.98.0']),
     instructions: null, source, model_provider: 'openai', git: { commit_hash: r.hex(40), branch: 'main', repository_url: `git@github.com:${plan.user}/${plan.project.name}.git` } });
   const history: Tok[] = [];
   let total = zeroTok();
@@ -155,14 +173,29 @@ function writeEnvelopeSession(c: CodexWriterCtx, plan: SessionPlan, parent: { id
   let ts = start;
   turns.forEach((turn, ti) => {
     ts = Math.max(ts, turn.ts);
-    if (ti === 0) e.push(ts, 'response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: envContext(cwd) }] });
-    e.push(ts, 'response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: turn.text }] });
-    e.push(ts, 'event_msg', { type: 'user_message', message: turn.text, images: [] });
+    e.turnId = r.uuid();
+    if (modern) {
+      // 0.17x: the prompt arrives only as a user response_item (+ an item_completed echo), no user_message event.
+      e.push(ts, 'event_msg', { type: 'task_started', turn_id: e.turnId, model_context_window: 272000 });
+      if (ti === 0) {
+        e.push(ts, 'response_item', { type: 'message', id: `msg_${r.uuid()}`, role: 'developer', content: [{ type: 'input_text', text: '<permissions instructions>\nFilesystem sandboxing: workspace-write.\n</permissions instructions>' }] });
+        e.push(ts, 'response_item', { type: 'message', id: `msg_${r.uuid()}`, role: 'user', content: [{ type: 'input_text', text: envContext(cwd) }] });
+        e.push(ts, 'world_state', { full: true, state: { collaboration_mode: { mode: 'default', model } } });
+      }
+      e.push(ts, 'turn_context', { turn_id: e.turnId, cwd, approval_policy: 'on-request', model, effort: r.pick(['medium', 'high']), summary: 'auto' });
+      if (ti === 0) e.push(ts, 'event_msg', { type: 'thread_settings_applied', thread_id: id, thread_settings: { model, approval_policy: 'on-request' } });
+      e.push(ts, 'response_item', { type: 'message', id: `msg_${r.uuid()}`, role: 'user', content: [{ type: 'input_text', text: turn.text }] });
+      e.push(ts, 'event_msg', { type: 'item_completed', thread_id: id, turn_id: e.turnId, item: { type: 'UserMessage', id: r.uuid(), content: [{ type: 'text', text: turn.text }] } });
+    } else {
+      if (ti === 0) e.push(ts, 'response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: envContext(cwd) }] });
+      e.push(ts, 'response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: turn.text }] });
+      e.push(ts, 'event_msg', { type: 'user_message', message: turn.text, images: [] });
+      const tc: Record<string, unknown> = { cwd, approval_policy: 'on-request', sandbox_policy: { type: 'workspace-write', network_access: false }, summary: 'auto' };
+      if (!old) { tc.model = model; tc.effort = r.pick(['medium', 'high']); }
+      e.push(ts, 'turn_context', tc);
+      e.push(ts, 'event_msg', { type: 'task_started', model_context_window: 272000 });
+    }
     if (!task) c.tally.of('codex').prompts.human++;
-    const tc: Record<string, unknown> = { cwd, approval_policy: 'on-request', sandbox_policy: { type: 'workspace-write', network_access: false }, summary: 'auto' };
-    if (!old) { tc.model = model; tc.effort = r.pick(['medium', 'high']); }
-    e.push(ts, 'turn_context', tc);
-    e.push(ts, 'event_msg', { type: 'task_started', model_context_window: 272000 });
     const res = writeCalls(c, e, turn.calls, ts + 200, cwd, total, model, { resetAt, history }, (t, at) => {
       writeEnvelopeSession(c, plan, { id, history: [...history] }, t, at);
     });
