@@ -10,8 +10,10 @@
 // prompts       human: typed by a person on the main thread, deduplicated by line uuid (resume copies);
 //               not sidechain / subagent task prompts, not isMeta, not tool results, not command
 //               wrappers or <local-command-stdout> / <system-reminder> / Caveat: / "[Request interrupted"
-//               texts; Codex: event_msg user_message (envelope files), user `message` items whose text
-//               does not start with `<` (flat and legacy files; `<environment_context>` is meta);
+//               texts, not queue-operation / last-prompt copies of the text; Codex: event_msg
+//               user_message (envelope files), else user `message` items whose text does not start
+//               with `<` (flat, legacy and 0.17x files, which have no user_message event;
+//               `<environment_context>` is meta; an item_completed UserMessage echo is not another);
 //               Gemini: `user` messages left after `$rewindTo` (which drops the target and all after it)
 //               and id replacement. continue: Claude `isCompactSummary` lines. Codex `compacted` records
 //               are not prompts.
@@ -19,7 +21,8 @@
 //               inline+file sidechain copies count once), excluding `<synthetic>` and isApiErrorMessage;
 //               Codex: token_count events whose total_token_usage advanced (or went down: a reset, where
 //               last_token_usage is the call); re-emitted totals, null info and the subagent replay
-//               burst are not calls; files without token counts (flat, legacy) have none; Gemini:
+//               burst are not calls, nor is a 0.17x token_usage_record (the same response as the
+//               token_count after it); files without token counts (flat, legacy) have none; Gemini:
 //               `gemini` messages with `tokens` left after replacement and rewinds.
 // toolCalls     Claude tool_use blocks (distinct id); Codex function_call, custom_tool_call,
 //               local_shell_call and web_search_call items; Gemini toolCalls[] entries of surviving
