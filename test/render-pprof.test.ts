@@ -68,4 +68,15 @@ describe('pprof', () => {
     expect(first).toMatch(/project:\s+(agentsight|webapp)/);
     expect(first).toMatch(/session:\s+s\d/);
   });
+
+  it.skipIf(!hasGo)('reads back a profile re-encoded by go tool pprof -proto (Go\'s encoder, not ours)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentpprof-pprof-'));
+    writeFileSync(join(dir, 'x.pb.gz'), bytes);
+    const proto = execFileSync('go', ['tool', 'pprof', '-proto', join(dir, 'x.pb.gz')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, PPROF_TMPDIR: dir }, maxBuffer: 64 << 20 });
+    const back = readPprof(proto);
+    // Go merges identical samples, so float sums differ in the last bits: compare in micro-units.
+    const key = (ps: typeof back) => ps.map((p) => [p.view, p.unit, Math.round(p.total * 1e6)]);
+    expect(key(back)).toEqual(key(readPprof(bytes)));
+    expect(sumBy(back[0].samples)).toEqual(sumBy(tokens.samples));
+  });
 });
