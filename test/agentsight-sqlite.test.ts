@@ -74,6 +74,12 @@ describe('AgentSight SQLite recordings', () => {
     writeFileSync(p, buf);
     const r = readSqliteRecording(p, 'box');
     expect(r.problems.some((m) => /malformed|corrupt|not a database|unreadable/i.test(m))).toBe(true);
+    expect(r.problems.join('\n')).toMatch(/table llm_calls unreadable after row \d+: database disk image is malformed/);
+    // The rows before the damage, and the other tables, are still used.
+    expect(r.calls.length).toBeGreaterThan(10);
+    expect(r.calls.length).toBeLessThan(400);
+    expect(r.processes).toHaveLength(2);
+    expect(r.effects).toHaveLength(3);
     const junk = join(dir, 'junk.db');
     writeFileSync(junk, 'this is not sqlite at all, just text that happens to be in a .db file');
     const res = await loadRecordings([p, junk]);
