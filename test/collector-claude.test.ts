@@ -4,41 +4,25 @@
 // The node build renames itself to `claude` (process.title): the collector's comm filter picks it up
 // at that rename (task_rename) and follows its children from there.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AgentRun } from '../scripts/agents/agent-run.js';
 import { BUG } from '../scripts/agents/repo.js';
-import { runClaude } from '../scripts/agents/run-claude.js';
 import type { CollectorRecord, KernelEffect, TlsChunk } from '../src/sources/collector.js';
 import type { Process } from '../src/model.js';
-import { cannotTrace, ofPids, sleep, startCollector, treeOf, type Collector } from './collector-harness.js';
+import { cannotTrace, tlsOf, traceClaude } from './collector-harness.js';
 
 const skip = cannotTrace();
 if (skip) console.warn(`collector Claude Code test skipped: ${skip}`);
 
 describe.skipIf(skip)('collector: the real Claude Code (node build)', () => {
   let run: AgentRun;
-  let collector: Collector | undefined;
   let mine: CollectorRecord[] = [];
-  let tree = new Set<number>();
 
   beforeAll(async () => {
-    collector = await startCollector(['--comm', 'claude']);
-    run = await runClaude();
-    if (run.exitCode !== 0 || run.timedOut) throw new Error(describeFailure(run));
-    await sleep(300);
-    expect(await collector.stop()).toBe(0);
-    // Other Claude Code processes on this machine are traced too: keep this run's tree.
-    tree = treeOf(collector.records, run.pid);
-    mine = ofPids(collector.records, tree);
-    collector = undefined;
+    ({ run, mine } = await traceClaude(['--comm', 'claude'], false));
   }, 240_000);
 
-  afterAll(async () => {
-    await collector?.stop();
-  });
-
-  const chunks = (dir: 'read' | 'write'): TlsChunk[] =>
-    mine.flatMap((r) => (r.type === 'tls' && r.chunk.direction === dir && r.chunk.pid === run.pid ? [r.chunk] : []));
+  const chunks = (dir: 'read' | 'write'): TlsChunk[] => tlsOf(mine, run.pid, dir);
   const effects = (): KernelEffect[] => mine.flatMap((r) => (r.type === 'effect' ? [r.effect] : []));
 
   it('captures each POST /v1/messages request whole', () => {

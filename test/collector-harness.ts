@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CollectorRecord } from '../src/sources/collector.js';
+import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
+import { runClaude } from '../scripts/agents/run-claude.js';
+import type { CollectorRecord, TlsChunk } from '../src/sources/collector.js';
 import { LOADER_PATH, runCollector } from '../src/sources/collector-run.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,3 +70,25 @@ export function treeOf(records: CollectorRecord[], root: number): Set<number> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs the real Claude Code under a collector started with `args`; returns the run and the records of
+ * its process tree (other Claude Code processes on the machine are traced too). */
+export async function traceClaude(args: string[], native: boolean): Promise<{ run: AgentRun; mine: CollectorRecord[] }> {
+  const collector = await startCollector(args);
+  let stopped = false;
+  try {
+    const run = await runClaude({ native });
+    if (run.exitCode !== 0 || run.timedOut) throw new Error(describeFailure(run));
+    await sleep(300);
+    stopped = true;
+    const code = await collector.stop();
+    if (code !== 0) throw new Error(`collector exited with ${code}: ${collector.stderr()}`);
+    return { run, mine: ofPids(collector.records, treeOf(collector.records, run.pid)) };
+  } finally {
+    if (!stopped) await collector.stop();
+  }
+}
+
+/** One process's TLS calls in one direction, in order. */
+export const tlsOf = (records: CollectorRecord[], pid: number, dir: 'read' | 'write'): TlsChunk[] =>
+  records.flatMap((r) => (r.type === 'tls' && r.chunk.direction === dir && r.chunk.pid === pid ? [r.chunk] : []));

@@ -2,14 +2,13 @@
 // collector: SSL_write/SSL_read/SSL_do_handshake are located without symbols
 // (src/sources/collector-boringssl.ts), probed by file offset, and the plaintext of its API traffic comes
 // out as for the node build — requests, SSE replies with usage — from its "HTTP Client" thread.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AgentRun } from '../scripts/agents/agent-run.js';
 import { agentCommand } from '../scripts/agents/install.js';
-import { runClaude } from '../scripts/agents/run-claude.js';
 import { findBoringSslProbes, sslOffsetsArg, type BoringSslProbes } from '../src/sources/collector-boringssl.js';
 import type { CollectorRecord, TlsChunk } from '../src/sources/collector.js';
 import type { Process } from '../src/model.js';
-import { cannotTrace, ofPids, sleep, startCollector, treeOf, type Collector } from './collector-harness.js';
+import { cannotTrace, tlsOf, traceClaude } from './collector-harness.js';
 
 const skip = cannotTrace();
 if (skip) console.warn(`collector native Claude Code test skipped: ${skip}`);
@@ -18,28 +17,16 @@ describe.skipIf(skip)('collector: the native Claude Code (Bun, stripped BoringSS
   let binary: string;
   let probes: BoringSslProbes | null;
   let run: AgentRun;
-  let collector: Collector | undefined;
   let mine: CollectorRecord[] = [];
 
   beforeAll(async () => {
     binary = agentCommand('claude-native').nativeBinary!;
     probes = findBoringSslProbes(binary);
     if (!probes) throw new Error(`BoringSSL functions not found in ${binary}`);
-    collector = await startCollector(['--comm', 'claude', '--ssl-offsets', sslOffsetsArg(binary, probes)]);
-    run = await runClaude({ native: true });
-    if (run.exitCode !== 0 || run.timedOut) throw new Error(describeFailure(run));
-    await sleep(300);
-    expect(await collector.stop()).toBe(0);
-    mine = ofPids(collector.records, treeOf(collector.records, run.pid));
-    collector = undefined;
+    ({ run, mine } = await traceClaude(['--comm', 'claude', '--ssl-offsets', sslOffsetsArg(binary, probes)], true));
   }, 240_000);
 
-  afterAll(async () => {
-    await collector?.stop();
-  });
-
-  const chunks = (dir: 'read' | 'write'): TlsChunk[] =>
-    mine.flatMap((r) => (r.type === 'tls' && r.chunk.direction === dir && r.chunk.pid === run.pid ? [r.chunk] : []));
+  const chunks = (dir: 'read' | 'write'): TlsChunk[] => tlsOf(mine, run.pid, dir);
 
   it('finds the three functions as clean entries, and not in binaries without BoringSSL', () => {
     expect(probes!.evidence[0]).toContain('boringssl/ssl/ssl_lib.cc');
