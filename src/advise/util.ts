@@ -9,15 +9,7 @@ export function indexBy<T, K>(xs: T[], key: (x: T) => K): Map<K, T> {
   return m;
 }
 
-export function groupBy<T, K>(xs: Iterable<T>, key: (x: T) => K): Map<K, T[]> {
-  const m = new Map<K, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const arr = m.get(k);
-    if (arr) arr.push(x); else m.set(k, [x]);
-  }
-  return m;
-}
+export { groupBy } from '../util/collections.js';
 
 /** USD per input-side token over the corpus: prices a saving expressed in tokens re-read. */
 export function blendedInputPrice(batch: EventBatch, costOf: (c: LlmCall) => number): number {

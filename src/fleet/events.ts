@@ -9,6 +9,7 @@ import { buildProfile, type BuildOptions } from '../profile/build.js';
 import { tagOf } from '../profile/status.js';
 import type { ViewName } from '../profile/types.js';
 import type { LokiEvent } from './loki-push.js';
+import { groupBy } from '../util/collections.js';
 
 export const PUSHED_VIEWS: ViewName[] = ['tokens', 'cost', 'ops', 'files', 'network'];
 
@@ -33,9 +34,9 @@ export function* semanticEvents(batch: EventBatch, tags: ReadonlyMap<string, str
   const sessions = new Map(batch.sessions.map((s) => [s.id, s]));
   const prompts = new Map(batch.prompts.map((p) => [p.id, p]));
   const callIds = new Set(batch.calls.map((c) => c.id));
-  const toolsByCall = group(batch.tools, (t) => t.llmCall);
+  const toolsByCall = groupBy(batch.tools, (t) => t.llmCall);
   const toolIds = new Set(batch.tools.map((t) => t.id));
-  const effectsByTool = group(batch.effects, (e) => e.toolCall ?? '');
+  const effectsByTool = groupBy(batch.effects, (e) => e.toolCall ?? '');
   const procs = new Map(batch.processes.map((p) => [p.pid, p]));
 
   const line = (type: SemanticLine['type'], ts: number, sessionId: string | undefined, call: LlmCall | undefined,
@@ -68,14 +69,4 @@ export function* semanticEvents(batch: EventBatch, tags: ReadonlyMap<string, str
   for (const e of batch.effects) {
     if (!e.toolCall || !toolIds.has(e.toolCall)) yield line('effect', e.ts, e.session, undefined, [], [e]);
   }
-}
-
-function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const a = m.get(k);
-    if (a) a.push(x); else m.set(k, [x]);
-  }
-  return m;
 }
