@@ -19,7 +19,7 @@ function setup(now = () => T0 + 60_000) {
   return { dir, rt, feed, proc };
 }
 
-const stacksOf = (rt: LiveRuntime, view: 'tokens' | 'files' | 'ops' | 'cost', window: 'all' | '5m' | '1h' = 'all') =>
+const stacksOf = (rt: LiveRuntime, view: 'tokens' | 'files' | 'network' | 'ops' | 'cost', window: 'all' | '5m' | '1h' = 'all') =>
   Object.fromEntries(rt.hub.profile(view, window).samples.map((s) => [s.stack.join(';'), s.weight]));
 
 describe('live pipeline on tailed traces', () => {
@@ -113,5 +113,33 @@ describe('live pipeline on tailed traces', () => {
     expect(folded(rt.hub.profile('tokens', 'all'))).toBe(
       'agent:claude;prompt:unattributed;call:llm/text;model:claude-haiku-4-5;token:input 1\nagent:claude;prompt:unattributed;call:llm/text;model:claude-haiku-4-5;token:output 2\n',
     );
+  });
+});
+
+describe('kernel effects and the join', () => {
+  it('binds a pid by its trace-file write, attributes its children, moves early effects under the tool that arrives later', async () => {
+    const rt = new LiveRuntime({ tagger: new FirstWordTagger(), clock: () => T0 + 60_000, kernel: () => true });
+    const file = '/home/u/.claude/projects/-w-app/s9.jsonl';
+    await rt.push({
+      sessions: [{ id: 's9', agent: 'claude', cwd: '/w/app', project: 'app', file, start: T0, end: T0 }],
+      prompts: [{ id: 'p9', session: 's9', ts: T0, text: 'debug the parser', kind: 'human' }],
+      calls: [{ id: 'msg_9', session: 's9', prompt: 'p9', ts: T0 + 100, end: T0 + 900, model: 'claude-haiku-4-5', usage: { input: 5, output: 5, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 }, shape: { toolUses: 1, textChars: 0, thinkingChars: 0, codeBlocks: 0, tools: ['Bash'] } }],
+      processes: [{ pid: 100, ppid: 1, comm: 'claude', start: T0 }, { pid: 101, ppid: 100, comm: 'cat', start: T0 + 1000 }],
+      effects: [
+        { ts: T0 + 50, kind: 'write', target: file, evidence: 'kernel', pid: 100 },
+        { ts: T0 + 1001, kind: 'read', target: '/w/app/src/parser.ts', evidence: 'kernel', pid: 101 },
+        { ts: T0 + 1002, kind: 'connect', target: '93.184.216.34:443', domain: 'example.com', evidence: 'kernel', pid: 101 },
+        { ts: T0 + 1003, kind: 'read', target: '/etc/hosts', evidence: 'kernel', pid: 999 },
+      ],
+    });
+    expect(stacksOf(rt, 'files')['prompt:debug;tool:none;process:cat;file:src/parser.ts;effect:read']).toBe(1);
+    expect(stacksOf(rt, 'files')['prompt:unattributed;tool:none;process:?;file:external/path;effect:read']).toBe(1);
+    await rt.push({ tools: [{ id: 'toolu_9', session: 's9', llmCall: 'msg_9', name: 'Bash', ts: T0 + 950, end: T0 + 1500, status: 'ok', hints: [{ kind: 'read', target: 'src/parser.ts' }] }] });
+    const files = stacksOf(rt, 'files');
+    expect(files['prompt:debug;tool:Bash;process:cat;file:src/parser.ts;effect:read']).toBe(1);
+    expect(files['prompt:debug;tool:none;process:cat;file:src/parser.ts;effect:read']).toBeUndefined();
+    expect(Object.keys(files).filter((k) => k.includes('parser')).length).toBe(1); // the hint was not counted: kernel evidence wins
+    expect(Object.keys(stacksOf(rt, 'network'))).toEqual(['prompt:debug;tool:Bash;process:cat;domain:example.com']);
+    expect(rt.hub.status.unattributed).toBe(1);
   });
 });

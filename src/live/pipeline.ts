@@ -45,6 +45,7 @@ export class LivePipeline {
   readonly #pidSession = new CappedMap<number, string>(CAP);
   readonly #fileSession = new CappedMap<string, string>(10_000);
   readonly #effectStacks = new CappedMap<string, number>(CAP);
+  readonly #toolless = new CappedMap<string, { e: Effect; id: number }[]>(10_000);
 
   constructor(private readonly hub: LiveHub, private readonly opts: PipelineOptions) {}
 
@@ -195,6 +196,7 @@ export class LivePipeline {
       if (open.length > 64) open.shift();
       this.#recentTools.set(t.session, open);
       if (!this.opts.kernel?.()) for (const h of t.hints) this.#count({ ts: t.ts, kind: h.kind, target: h.target, evidence: 'tool-input', session: t.session, toolCall: t.id });
+      this.#reattribute(st);
     } else {
       // A result line: it only brings the end, the status and the output size.
       const status = t.status !== 'unknown' ? t.status : st.tool.status;
@@ -256,8 +258,21 @@ export class LivePipeline {
   #count(e: Effect): void {
     const session = e.session ?? (e.pid !== undefined ? this.sessionOfPid(e.pid) : undefined);
     const tool = e.toolCall ? this.#tools.get(e.toolCall) : session ? this.#toolAt(session, e.ts) : undefined;
+    const id = this.#effectStack(e, session, tool);
+    if (this.hub.stacks.stacks[id][0] === `prompt:${UNATTRIBUTED}`) this.hub.status.unattributed++;
+    this.hub.recordId(e.kind === 'connect' ? 'network' : 'files', id, 1, e.ts);
+    // Kernel events usually arrive before the trace lines naming the tool that caused them: remember
+    // the tool-less ones for a while, and move them when their tool shows up (#reattribute).
+    if (!tool && session && e.evidence === 'kernel') {
+      const list = this.#toolless.get(session) ?? [];
+      list.push({ e, id });
+      if (list.length > 2000) list.shift();
+      this.#toolless.set(session, list);
+    }
+  }
+
+  #effectStack(e: Effect, session: string | undefined, tool: ToolState | undefined): number {
     const tag = tool?.prefix[1] ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
-    if (tag === `prompt:${UNATTRIBUTED}`) this.hub.status.unattributed++;
     const proc = e.pid !== undefined ? this.#procs.get(e.pid) : undefined;
     const comm = proc ? proc.comm : e.evidence === 'tool-input' ? tool?.tool.name ?? '?' : '?';
     // The hot path (100k+ effects/s): the same (context, process, target) repeats, so its stack id is
@@ -273,7 +288,23 @@ export class LivePipeline {
         : [tag, toolFrame, procFrame, `file:${fileLabel(e.target, cwd)}`, `effect:${e.kind}`]);
       this.#effectStacks.set(key, id);
     }
-    this.hub.recordId(e.kind === 'connect' ? 'network' : 'files', id, 1, e.ts);
+    return id;
+  }
+
+  /** A tool just became known: effects of its session inside its time span move under it. */
+  #reattribute(st: ToolState): void {
+    const list = this.#toolless.get(st.tool.session);
+    if (!list?.length) return;
+    const { ts: start, end } = st.tool;
+    const keep: { e: Effect; id: number }[] = [];
+    for (const item of list) {
+      const t = item.e.ts;
+      if (t < start - 50 || (end > start && t > end + 50)) { keep.push(item); continue; }
+      const view = item.e.kind === 'connect' ? 'network' : 'files';
+      this.hub.recordId(view, item.id, -1, t);
+      this.hub.recordId(view, this.#effectStack(item.e, st.tool.session, st), 1, t);
+    }
+    this.#toolless.set(st.tool.session, keep);
   }
 
   #event(ts: number): void {
