@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listRecordings, recordingForm } from '../src/sources/agentsight.js';
+import { listRecordings, recordingForm, splitRecordingArgs } from '../src/sources/agentsight.js';
 import { readEventLog } from '../src/sources/agentsight-log.js';
 import { httpRequest, httpSseResponse } from './fixtures/agentsight/synth.js';
 
@@ -81,6 +81,11 @@ describe('finding recordings', () => {
     const { inputs, problems } = listRecordings([`box1=${sub}`, join(dir, 'missing')]);
     expect(inputs).toEqual([{ host: 'box1', form: 'events', files: ['record.log.2', 'record.log.1', 'record.log'].map((n) => join(sub, n)) }]);
     expect(problems[0]).toMatch(/missing/);
+    const claudeRoot = join(dir, 'claude-root');
+    mkdirSync(join(claudeRoot, 'projects'), { recursive: true });
+    expect(splitRecordingArgs([sub, `x=${join(dir, 'nope')}`, claudeRoot, join(sub, 'notes.txt'), join(sub, 'record.log.1')])).toEqual({
+      recordings: [sub, `x=${join(dir, 'nope')}`, join(sub, 'record.log.1')], others: [claudeRoot, join(sub, 'notes.txt')],
+    });
   });
 });
 

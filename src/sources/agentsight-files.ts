@@ -101,3 +101,22 @@ export function listRecordings(args: string[]): { inputs: RecordingInput[]; prob
   }
   return { inputs, problems };
 }
+
+/** Separates recording arguments (`HOST=PATH`, recording files, directories holding one) from the rest. */
+export function splitRecordingArgs(args: string[]): { recordings: string[]; others: string[] } {
+  const recordings: string[] = [];
+  const others: string[] = [];
+  for (const a of args) {
+    const { path } = parseArg(a);
+    let isRec = path !== a;
+    if (!isRec) {
+      try {
+        isRec = statSync(path).isDirectory() ? listRecordings([path]).inputs.length > 0 : recordingForm(path) !== null;
+      } catch {
+        isRec = false;
+      }
+    }
+    (isRec ? recordings : others).push(a);
+  }
+  return { recordings, others };
+}

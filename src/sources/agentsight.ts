@@ -15,7 +15,7 @@ import { readSnapshot } from './agentsight-snapshot.js';
 import { readSqliteRecording } from './agentsight-sqlite.js';
 import type { RecordingRead } from './agentsight-types.js';
 
-export { listRecordings, recordingForm, parseArg } from './agentsight-files.js';
+export { listRecordings, recordingForm, parseArg, splitRecordingArgs } from './agentsight-files.js';
 export type { Binding } from '../join/bind.js';
 
 export interface RecordingOptions {
