@@ -2,7 +2,7 @@
 // `minWeight` (one pixel's worth) are not drawn one by one: adjacent narrow siblings merge into one
 // "(N frames)" block, drawn when the block itself is wide enough; the count of frames folded away this
 // way is reported so the page can say so (flamegraph.pl prunes them silently).
-import { countNodes, type FrameNode } from './tree.js';
+import { byName, countNodes, type FrameNode } from './tree.js';
 
 export interface LaidFrame {
   name: string;
@@ -43,7 +43,8 @@ export function layoutFlame(root: FrameNode, minWeight: number): FlameLayout {
       }
       pending = null;
     };
-    for (const child of node.children) {
+    // Sorted here, only for frames drawn: the tree may come unsorted (buildTree's sort: false).
+    for (const child of [...node.children].sort(byName)) {
       if (child.value >= minWeight) {
         flush();
         visit(child, cx, depth + 1);

@@ -105,7 +105,7 @@ export function profileSubtitle(p: Profile, total: number, merged?: number, rang
 }
 
 export function renderSvgDetailed(p: Profile, opts: { title?: string; timeRange?: { start: number; end: number } } = {}): SvgRenderResult {
-  const root = buildTree(p.samples);
+  const root = buildTree(p.samples, 'all', { sort: false });
   const title = opts.title ?? `agentpprof — ${p.view}`;
   return renderFlameSvg({ root, unit: displayUnit(p.view, p.unit), title, subtitle: (merged) => profileSubtitle(p, root.value, merged, opts.timeRange), color: (f) => frameColor(f.name) });
 }
