@@ -111,7 +111,14 @@ async function runChild<T>(file: string, args: string[], attach: (pid: number) =
   return { out, ctx };
 }
 
-interface Round { ms: number; clientCpuMs: number; serverCpuMs: number }
+interface Round { ms: number; clientCpuMs: number; serverCpuMs: number; loaderCpuMs: number; readerCpuMs: number }
+
+/** CPU a process has used so far (utime + stime from /proc/PID/stat), in ms. */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+}
 
 async function overhead(work: string): Promise<void> {
   const certs = testCerts();
@@ -130,12 +137,23 @@ async function overhead(work: string): Promise<void> {
   const args = [join(work, 'client.cjs'), String(port), certs.caFile, String(REQUESTS)];
   const round = async (traced: boolean): Promise<Round> => {
     await serverCpu();
-    const { out, ctx } = await runChild(process.execPath, args, async (pid) =>
-      traced ? runCollector({ args: ['--pid', String(pid)], onRecords: (rs) => (tlsCalls += rs.filter((r) => r.type === 'tls').length) }) : undefined);
+    let loader0 = 0;
+    let reader0 = process.cpuUsage();
+    const { out, ctx } = await runChild(process.execPath, args, async (pid) => {
+      if (!traced) return undefined;
+      const c = await runCollector({ args: ['--pid', String(pid)], onRecords: (rs) => (tlsCalls += rs.filter((r) => r.type === 'tls').length) });
+      loader0 = procCpuMs(c.proc.pid!);
+      reader0 = process.cpuUsage();
+      return c;
+    });
     const serverCpuMs = await serverCpu();
+    // What the collector itself burned while the loop ran: the loader, and this process decoding frames.
+    const loaderCpuMs = ctx ? procCpuMs(ctx.proc.pid!) - loader0 : 0;
+    const r = process.cpuUsage(reader0);
+    const readerCpuMs = ctx ? (r.user + r.system) / 1000 : 0;
     await ctx?.stop();
     const c = JSON.parse(out) as { ms: number; cpuMs: number };
-    return { ms: c.ms, clientCpuMs: c.cpuMs, serverCpuMs };
+    return { ms: c.ms, clientCpuMs: c.cpuMs, serverCpuMs, loaderCpuMs, readerCpuMs };
   };
   const base: Round[] = [];
   const traced: Round[] = [];
@@ -161,6 +179,8 @@ async function overhead(work: string): Promise<void> {
     `${pct(Math.min(...traced.map((r) => r.ms)) / Math.min(...base.map((r) => r.ms)))}; target ≤ 5 %, goal ≤ 3 %)`);
   console.log(`  ratio CPU client ${ratio((r) => r.clientCpuMs).toFixed(3)}  server (untraced, same uprobes) ${ratio((r) => r.serverCpuMs).toFixed(3)}` +
     `  TLS calls captured ${tlsCalls} (${(tlsCalls / (REQUESTS + 50) / ROUNDS).toFixed(2)}/request)  load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
+  console.log(`  collector's own CPU per request: loader ${us(median(traced.map((r) => r.loaderCpuMs)))} µs, Node reader ` +
+    `${us(median(traced.map((r) => r.readerCpuMs)))} µs`);
 }
 
 async function throughput(work: string): Promise<void> {
