@@ -16,6 +16,7 @@ import { createTagger, loadRules, PROJECT_RULES_FILE, taggerHelp, taggerNames, t
 import { modelConfigured } from '../tag/backends.js';
 import type { Tagger, TagResult } from '../tag/types.js';
 import { parseTimeArg } from '../util/time.js';
+import { skippedSummary } from '../util/warnings.js';
 
 export const summary = 'semantic flamegraph profiles: tokens, cost, time, files, network, ops (default command)';
 
@@ -176,6 +177,9 @@ export async function run(argv: string[]): Promise<number> {
 
   if (values.from) return runFromLoki(values, views as ViewName[]);
   const { batch, tags } = await loadAndTag(values, positionals);
+  // file:line of skipped input, for the person at the terminal only (paths name users); the status
+  // block, which may be saved or shared, carries just the count.
+  if (!values.quiet && batch.skippedCount && process.stderr.isTTY) process.stderr.write(skippedSummary(batch.skipped, batch.skippedCount));
   const userNames = currentUserNames(values.user);
   const profiles: Profile[] = views.map((view) => buildProfile(batch, tags, {
     view: view as ViewName, stack, where, prices, privacy: { userNames },
@@ -199,6 +203,11 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Text naming local paths (the scan's problems), made shareable: home dirs → ~, user names scrubbed. */
+function localText(s: string): string {
+  return new Privacy({ userNames: currentUserNames() }).scrub(s.replace(/(^|[\s'"])\/(?:home|Users)\/[^/\s'"]+/g, '$1~'));
+}
+
 /** One status block for the run: the first profile's, plus every view's total. */
 function statusOf(profiles: Profile[], batch: EventBatch & { problems?: string[]; files?: number }) {
   const st = { ...(profiles[0].status ?? {}) } as Record<string, unknown>;
@@ -206,10 +215,7 @@ function statusOf(profiles: Profile[], batch: EventBatch & { problems?: string[]
   st.totals = Object.fromEntries(profiles.map((p) => [p.view, { total: p.total, unit: p.unit, samples: p.samples.length }]));
   if (batch.files !== undefined) st.files = batch.files;
   // Problems name paths (missing roots): scrubbed like frames, since the block is an output too.
-  if (batch.problems?.length) {
-    const privacy = new Privacy({ userNames: currentUserNames() });
-    st.problems = batch.problems.map((p) => privacy.scrub(p.replace(/(^|[\s'"])\/(?:home|Users)\/[^/\s'"]+/g, '$1~')));
-  }
+  if (batch.problems?.length) st.problems = batch.problems.map(localText);
   return st;
 }
 

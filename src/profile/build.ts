@@ -3,7 +3,7 @@
 // with a weight; each site's stack is the view's frame kinds resolved against it; samples aggregate in a
 // Map keyed by the joined stack and session, so a 500 MB history folds in one linear pass.
 
-import type { EventBatch, LlmCall, Prompt, Session, ToolCall } from '../model.js';
+import type { EventBatch, LlmCall, Session, ToolCall } from '../model.js';
 import { BUNDLED_PRICES } from '../cost/prices.js';
 import { Pricer, type PriceTable } from '../cost/pricing.js';
 import { UNMATCHED } from '../tag/types.js';
