@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastToolResult } from '../src/sources/claude-fast.js';
 import { forEachLine } from '../src/sources/jsonl.js';
+import { cutLongStrings, measured } from '../src/sources/claude-cut.js';
 
 describe('forEachLine', () => {
   it('streams lines of any size across chunk boundaries, with CRLF, blanks and an unterminated tail', () => {
@@ -52,5 +53,33 @@ describe('fastToolResult', () => {
     no(line({ tool_use_id: 't', type: 'tool_result', content: 'x' }), true); // a Task result: parse it for agentId
     no(Buffer.from(JSON.stringify({ type: 'progress', data: { message: { type: 'user', message: { content: [{ tool_use_id: 't', type: 'tool_result', content: 'x' }] } } } })));
     no(Buffer.from('{"type":"user","message":{"content":"a prompt"}}'));
+  });
+});
+
+describe('cutLongStrings', () => {
+  const long = (s: string) => s.repeat(Math.ceil(300 / s.length));
+  it('cuts long text, thinking, signature and tool bodies exactly, keeping everything else', () => {
+    const text = 'Intro "quoted" \\ back\n```ts\nconst a = "}]";\n```\n' + long('x');
+    const msg = {
+      type: 'assistant', requestId: 'r', message: { id: 'm', model: 'claude', usage: { input_tokens: 1, output_tokens: 2 }, content: [
+        { type: 'thinking', thinking: long('think '), signature: long('sig') },
+        { type: 'text', text },
+        { type: 'tool_use', id: 't', name: 'Write', input: { file_path: '/p/a.ts', content: long('line "x"\n') } },
+        { type: 'text', text: 'short' },
+      ] },
+    };
+    const line = Buffer.from(JSON.stringify(msg));
+    const cut = cutLongStrings(line)!;
+    const o = JSON.parse(cut.json);
+    expect(o.requestId).toBe('r');
+    expect(o.message.usage).toEqual({ input_tokens: 1, output_tokens: 2 });
+    const [th, tx, tu, short] = o.message.content;
+    expect(tu.input.file_path).toBe('/p/a.ts');
+    expect(short.text).toBe('short');
+    expect(measured(th.thinking, cut.cuts)).toEqual({ chars: msg.message.content[0].thinking!.length, codeBlocks: 0 });
+    expect(measured(tx.text, cut.cuts)).toEqual({ chars: text.length, codeBlocks: 1 });
+    expect(measured(tu.input.content, cut.cuts).chars).toBe((msg.message.content[2].input as { content: string }).content.length);
+    expect(measured('plain', cut.cuts)).toEqual({ chars: 5, codeBlocks: 0 });
+    expect(cutLongStrings(Buffer.from(JSON.stringify({ message: { content: [{ type: 'text', text: 'tiny' }] } })))).toBeNull();
   });
 });

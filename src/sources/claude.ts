@@ -6,14 +6,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LlmCall, Prompt, Session, ToolCall, Usage } from '../model.js';
 import { fastToolResult, type FastToolResult } from './claude-fast.js';
+import { cutLongStrings, measured, type Cut } from './claude-cut.js';
 import { classifyClaudePrompt } from './claude-prompts.js';
 import { toolHints, toolSummary } from './hints.js';
 import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
 import { emptyFileResult, type FileResult, type ToolResult } from './merge.js';
-import { countFences, emptyShape } from './shape.js';
+import { emptyShape } from './shape.js';
 
 const M_USER = Buffer.from('"type":"user"');
 const M_ASSISTANT = Buffer.from('"type":"assistant"');
+/** Assistant lines shorter than this are parsed whole: cutting would not pay. */
+const CUT_MIN_LINE = 1024;
 
 interface FileState {
   file: string;
@@ -53,9 +56,11 @@ export function readClaudeFile(file: string): FileResult {
       const fr = fastToolResult(view, (id) => st.spawners.has(id));
       if (fr && onFastResult(st, fr)) return;
     }
-    const o = parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
+    // Long assistant lines: parse them without the text/thinking/file bodies the profile only measures.
+    const cut = isAssistant && !last && end - start > CUT_MIN_LINE ? cutLongStrings(view) : null;
+    const o = parseObjectLine(cut ? cut.json : buf.toString('utf8', start, end), file, lineNo, last, st.skips);
     if (!o) return;
-    if (o.type === 'assistant') onAssistant(st, o, lineNo);
+    if (o.type === 'assistant') onAssistant(st, o, lineNo, cut?.cuts ?? null);
     else if (o.type === 'user') onUser(st, o, lineNo);
   });
   out.sessions = [...st.sessions.values()];
@@ -158,7 +163,7 @@ function usageOf(u: Record<string, any>): Usage {
   };
 }
 
-function onAssistant(st: FileState, o: Record<string, any>, lineNo: number): void {
+function onAssistant(st: FileState, o: Record<string, any>, lineNo: number, cuts: Cut[] | null): void {
   const msg = obj(o.message);
   if (!msg) { st.skips.add(st.file, lineNo, 'assistant line without message'); return; }
   // Synthetic rows and API errors carry no real usage.
@@ -199,18 +204,19 @@ function onAssistant(st: FileState, o: Record<string, any>, lineNo: number): voi
       st.out.spawn[at] = null;
     }
   }
-  if (Array.isArray(msg.content)) addBlocks(st, call, msg.content, ts);
+  if (Array.isArray(msg.content)) addBlocks(st, call, msg.content, ts, cuts);
 }
 
-function addBlocks(st: FileState, call: LlmCall, blocks: unknown[], ts: number): void {
+function addBlocks(st: FileState, call: LlmCall, blocks: unknown[], ts: number, cuts: Cut[] | null): void {
   const shape = call.shape;
   for (const b of blocks as Record<string, any>[]) {
     if (!b || typeof b !== 'object') continue;
     if (b.type === 'text' && typeof b.text === 'string') {
-      shape.textChars += b.text.length;
-      shape.codeBlocks += countFences(b.text);
+      const m = measured(b.text, cuts);
+      shape.textChars += m.chars;
+      shape.codeBlocks += m.codeBlocks;
     } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
-      shape.thinkingChars += b.thinking.length;
+      shape.thinkingChars += measured(b.thinking, cuts).chars;
     } else if (b.type === 'tool_use' && typeof b.id === 'string' && typeof b.name === 'string') {
       if (st.toolIds.has(b.id)) continue;
       st.toolIds.add(b.id);
