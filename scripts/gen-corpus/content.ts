@@ -155,7 +155,7 @@ export function fileText(seed: number, p: Project, path: string): string {
   const hit = fileCache.get(key);
   if (hit !== undefined) return hit;
   const r = new Rng(seed).fork('file', p.cwd, path);
-  const n = r.chance(0.05) ? r.int(200, 800) : r.int(10, 130);
+  const n = r.chance(0.05) ? r.int(120, 500) : r.int(6, 80);
   const lines: string[] = [];
   let depth = 0;
   for (let i = 0; i < n; i++) {
