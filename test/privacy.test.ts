@@ -95,7 +95,10 @@ describe('privacy: nothing planted leaks into any output format', () => {
 
   it('--include-prompts is the only way prompt text gets in', () => {
     const p = buildProfile(plantedBatch(), tags, { view: 'tokens', includePrompts: true });
-    expect(renderFolded(p)).toContain('text:purple elephant migration plan');
+    const f = renderFolded(p);
+    expect(f).toContain('text:purple elephant migration plan');
+    expect(f).toContain('<secret>');
+    for (const x of [SECRETS[0], USER]) expect(f).not.toContain(x);
   });
 
   it('buckets and host rules', () => {

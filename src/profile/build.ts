@@ -92,7 +92,8 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
   };
   const promptText = (c: LlmCall | undefined): string | undefined => {
     const p = c?.prompt ? prompts.get(c.prompt) : undefined;
-    return p ? p.text.replace(/\s+/g, ' ').trim().slice(0, 60).replace(/;/g, ',') : undefined;
+    // Asked-for text still loses secrets and user names (redacted before cutting, so no key half-shows).
+    return p ? privacy.scrub(p.text.replace(/\s+/g, ' ').trim().slice(0, 400)).slice(0, 60).trim() : undefined;
   };
 
   const value = (k: FrameKind, s: Site): string | undefined => {
