@@ -53,6 +53,7 @@ describe('merging two hosts\' recordings with their trace files', () => {
     expect(a).toMatchObject({ session: hosts[0].session, confidence: 0.95, reason: 'trace-file-open' });
     expect(res.status.bindings['trace-file-open'].pids).toBe(2);
     expect(res.bindings.some((b) => b.pid === BASH_PID)).toBe(false); // inherited, not bound itself
+    expect(res.sessions.filter((s) => s.agent === 'claude').map((s) => s.host).sort()).toEqual(['hostA', 'hostB']);
   });
 
   it('attributes the Bash tool\'s file effects to its tool call, keeps the rest visible', () => {

@@ -168,6 +168,12 @@ export async function loadRecordings(paths: string[], opts: RecordingOptions = {
   const unbound = joined.calls.some((c) => c.session === UNBOUND_SESSION) || attribution.unbound > 0;
   if (unbound && !allSessions.some((s) => s.id === UNBOUND_SESSION)) allSessions.push(unboundSession(effects.items, joined.calls));
   const bindings = binder.bindings();
+  // A trace session whose processes a recording saw ran on that recording's host.
+  const byId = new Map(allSessions.map((s) => [s.id, s]));
+  for (const b of bindings) {
+    const s = byId.get(b.session);
+    if (s && s.host === undefined && b.host !== undefined) s.host = b.host;
+  }
   out.sessions = allSessions;
   out.prompts = [...traces.prompts, ...ourPrompts.items, ...joined.prompts];
   out.calls = [...traces.calls, ...ourCalls.items, ...joined.calls];
