@@ -245,10 +245,9 @@ function checkHistory(history: History, x: Expected): void {
   // input is split back into input + cacheRead; its reasoning stays inside output).
   expect(h.calls.map((c) => c.usage)).toEqual(x.sent.map((s) => s.usage));
   expect(h.calls.map((c) => c.model)).toEqual(x.sent.map((s) => s.model));
-  if (x.agent === 'claude') {
-    expect(h.calls.map((c) => c.id)).toEqual(x.sent.map((s) => s.id));
-    expect(h.calls.map((c) => c.requestId)).toEqual(x.sent.map((s) => s.requestId));
-  }
+  // Claude: message.id + requestId; Codex 0.171: token_usage_record.response_id — the ids on the wire.
+  expect(h.calls.map((c) => c.id)).toEqual(x.sent.map((s) => s.id));
+  if (x.agent === 'claude') expect(h.calls.map((c) => c.requestId)).toEqual(x.sent.map((s) => s.requestId));
   expect(new Set(h.calls.map((c) => c.id)).size).toBe(x.sent.length);
   // Each call belongs to the prompt the server saw it answer.
   const promptId = new Map(human.map((p) => [p.text, p.id]));
@@ -302,8 +301,8 @@ describe('the readers (loadHistory) on fresh real traces', () => {
   it.each(['claude', 'claudeNative'])('%s: the failing test run is an error tool call', async (name) => {
     checkToolStatus(await loadRun(runs[name]), mainReplies(runs[name].sent));
   });
-  // Reader bug (/work/notes/readers-mismatch.md R1): Codex tools are 'ok' whatever the exit code.
-  it.skip('codex: the failing test run is an error tool call — SKIPPED until src/sources/codex.ts reads exit codes', async () => {
+  // Was /work/notes/readers-mismatch.md R1: Codex 0.171 says "Process exited with code 1".
+  it('codex: the failing test run is an error tool call', async () => {
     checkToolStatus(await loadRun(runs.codex), mainReplies(runs.codex.sent));
   });
   // Claude logs the fatal error as a `<synthetic>` assistant line (isApiErrorMessage, zero usage, a uuid as
