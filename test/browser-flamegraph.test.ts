@@ -163,4 +163,16 @@ describe('example corpus through the CLI (the closing-note screenshots)', () => 
     await page2.screenshot({ path: join(OUT, 'examples-html-files.png'), fullPage: true });
     await page2.close();
   });
+
+  it('shows a differential flamegraph of two windows of examples/ with before/after in the tooltip', async () => {
+    const cli = ['--import', 'tsx', 'src/cli.ts', 'diff', 'examples', '--base-since', '2026-05-01', '--base-until', '2026-05-15', '--since', '2026-05-15', '--until', '2026-06-01'];
+    const text = execFileSync(process.execPath, [...cli, '-o', join(OUT, 'examples-diff.svg'), '-o', join(OUT, 'examples-diff.txt'), '-o', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(text).toContain('Prompt tags whose share changed most');
+    const page2 = await browser.newPage({ viewport: { width: 1220, height: 560 } });
+    await page2.goto(`file://${join(OUT, 'examples-diff.svg')}`);
+    await page2.locator('g.f[aria-label^="prompt:"]').first().hover();
+    await expect.poll(() => page2.locator('#tip text').textContent()).toMatch(/^prompt:\S+ — [\d,]+ tokens \(\d+\.\d\d%\) base \d+\.\d\d% → [+-]\d+\.\d\d pts$/);
+    await page2.screenshot({ path: join(OUT, 'examples-diff-svg.png') });
+    await page2.close();
+  });
 });

@@ -52,8 +52,8 @@ describe('diff', () => {
     expect(debug.value).toBe(150);
     expect(debug.base).toBe(100); // 50 of 100, scaled ×2
     const svg = renderDiffSvg(base, next);
-    expect(svg).toMatch(/<title>prompt:debug<\/title><rect[^>]*fill="rgb\(255,0,0\)"/);
-    expect(svg).toMatch(/<title>prompt:review<\/title><rect[^>]*fill="rgb\(0,0,255\)"/);
+    expect(svg).toMatch(/<title>prompt:debug<\/title><rect[^>]*fill="rgb\(255,110,110\)"/);
+    expect(svg).toMatch(/<title>prompt:review<\/title><rect[^>]*fill="rgb\(110,110,255\)"/);
     expect(svg).toContain('data-note="base 50.00% → +25.00 pts"');
   });
 

@@ -46,6 +46,7 @@ export function frameColor(label: string): string {
  */
 export function diffColor(delta: number): string {
   const d = Math.max(-1, Math.min(1, delta));
-  const fade = Math.round(255 * (1 - Math.abs(d)));
+  // Strongest change stops at a light red/blue so black labels stay readable.
+  const fade = Math.round(255 - 145 * Math.abs(d));
   return d >= 0 ? `rgb(255,${fade},${fade})` : `rgb(${fade},${fade},255)`;
 }
