@@ -18,17 +18,21 @@ export const indexCalls = (calls: Iterable<LlmCall>): TraceCalls => {
   return m;
 };
 
-/** Prompts of each session sorted by time, for "which prompt was open at t". */
+/** Prompts of each session sorted by time, for "which prompt was open at t". Grows as prompts arrive (live). */
 export class PromptIndex {
   readonly #bySession = new Map<string, Prompt[]>();
-  constructor(prompts: Iterable<Prompt>) {
-    for (const p of prompts) {
-      if (p.kind === 'meta') continue;
-      let l = this.#bySession.get(p.session);
-      if (!l) this.#bySession.set(p.session, (l = []));
-      l.push(p);
-    }
-    for (const l of this.#bySession.values()) l.sort((a, b) => a.ts - b.ts);
+  constructor(prompts: Iterable<Prompt> = []) {
+    for (const p of prompts) this.add(p);
+  }
+
+  add(p: Prompt): void {
+    if (p.kind === 'meta') return;
+    let l = this.#bySession.get(p.session);
+    if (!l) this.#bySession.set(p.session, (l = []));
+    // Prompts arrive nearly in order: insert from the end.
+    let i = l.length;
+    while (i > 0 && l[i - 1].ts > p.ts) i--;
+    l.splice(i, 0, p);
   }
 
   before(session: string, t: number): Prompt | undefined {
@@ -43,37 +47,40 @@ export class PromptIndex {
   }
 }
 
-export interface CallJoin {
-  calls: LlmCall[];
-  prompts: Prompt[];
-  /** Recorded calls dropped because a trace file holds them. */
-  matched: number;
-}
+/**
+ * One recorded call at a time (live mode feeds it as calls complete): a call the traces hold only
+ * binds its pid; any other becomes an LlmCall of its pid's session answering the prompt open then,
+ * or a prompt made from its request (one per distinct text and process).
+ */
+export class CallJoiner {
+  readonly #own = new Map<string, Prompt>();
+  matched = 0;
 
-/** Joins recorded calls (already on the traces' time base) into LlmCalls; binds matched pids. */
-export function joinCalls(recorded: ApiCall[], trace: TraceCalls, binder: Binder, prompts: PromptIndex): CallJoin {
-  const out: CallJoin = { calls: [], prompts: [], matched: 0 };
-  const own = new Map<string, Prompt>();
-  // Bind first: a call the traces lack is placed by the bindings all matched calls give.
-  for (const r of recorded) {
-    const t = trace.get(r.id);
-    if (t && r.pid) binder.bind(r.host, r.pid, t.session, 'api-message-id', r.ts);
+  constructor(private readonly trace: TraceCalls, private readonly binder: Binder, private readonly prompts: PromptIndex) {}
+
+  /** Records the binding evidence of a call the traces hold; true when they hold it. */
+  bindIfTraced(r: ApiCall): boolean {
+    const t = this.trace.get(r.id);
+    if (t && r.pid) this.binder.bind(r.host, r.pid, t.session, 'api-message-id', r.ts);
+    return !!t;
   }
-  for (const r of recorded) {
-    if (trace.has(r.id)) {
-      out.matched++;
-      continue;
+
+  /** The LlmCall (and a new Prompt, when one was made) for a recorded call; null when the traces hold it. */
+  add(r: ApiCall): { call: LlmCall; prompt?: Prompt } | null {
+    if (this.bindIfTraced(r)) {
+      this.matched++;
+      return null;
     }
-    const session = binder.sessionOf(r.host, r.pid)?.session ?? UNBOUND_SESSION;
-    let prompt = session === UNBOUND_SESSION ? undefined : prompts.before(session, r.ts);
+    const session = this.binder.sessionOf(r.host, r.pid)?.session ?? UNBOUND_SESSION;
+    let prompt = session === UNBOUND_SESSION ? undefined : this.prompts.before(session, r.ts);
+    let made: Prompt | undefined;
     if (!prompt && r.prompt !== undefined) {
       const k = `${r.host ?? ''}\u0000${r.pid}\u0000${r.prompt}`;
-      prompt = own.get(k);
+      prompt = this.#own.get(k);
       if (!prompt) {
         const id = `rec:${createHash('sha1').update(k).digest('hex').slice(0, 16)}`;
-        prompt = { id, session, ts: r.ts, text: r.prompt, kind: 'human' };
-        own.set(k, prompt);
-        out.prompts.push(prompt);
+        prompt = made = { id, session, ts: r.ts, text: r.prompt, kind: 'human' };
+        this.#own.set(k, prompt);
       }
     }
     const call: LlmCall = {
@@ -82,7 +89,28 @@ export function joinCalls(recorded: ApiCall[], trace: TraceCalls, binder: Binder
     };
     if (r.requestId) call.requestId = r.requestId;
     if (r.host !== undefined) call.host = r.host;
-    out.calls.push(call);
+    return made ? { call, prompt: made } : { call };
   }
+}
+
+export interface CallJoin {
+  calls: LlmCall[];
+  prompts: Prompt[];
+  /** Recorded calls dropped because a trace file holds them. */
+  matched: number;
+}
+
+/** Batch wrapper: binds every matched pid first, so calls the traces lack are placed by all of them. */
+export function joinCalls(recorded: ApiCall[], trace: TraceCalls, binder: Binder, prompts: PromptIndex): CallJoin {
+  const j = new CallJoiner(trace, binder, prompts);
+  for (const r of recorded) j.bindIfTraced(r);
+  const out: CallJoin = { calls: [], prompts: [], matched: 0 };
+  for (const r of recorded) {
+    const got = j.add(r);
+    if (!got) continue;
+    out.calls.push(got.call);
+    if (got.prompt) out.prompts.push(got.prompt);
+  }
+  out.matched = j.matched;
   return out;
 }
