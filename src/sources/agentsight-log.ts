@@ -58,14 +58,14 @@ class EventLogReader {
       this.out.problems.push(`${file}: ${(e as Error).message}`);
       return;
     }
-    const buf = Buffer.allocUnsafe(CHUNK);
     try {
       for (;;) {
+        // A fresh buffer each read: FrameSplitter keeps references to a partial last line.
+        const buf = Buffer.allocUnsafe(CHUNK);
         const n = readSync(fd, buf, 0, CHUNK, null);
         if (n === 0) break;
         this.out.bytes += n;
-        // FrameSplitter keeps references to partial input: hand it a copy of the reused buffer's tail only.
-        this.#consume(split.push(Buffer.from(buf.subarray(0, n))), false);
+        this.#consume(split.push(buf.subarray(0, n)), false);
       }
     } finally {
       closeSync(fd);
