@@ -84,6 +84,19 @@ describe('merge and diff commands', () => {
     expect(readFileSync(join(dir, 'all.svg'), 'utf8')).toContain(`total ${(a.total + b.total).toLocaleString('en-US')} tokens`);
   });
 
+  it('names the file when a pprof input is corrupt (exit 1, no stack trace)', () => {
+    writeFileSync(join(dir, 'bad.pb.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+    let err: { status?: number; stderr?: string } = {};
+    try {
+      cli('merge', join(dir, 'bad.pb.gz'), '-o', join(dir, 'x.svg'));
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err.status).toBe(1);
+    expect(err.stderr).toContain(`agentpprof: ${join(dir, 'bad.pb.gz')}: not a pprof profile`);
+    expect(err.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('diffs two files into an SVG and a text table', () => {
     writeFileSync(join(dir, 'base.folded'), 'prompt:debug;tool:Bash 50\nprompt:review;tool:Read 50\n');
     writeFileSync(join(dir, 'new.folded'), 'prompt:debug;tool:Bash 150\nprompt:review;tool:Read 50\n');
