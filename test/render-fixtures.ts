@@ -3,17 +3,7 @@
 // deterministic (seeded), with the pitfalls renderers meet: unicode and XML-special labels, nested
 // repeats of a label, float weights (cost, time), a single huge frame next to thousands of tiny ones.
 import type { Profile, Sample } from '../src/profile/types.js';
-
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './fixtures/agentsight/wire.js';
 
 const TAGS = ['debug', 'review', 'git', 'docs', 'test', 'refactor', 'unmatched', 'continue'];
 const KINDS = ['tool', 'code', 'edit', 'text'];
@@ -25,7 +15,7 @@ const pick = <T>(r: () => number, xs: T[]) => xs[Math.floor(r() * xs.length)];
 
 /** tokens view: agent → project → prompt → call → model → token. */
 export function tokensProfile(n = 400, seed = 1): Profile {
-  const r = rng(seed);
+  const r = prng(seed);
   const samples: Sample[] = [];
   for (let i = 0; i < n; i++) {
     const agent = pick(r, ['claude', 'codex']);
@@ -38,7 +28,7 @@ export function tokensProfile(n = 400, seed = 1): Profile {
 
 /** files view: prompt → tool → file → effect, counts. */
 export function filesProfile(n = 300, seed = 2): Profile {
-  const r = rng(seed);
+  const r = prng(seed);
   const samples: Sample[] = [];
   for (let i = 0; i < n; i++) {
     const stack = [`prompt:${pick(r, TAGS)}`, `tool:${pick(r, TOOLS)}`, `file:${pick(r, FILES)}`, `effect:${pick(r, ['read', 'write', 'delete'])}`];
@@ -49,7 +39,7 @@ export function filesProfile(n = 300, seed = 2): Profile {
 
 /** cost view: float dollars. */
 export function costProfile(n = 200, seed = 3): Profile {
-  const r = rng(seed);
+  const r = prng(seed);
   const samples: Sample[] = [];
   for (let i = 0; i < n; i++) samples.push({ stack: [`prompt:${pick(r, TAGS)}`, `call:llm/${pick(r, KINDS)}`, `model:${pick(r, MODELS)}`], weight: Math.round(r() * 20000) / 1e6, labels: { project: 'webapp', agent: 'codex', session: 's1' } });
   return finish('cost', 'usd', samples);
@@ -57,7 +47,7 @@ export function costProfile(n = 200, seed = 3): Profile {
 
 /** `n` distinct stacks (the bench's 100k): deep, wide, mostly tiny weights plus a few heavy paths. */
 export function distinctStacks(n: number, seed = 4): Profile {
-  const r = rng(seed);
+  const r = prng(seed);
   const samples: Sample[] = [];
   for (let i = 0; i < n; i++) {
     const stack = [`agent:${pick(r, ['claude', 'codex', 'gemini'])}`, `prompt:${pick(r, TAGS)}`, `call:llm/${pick(r, KINDS)}`, `tool:${pick(r, TOOLS)}`, `process:${pick(r, ['cargo', 'git', 'node', 'rg'])}`, `file:src/mod${Math.floor(r() * 400)}/f${i}.rs`, `effect:${pick(r, ['read', 'write'])}`];
