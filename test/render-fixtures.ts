@@ -1,7 +1,7 @@
 // Synthetic but realistic profiles for the render tests and bench: the frame vocabulary of the real
-// views (agent:, project:, prompt:TAG, call:llm/KIND, model:, tool:, file:, effect:, domain:, token:),
-// deterministic (seeded), with the pitfalls renderers meet: unicode and XML-special labels, nested
-// repeats of a label, float weights (cost, time), a single huge frame next to thousands of tiny ones.
+// views (agent:, project:, prompt:TAG, call:llm/KIND, model:, tool:, process:, file:, effect:, token:),
+// deterministic (seeded), with the pitfalls renderers meet: unicode and XML-special labels, float
+// weights (cost), a few heavy stacks next to thousands of tiny ones.
 import type { Profile, Sample } from '../src/profile/types.js';
 import { prng } from './fixtures/agentsight/wire.js';
 
