@@ -9,7 +9,7 @@
 // Wall time is the best of --runs; peak RSS comes from /usr/bin/time (GNU time) when present.
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
@@ -75,10 +75,22 @@ function generatorHash(): string {
 function ensureCorpus(size: string, seed: number, regen: boolean): string {
   const dir = join(BENCH, `corpus-claude-${size}-s${seed}-${generatorHash()}`);
   if (!regen && existsSync(join(dir, 'expected.json'))) return dir;
+  // Generated beside it and renamed into place: another bench run may be generating the same corpus.
+  const tmp = `${dir}.tmp-${process.pid}`;
   process.stderr.write(`generating a ${size} Claude Code corpus in ${dir} …\n`);
-  const p = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/gen-corpus.ts'), '--out', dir, '--seed', String(seed), '--size', size, '--agents', 'claude'],
+  const p = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/gen-corpus.ts'), '--out', tmp, '--seed', String(seed), '--size', size, '--agents', 'claude'],
     { stdio: 'inherit', cwd: ROOT });
   if (p.status !== 0) throw new Error('corpus generation failed');
+  if (regen) rmSync(dir, { recursive: true, force: true });
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    if (existsSync(join(dir, 'expected.json'))) rmSync(tmp, { recursive: true, force: true }); // another run finished first
+    else {
+      rmSync(dir, { recursive: true, force: true }); // a half-written leftover
+      renameSync(tmp, dir);
+    }
+  }
   return dir;
 }
 
