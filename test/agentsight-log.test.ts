@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listRecordings, recordingForm, splitRecordingArgs } from '../src/sources/agentsight.js';
@@ -113,5 +114,41 @@ describe('our own live --record files', () => {
     expect(res.effects[0]).toMatchObject({ toolCall: 'toolu_live1', session: 'S1', host: 'me' });
     expect(res.status.attribution).toMatchObject({ attributed: 1, unbound: 0 });
     expect(res.status.recordings[0].ignored).toEqual({ gap: 1 });
+  });
+});
+
+/** Bytes as AgentSight's sslsniff puts them in JSON: valid UTF-8 raw, every other byte as \u00XX. */
+function sslsniffJsonString(b: Buffer): string {
+  let s = '"';
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    const n = c >= 0xf0 && c < 0xf8 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 1;
+    if (c >= 0x80 && n > 1 && i + n <= b.length && [...b.subarray(i + 1, i + n)].every((x) => (x & 0xc0) === 0x80)) {
+      s += b.toString('latin1', i, i + n); // raw bytes; written back as latin1 below
+      i += n;
+      continue;
+    }
+    if (c === 34 || c === 92) s += '\\' + String.fromCharCode(c);
+    else if (c < 0x20 || c >= 0x7f) s += `\\u00${c.toString(16).padStart(2, '0')}`;
+    else s += String.fromCharCode(c);
+    i++;
+  }
+  return s + '"';
+}
+
+describe('AgentSight sslsniff byte escaping', () => {
+  it('recovers exact bytes: a gzip SSE body and a prompt with Latin-1-range characters', () => {
+    const sse = httpSseResponse('msg_gz1', 'claude-sonnet-4-5', u, [{ type: 'text', text: 'déjà vu' }]).split('\r\n\r\n').slice(1).join('\r\n\r\n');
+    const body = sse.replace(/^[0-9a-f]+\r\n/, '').replace(/\r\n0\r\n\r\n$/, '');
+    const gz = gzipSync(Buffer.from(body));
+    const res = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-encoding: gzip\r\ncontent-length: ${gz.length}\r\n\r\n`), gz]);
+    const reqBytes = Buffer.from(httpRequest('corrige le café — naïve façade'), 'utf8');
+    const line = (ts: number, fn: string, bytes: Buffer) =>
+      Buffer.from(`{"timestamp":${ts},"source":"ssl","pid":5,"comm":"claude","data":{"function":"${fn}","timestamp_ns":1,"pid":5,"tid":5,"len":${bytes.length},"data":${sslsniffJsonString(bytes)},"truncated":false}}\n`, 'latin1');
+    const f = join(dir, 'sslsniff.log');
+    writeFileSync(f, Buffer.concat([line(1000, 'WRITE/SEND', reqBytes), line(1500, 'READ/RECV', res)]));
+    const r = readEventLog([f], { host: 'h' });
+    expect(r.http).toEqual({});
+    expect(r.calls.map((c) => [c.id, c.prompt, c.usage.output])).toEqual([['msg_gz1', 'corrige le café — naïve façade', 22]]);
   });
 });

@@ -12,6 +12,8 @@ import type { HttpMessage } from '../http/types.js';
 import type { Effect, LlmCall, Process, Prompt, Session, ToolCall } from '../model.js';
 import { bootEpochMs, CollectorDecoder, type CollectorRecord } from './collector-decode.js';
 import { FrameSplitter } from './collector-frames.js';
+import { ambiguousBytes, jsonStringBytes } from './agentsight-bytes.js';
+import { forEachLine } from './jsonl.js';
 import { bump, emptyRead, type RecordingRead } from './agentsight-types.js';
 
 const CHUNK = 4 << 20;
@@ -50,17 +52,44 @@ class EventLogReader {
 
   readFile(file: string): void {
     this.#file = file;
-    const split = new FrameSplitter();
-    let fd: number;
+    let first = -1;
     try {
-      fd = openSync(file, 'r');
+      const fd = openSync(file, 'r');
+      const b = Buffer.alloc(1);
+      if (readSync(fd, b, 0, 1, 0) === 1) first = b[0];
+      closeSync(fd);
     } catch (e) {
       this.out.problems.push(`${file}: ${(e as Error).message}`);
       return;
     }
+    // Our collector's msgpack frames start with a length (0x00 for any frame under 16 MB).
+    if (first === 0) this.#readFrames(file);
+    else this.out.bytes += forEachLine(file, (buf, start, end, lineNo, last) => this.#jsonLine(buf, start, end, lineNo, last));
+  }
+
+  #jsonLine(buf: Buffer, start: number, end: number, lineNo: number, last: boolean): void {
+    this.#line = lineNo;
+    let o: Obj;
+    try {
+      o = JSON.parse(buf.toString('utf8', start, end));
+    } catch {
+      this.out.skips.add(this.#file, lineNo, last ? 'half-written last record' : 'malformed JSON');
+      return;
+    }
+    const inner = o && typeof o.data === 'object' && o.data !== null ? (o.data as Obj) : o;
+    if (inner && typeof inner.data === 'string' && ambiguousBytes(inner.data)) {
+      const exact = jsonStringBytes(buf, start, end, 'data');
+      if (exact) inner.data = Buffer.from(exact);
+    }
+    this.#event(o);
+  }
+
+  #readFrames(file: string): void {
+    const split = new FrameSplitter('msgpack');
+    const fd = openSync(file, 'r');
     try {
       for (;;) {
-        // A fresh buffer each read: FrameSplitter keeps references to a partial last line.
+        // A fresh buffer each read: FrameSplitter keeps references to a partial last frame.
         const buf = Buffer.allocUnsafe(CHUNK);
         const n = readSync(fd, buf, 0, CHUNK, null);
         if (n === 0) break;

@@ -1,0 +1,50 @@
+// AgentSight's sslsniff writes captured bytes into a JSON string as they are when they form valid
+// UTF-8, and as \u00XX escapes (one byte each) when they do not. After JSON.parse both become the
+// same characters U+0080–U+00FF, so the original bytes (a gzip body, a Latin-1 range character) can
+// only be recovered from the line's own bytes: this decodes one string value there, exactly.
+
+const HEX = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1);
+
+/** True when JSON.parse's result cannot tell raw UTF-8 from escaped bytes. */
+export const ambiguousBytes = (s: string): boolean => /[\u0080-\u00ff]/.test(s);
+
+/**
+ * The exact bytes of the string value of the first `"KEY":"…"` in buf[start, end): raw bytes copied,
+ * \u00XX → that byte, other \uXXXX → UTF-8 (surrogate pairs joined), short escapes → their byte.
+ * Undefined when the key is not found or the string is cut.
+ */
+export function jsonStringBytes(buf: Buffer, start: number, end: number, key: string): Buffer | undefined {
+  const k = buf.indexOf(`"${key}":"`, start);
+  if (k === -1 || k >= end) return undefined;
+  const out = Buffer.allocUnsafe(end - k);
+  let o = 0;
+  let i = k + key.length + 4;
+  let pendingHigh = -1;
+  while (i < end) {
+    const c = buf[i];
+    if (c === 34) return out.subarray(0, o); // closing quote
+    if (c !== 92) {
+      out[o++] = c;
+      i++;
+      continue;
+    }
+    const e = buf[i + 1];
+    if (e === 117) {
+      if (i + 6 > end) return undefined;
+      const cp = (HEX(buf[i + 2]) << 12) | (HEX(buf[i + 3]) << 8) | (HEX(buf[i + 4]) << 4) | HEX(buf[i + 5]);
+      if (cp < 0) return undefined;
+      i += 6;
+      if (cp < 0x100) out[o++] = cp;
+      else if (cp >= 0xd800 && cp < 0xdc00) pendingHigh = cp;
+      else {
+        const full = cp >= 0xdc00 && cp < 0xe000 && pendingHigh >= 0 ? 0x10000 + ((pendingHigh - 0xd800) << 10) + (cp - 0xdc00) : cp;
+        pendingHigh = -1;
+        o += out.write(String.fromCodePoint(full), o, 'utf8');
+      }
+      continue;
+    }
+    out[o++] = e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 102 ? 12 : e; // n r t b f, or " \ /
+    i += 2;
+  }
+  return undefined;
+}
