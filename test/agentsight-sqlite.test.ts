@@ -25,7 +25,7 @@ function makeDb(path: string, rows = 1): void {
     CREATE TABLE token_usage (id INTEGER PRIMARY KEY, llm_call_id INTEGER, input_tokens INTEGER, output_tokens INTEGER, cache_creation INTEGER, cache_read INTEGER, total INTEGER, source TEXT);
     CREATE TABLE process_nodes (pid INTEGER, ppid INTEGER, root_pid INTEGER, argv_json TEXT, cwd TEXT, exit_code INTEGER, started_at TEXT);
     CREATE TABLE audit_events (id INTEGER PRIMARY KEY, timestamp INTEGER, audit_type TEXT, subject TEXT, action TEXT, target TEXT, status TEXT, summary TEXT, details_json TEXT, pid INTEGER, view_source TEXT, confidence REAL);
-    CREATE TABLE sessions (id TEXT, agent TEXT, cwd TEXT, started_at INTEGER);
+    CREATE TABLE sessions (id TEXT, agent TEXT, cwd TEXT, started_at INTEGER, root_pid INTEGER, confidence REAL);
   `);
   const ins = db.prepare('INSERT INTO llm_calls (timestamp, pid, provider, model, host, path, status_code, request_body, response_body) VALUES (?,?,?,?,?,?,?,?,?)');
   for (let i = 0; i < rows; i++) {
@@ -42,7 +42,7 @@ function makeDb(path: string, rows = 1): void {
   ae.run(T + 200, 'file', 'unlink', '/home/dev/calc/tmp.txt', 78, 'ebpf');
   ae.run(T + 300, 'network', 'connect', '140.82.112.3:443', 78, 'ebpf');
   ae.run(T + 400, 'mystery', 'frobnicate', 'x', 78, 'ebpf');
-  db.prepare('INSERT INTO sessions VALUES (?,?,?,?)').run('as-sess-1', 'claude', '/home/dev/calc', T - 900);
+  db.prepare('INSERT INTO sessions VALUES (?,?,?,?,?,?)').run('as-sess-1', 'claude', '/home/dev/calc', T - 900, 77, 0.8);
   db.close();
 }
 
@@ -63,6 +63,16 @@ describe('AgentSight SQLite recordings', () => {
     expect(r.skips.examples.map((s) => s.reason)).toContain('audit event of unknown kind mystery');
     expect(r.sessions[0]).toMatchObject({ id: 'as-sess-1', cwd: '/home/dev/calc', project: 'calc' });
     expect(r.problems.join('\n')).toMatch(/no table tool_calls, network_targets, resource_samples/);
+  });
+
+  it('uses AgentSight\'s own session binding (with its confidence) for the calls and effects of that tree', async () => {
+    const p = join(dir, 'agentsight-3.db');
+    makeDb(p, 2);
+    const res = await loadRecordings([`box=${p}`]);
+    expect(res.bindings).toEqual([expect.objectContaining({ host: 'box', pid: 77, session: 'as-sess-1', reason: 'recorded', confidence: 0.8 })]);
+    expect(res.calls.every((c) => c.session === 'as-sess-1')).toBe(true);
+    expect(res.effects.every((e) => e.session === 'as-sess-1')).toBe(true); // pid 78 is 77's child
+    expect(res.status.bindings).toEqual({ recorded: { pids: 1, confidence: 0.8 } });
   });
 
   it('a corrupt file is a clear message, not a crash, and what is readable is still used', async () => {

@@ -6,12 +6,14 @@
 // the same state; pids are scoped by host (recordings of several machines).
 import type { Effect, Process, Session } from '../model.js';
 
-export type BindingReason = 'trace-file-open' | 'api-message-id' | 'cwd-start';
+export type BindingReason = 'trace-file-open' | 'api-message-id' | 'cwd-start' | 'recorded';
 
+/** Confidence of each kind of evidence; 'recorded' (AgentSight's own session table) carries its own. */
 export const CONFIDENCE: Record<BindingReason, number> = {
   'trace-file-open': 0.95,
   'api-message-id': 0.9,
   'cwd-start': 0.55,
+  recorded: 0.7,
 };
 
 export interface Binding {
@@ -81,11 +83,11 @@ export class Binder {
   }
 
   /** Records evidence; sticky: an existing binding of equal or higher confidence stays. */
-  bind(host: string | undefined, pid: number, session: string, reason: BindingReason, ts: number, comm?: string): void {
+  bind(host: string | undefined, pid: number, session: string, reason: BindingReason, ts: number, comm?: string, confidence = CONFIDENCE[reason]): void {
     const k = key(host, pid);
     const old = this.#direct.get(k);
-    if (old && old.confidence >= CONFIDENCE[reason]) return;
-    const b: Binding = { pid, session, confidence: CONFIDENCE[reason], reason, ts };
+    if (old && old.confidence >= confidence) return;
+    const b: Binding = { pid, session, confidence, reason, ts };
     if (host !== undefined) b.host = host;
     const c = comm ?? this.#procs.get(k)?.comm;
     if (c) b.comm = c;

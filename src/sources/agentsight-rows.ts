@@ -107,6 +107,14 @@ export function rowToEffect(row: Row, host: string): Converted<Effect> {
   return e;
 }
 
+/** The process AgentSight bound a session to (root_pid / pid columns), with its confidence. */
+export function rowSessionPid(row: Row): { pid: number; confidence?: number } | undefined {
+  const pid = int(pick(row, 'root_pid', 'pid', 'agent_pid'));
+  if (pid === undefined || pid <= 0) return undefined;
+  const c = int(pick(row, 'confidence'));
+  return c !== undefined && c > 0 && c <= 1 ? { pid, confidence: c } : { pid };
+}
+
 export function rowToSession(row: Row, host: string): Converted<Session> {
   const id = text(pick(row, 'session_id', 'id', 'uuid'));
   if (!id) return { skip: 'session row without id' };
@@ -175,4 +183,11 @@ export function rowToCall(row: Row, host: string, usage: Usage | undefined): Con
   if (typeof call === 'string') return { skip: `llm call row: ${call}` };
   if (!msgId && read.acc.id === undefined) call.id = `db:${host}:${text(pick(row, 'id')) ?? ts}`;
   return call;
+}
+
+/** Keeps a session row and the pid AgentSight bound it to. */
+export function addSession(out: { sessions: Session[]; sessionPids: { pid: number; session: string; confidence?: number; ts: number }[] }, row: Row, s: Session): void {
+  out.sessions.push(s);
+  const sp = rowSessionPid(row);
+  if (sp) out.sessionPids.push({ ...sp, session: s.id, ts: s.start });
 }

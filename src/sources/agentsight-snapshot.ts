@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { emptyUsage } from '../model.js';
 import { bump, emptyRead, keepRow, type RecordingRead } from './agentsight-types.js';
-import { pick, rowToEffect, rowToProcess, rowToSession, rowToTool, rowUsage, epochMs, type Row } from './agentsight-rows.js';
+import { pick, rowToEffect, rowToProcess, rowToSession, addSession, rowToTool, rowUsage, epochMs, type Row } from './agentsight-rows.js';
 
 export const SNAPSHOT_VERSIONS = new Set([1]);
 
@@ -27,7 +27,7 @@ export function readSnapshot(file: string, host: string): RecordingRead {
   const list = (name: string): Row[] => (Array.isArray(doc[name]) ? (doc[name] as Row[]) : []);
   list('process_nodes').forEach((r, i) => keepRow(out, 'process_nodes', i + 1, rowToProcess(r, host), (p) => out.processes.push(p)));
   list('audit_events').forEach((r, i) => keepRow(out, 'audit_events', i + 1, rowToEffect(r, host), (e) => out.effects.push(e)));
-  list('sessions').forEach((r, i) => keepRow(out, 'sessions', i + 1, rowToSession(r, host), (s) => out.sessions.push(s)));
+  list('sessions').forEach((r, i) => keepRow(out, 'sessions', i + 1, rowToSession(r, host), (s) => addSession(out, r, s)));
   list('tool_calls').forEach((r, i) => keepRow(out, 'tool_calls', i + 1, rowToTool(r), (t) => out.tools.push(t)));
   const generated = epochMs(doc.generated_at) ?? 0;
   list('token_summary').forEach((r, i) => {

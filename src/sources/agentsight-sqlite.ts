@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import type { Usage } from '../model.js';
 import { emptyRead, bump, keepRow, type RecordingRead } from './agentsight-types.js';
-import { pick, rowToCall, rowToEffect, rowToProcess, rowToSession, rowToTool, rowUsage, type Row } from './agentsight-rows.js';
+import { pick, rowToCall, rowToEffect, rowToProcess, rowToSession, addSession, rowToTool, rowUsage, type Row } from './agentsight-rows.js';
 import { statSync } from 'node:fs';
 
 const TABLES = ['llm_calls', 'token_usage', 'process_nodes', 'audit_events', 'tool_calls', 'network_targets', 'sessions', 'resource_samples'];
@@ -51,7 +51,7 @@ export function readSqliteRecording(file: string, host: string): RecordingRead {
     });
     rows('process_nodes', (r, i) => keepRow(out, 'process_nodes', i, rowToProcess(r, host), (p) => out.processes.push(p)));
     rows('audit_events', (r, i) => keepRow(out, 'audit_events', i, rowToEffect(r, host), (e) => out.effects.push(e)));
-    rows('sessions', (r, i) => keepRow(out, 'sessions', i, rowToSession(r, host), (s) => out.sessions.push(s)));
+    rows('sessions', (r, i) => keepRow(out, 'sessions', i, rowToSession(r, host), (s) => addSession(out, r, s)));
     rows('tool_calls', (r, i) => keepRow(out, 'tool_calls', i, rowToTool(r), (t) => out.tools.push(t)));
     rows('network_targets', () => bump(out.ignored, 'network_targets'));
     rows('resource_samples', () => bump(out.ignored, 'resource_samples'));

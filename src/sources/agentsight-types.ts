@@ -18,6 +18,8 @@ export interface RecordingRead {
   effects: Effect[];
   sessions: Session[];
   tools: ToolCall[];
+  /** AgentSight's own pid → session bindings (its sessions table), with its confidence. */
+  sessionPids: { pid: number; session: string; confidence?: number; ts: number }[];
   /** Already-joined events of our own `live --record` files (source "agentpprof"). */
   llmCalls: LlmCall[];
   prompts: Prompt[];
@@ -37,7 +39,7 @@ export interface RecordingRead {
 
 export function emptyRead(name: string, form: RecordingForm, host: string, files: string[]): RecordingRead {
   return {
-    name, form, files, host, calls: [], processes: [], effects: [], sessions: [], tools: [], llmCalls: [], prompts: [],
+    name, form, files, host, calls: [], processes: [], effects: [], sessions: [], tools: [], sessionPids: [], llmCalls: [], prompts: [],
     skips: new SkipLog(), unknown: {}, ignored: {}, http: {}, problems: [], bytes: 0, timeBase: 'epoch',
   };
 }

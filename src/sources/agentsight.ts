@@ -139,6 +139,7 @@ export async function loadRecordings(paths: string[], opts: RecordingOptions = {
   const ourCalls = new Dedup<LlmCall>((c) => c.id);
   const ourPrompts = new Dedup<Prompt>((p) => p.id);
   const summaries: RecordingSummary[] = [];
+  const recordedBindings: { host: string; pid: number; session: string; confidence?: number; ts: number }[] = [];
   const out = emptyBatch();
 
   for (const input of inputs) {
@@ -149,6 +150,7 @@ export async function loadRecordings(paths: string[], opts: RecordingOptions = {
     for (const p of r.processes) procs.add(p);
     for (const e of r.effects) effects.add(e);
     for (const s of r.sessions) if (!traceSessionIds.has(s.id)) sessions.add(s);
+    for (const b of r.sessionPids) recordedBindings.push({ ...b, host: r.host });
     for (const t of r.tools) if (!traceToolIds.has(t.id)) tools.add(t);
     for (const c of r.llmCalls) if (!traceCalls.has(c.id)) ourCalls.add(c);
     for (const p of r.prompts) if (!tracePromptIds.has(p.id)) ourPrompts.add(p);
@@ -159,6 +161,7 @@ export async function loadRecordings(paths: string[], opts: RecordingOptions = {
 
   const allSessions = [...traces.sessions, ...sessions.items];
   const binder = new Binder(allSessions, { windowMs: opts.windowMs });
+  for (const b of recordedBindings) binder.bind(b.host, b.pid, b.session, 'recorded', b.ts, undefined, b.confidence);
   for (const p of procs.items.sort((a, b) => a.start - b.start)) binder.process(p);
   for (const e of effects.items) binder.effect(e);
   const joined = joinCalls(calls.items, traceCalls, binder, new PromptIndex(traces.prompts));
