@@ -112,12 +112,14 @@ export class Binder {
   }
 }
 
-/** The status block's summary of the bindings: counts and confidences by reason. */
+/** The status block's summary of the bindings: pids and mean confidence by reason. */
 export function bindingSummary(bindings: Binding[]): Record<string, { pids: number; confidence: number }> {
   const out: Record<string, { pids: number; confidence: number }> = {};
   for (const b of bindings) {
-    const r = (out[b.reason] ??= { pids: 0, confidence: b.confidence });
+    const r = (out[b.reason] ??= { pids: 0, confidence: 0 });
+    r.confidence = (r.confidence * r.pids + b.confidence) / (r.pids + 1);
     r.pids++;
   }
+  for (const r of Object.values(out)) r.confidence = Math.round(r.confidence * 100) / 100;
   return out;
 }
