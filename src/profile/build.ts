@@ -3,7 +3,7 @@
 // with a weight; each site's stack is the view's frame kinds resolved against it; samples aggregate in a
 // Map keyed by the joined stack and session, so a 500 MB history folds in one linear pass.
 
-import type { EventBatch, LlmCall, Session, ToolCall } from '../model.js';
+import type { EventBatch, LlmCall, Prompt, Session, ToolCall } from '../model.js';
 import { BUNDLED_PRICES } from '../cost/prices.js';
 import { Pricer, type PriceTable } from '../cost/pricing.js';
 import { UNMATCHED } from '../tag/types.js';
@@ -73,25 +73,30 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
   const pricer = new Pricer(opts.prices ?? BUNDLED_PRICES);
 
   const sessions = byId(batch.sessions);
-  const prompts = byId(batch.prompts);
+  // Prompts by id only when needed: the tags map answers for nearly every call.
+  let promptMap: Map<string, Prompt> | undefined;
+  const prompts = () => (promptMap ??= byId(batch.prompts));
   const needTools = opts.view !== 'tokens' && opts.view !== 'cost';
   const calls = needTools ? byId(batch.calls) : new Map<string, LlmCall>();
   const tools = batch.effects.length ? byId(batch.tools) : new Map<string, ToolCall>();
-  // Each prompt's tag, resolved once (continuations are `continue` whatever the tagger said).
-  const promptTags = new Map<string, string>();
-  for (const p of batch.prompts) promptTags.set(p.id, tagOf(p, tags));
+  let lastSession: Session | undefined;
   const unknownSession = (id: string): Session => {
+    if (lastSession?.id === id) return lastSession; // a session's calls come in a row
     let s = sessions.get(id);
     if (!s) sessions.set(id, (s = { id, agent: 'unknown', cwd: '', project: 'unknown', start: NaN, end: NaN }));
-    return s;
+    return (lastSession = s);
   };
 
   const promptTag = (c: LlmCall | undefined): string => {
     if (!c?.prompt) return 'none';
-    return promptTags.get(c.prompt) ?? tags.get(c.prompt) ?? UNMATCHED;
+    const t = tags.get(c.prompt);
+    if (t !== undefined) return t;
+    // Untagged: a continuation is `continue` by kind, anything else unmatched.
+    const p = prompts().get(c.prompt);
+    return p ? tagOf(p, tags) : UNMATCHED;
   };
   const promptText = (c: LlmCall | undefined): string | undefined => {
-    const p = c?.prompt ? prompts.get(c.prompt) : undefined;
+    const p = c?.prompt ? prompts().get(c.prompt) : undefined;
     // Asked-for text still loses secrets and user names (redacted before cutting, so no key half-shows).
     return p ? privacy.scrub(p.text.replace(/\s+/g, ' ').trim().slice(0, 400)).slice(0, 60).trim() : undefined;
   };
@@ -187,8 +192,10 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
       for (const c of batch.calls) {
         const u = c.usage;
         const site = callSite(c);
-        const w = [u.input, u.output, u.cacheRead, u.cacheWrite5m + u.cacheWrite1h];
-        TOKEN_KINDS.forEach((k, i) => { site.token = k; emit(site, w[i]); });
+        site.token = 'input'; emit(site, u.input);
+        site.token = 'output'; emit(site, u.output);
+        site.token = 'cache_read'; emit(site, u.cacheRead);
+        site.token = 'cache_write'; emit(site, u.cacheWrite5m + u.cacheWrite1h);
       }
       break;
     case 'cost':
