@@ -1,54 +1,14 @@
 // Faults of a real `agentpprof live` process: the collector killed with SIGKILL mid-run is restarted,
 // the gap is shown and the aggregates are kept; SIGINT writes the profile so far to disk; replaying
 // the recording gives the same profile.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decode } from '@msgpack/msgpack';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { Delta, Snapshot } from '../src/live/protocol.js';
 import { claudeLines } from './live-fixtures.js';
+import { cli, killAll, until, watch } from './live-helpers.js';
 
-const procs: ChildProcess[] = [];
-afterAll(() => { for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL'); });
-
-function cli(args: string[]): { proc: ChildProcess; url: Promise<string>; exit: Promise<number>; stderr: () => string } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  let out = '', err = '';
-  proc.stderr!.on('data', (c) => { err += c; });
-  const url = new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (c) => { out += c; const m = out.match(/(http:\/\/\S+)/); if (m) resolve(m[1]); });
-    proc.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  const exit = new Promise<number>((r) => proc.on('exit', (code) => r(code ?? -1)));
-  return { proc, url, exit, stderr: () => err };
-}
-
-async function until<T>(f: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function watch(url: string, view = 'files') {
-  const ws = new WebSocket(url.replace('http', 'ws').replace('/?', `/ws?view=${view}&`));
-  const state = { last: undefined as Snapshot | Delta | undefined, weights: new Map<number, number>(), stacks: new Map<number, string>() };
-  ws.on('message', (d: Buffer) => {
-    const m = decode(d) as Snapshot | Delta;
-    if (m.type === 'snapshot') state.weights.clear();
-    for (const [id, s] of m.stacks) state.stacks.set(id, s.join(';'));
-    for (const [id, w] of m.weights) state.weights.set(id, w);
-    state.last = m;
-  });
-  return { ws, state, total: () => [...state.weights.values()].reduce((a, b) => a + b, 0) };
-}
+afterAll(killAll);
 
 describe('live faults', () => {
   it('kill -9 of the collector: restarted, gap shown, aggregates kept; SIGINT flushes; the recording replays', async () => {

@@ -5,17 +5,23 @@
 
 import type { Effect, EventBatch, LlmCall, Process, Prompt, Session, ToolCall, Usage } from '../model.js';
 import type { Tagger } from '../tag/types.js';
-import { CappedMap } from './capped.js';
+import { CappedMap, Ring } from './capped.js';
 import { callFrame, domainLabel, fileLabel, processLabel } from './frames.js';
 import type { LiveHub } from './hub.js';
 import { costByKind } from './prices.js';
 
 export const UNATTRIBUTED = 'unattributed';
+/** Session id prefix of calls seen in TLS from a pid not (yet) bound to a trace session. */
+export const TLS_SESSION = 'pid:';
 const CAP = 100_000;
+/** How long an effect's attribution may still change (trace lines lag kernel events by up to this). */
+const TENTATIVE_MS = 30_000;
 const TOKEN_KINDS = [['input', 'input'], ['output', 'output'], ['cache_read', 'cacheRead'], ['cache_write', 'cacheWrite']] as const;
 
 interface CallState {
   session: string;
+  /** Seen only in TLS so far (session and prompt guessed from the pid). */
+  fromTls: boolean;
   /** Stack prefix the call's weights were counted under (it changes when later lines reveal tool use). */
   prefix: string[];
   model: string;
@@ -45,7 +51,9 @@ export class LivePipeline {
   readonly #pidSession = new CappedMap<number, string>(CAP);
   readonly #fileSession = new CappedMap<string, string>(10_000);
   readonly #effectStacks = new CappedMap<string, number>(CAP);
-  readonly #toolless = new CappedMap<string, { e: Effect; id: number }[]>(10_000);
+  /** Pids that opened a would-be trace file for writing before any session named it. */
+  readonly #openers = new CappedMap<string, number[]>(1000);
+  readonly #tentative = new Ring<{ e: Effect; id: number; at: number }>(20_000);
 
   constructor(private readonly hub: LiveHub, private readonly opts: PipelineOptions) {}
 
@@ -63,7 +71,14 @@ export class LivePipeline {
   #session(s: Session): void {
     const known = this.#sessions.get(s.id);
     this.#sessions.set(s.id, known ? { ...known, ...s, start: Math.min(known.start, s.start) } : s);
-    if (s.file) this.#fileSession.set(s.file, s.id);
+    if (s.file) {
+      this.#fileSession.set(s.file, s.id);
+      // Its writer may have opened it before we knew the session (Codex opens its rollout once).
+      const openers = this.#openers.get(s.file) ?? [];
+      for (const pid of openers) this.#pidSession.set(pid, s.id);
+      this.#openers.delete(s.file);
+      if (openers.length) this.#reattribute();
+    }
     this.#row(s.id, s.end || s.start);
   }
 
@@ -108,17 +123,22 @@ export class LivePipeline {
   }
 
   #call(c: LlmCall): void {
-    const tag = this.#tagOf(c);
-    const prefix = [this.#agent(c.session), `prompt:${tag}`, callFrame(c)];
-    const model = c.model || '?';
     let st = this.#calls.get(c.id);
     const isNew = !st;
+    const fromTls = c.session.startsWith(TLS_SESSION);
+    // The trace file knows the call's session and prompt for sure: a TLS copy never overrides it.
+    if (st && fromTls && !st.fromTls) c = { ...c, session: st.session };
+    const tag = this.#tagOf(c);
+    const prefix = st && fromTls && !st.fromTls ? st.prefix : [this.#agent(c.session), `prompt:${tag}`, callFrame(c)];
+    const model = st && fromTls && !st.fromTls ? st.model : c.model || '?';
     if (!st) {
-      st = { session: c.session, prefix, model, counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cost: {}, ms: 0 } };
+      st = { session: c.session, prefix, model, fromTls, counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cost: {}, ms: 0 } };
       this.#calls.set(c.id, st);
       this.hub.record('ops', prefix, 1, c.ts);
-    } else if (st.prefix.join(';') !== prefix.join(';') || st.model !== model) {
-      this.#moveCall(st, prefix, model, c.ts);
+    } else {
+      if (st.prefix.join(';') !== prefix.join(';') || st.model !== model) this.#moveCall(st, prefix, model, c.ts);
+      if (st.session !== c.session) this.#moveRow(st, c.session);
+      if (!fromTls) st.fromTls = false;
     }
     // Later copies of a response repeat its usage (partial output first): count only what grew.
     const u: Usage = c.usage;
@@ -159,6 +179,19 @@ export class LivePipeline {
     this.#event(c.ts);
   }
 
+  /** A call first seen in TLS (session unknown) turned out to be a trace session's: move its row stats. */
+  #moveRow(st: CallState, session: string): void {
+    const from = this.hub.sessions.get(st.session);
+    const to = this.#row(session, this.hub.now());
+    if (from) {
+      to.tokens += from.tokens; to.cost += from.cost; to.calls += 1;
+      from.calls -= 1;
+      from.tokens = 0; from.cost = 0;
+      if (from.calls <= 0 && from.tools === 0) this.hub.sessions.delete(st.session);
+    }
+    st.session = session;
+  }
+
   /** Moves a call's counted weights to its corrected stack (same timestamps, so every window stays right). */
   #moveCall(st: CallState, prefix: string[], model: string, ts: number): void {
     const k = st.counted;
@@ -196,11 +229,13 @@ export class LivePipeline {
       if (open.length > 64) open.shift();
       this.#recentTools.set(t.session, open);
       if (!this.opts.kernel?.()) for (const h of t.hints) this.#count({ ts: t.ts, kind: h.kind, target: h.target, evidence: 'tool-input', session: t.session, toolCall: t.id });
-      this.#reattribute(st);
+      this.#reattribute();
     } else {
       // A result line: it only brings the end, the status and the output size.
       const status = t.status !== 'unknown' ? t.status : st.tool.status;
+      const ended = st.tool.end <= st.tool.ts && t.end > st.tool.ts;
       st.tool = { ...st.tool, end: Math.max(st.tool.end, t.end), status, outputChars: t.outputChars ?? st.tool.outputChars };
+      if (ended) this.#reattribute();
     }
     const ms = Math.max(0, st.tool.end - st.tool.ts);
     if (ms > st.countedMs) {
@@ -246,9 +281,16 @@ export class LivePipeline {
     if (e.pid !== undefined && (e.kind === 'write' || e.kind === 'create' || e.kind === 'read')) {
       const s = this.#fileSession.get(e.target);
       if (s) {
+        const fresh = this.#pidSession.get(e.pid) !== s;
         this.#pidSession.set(e.pid, s);
+        if (fresh) this.#reattribute();
         this.#event(e.ts);
         return;
+      }
+      if (e.kind !== 'read' && /\.jsonl?$/.test(e.target)) {
+        const pids = this.#openers.get(e.target) ?? [];
+        if (!pids.includes(e.pid)) pids.push(e.pid);
+        this.#openers.set(e.target, pids.slice(-8));
       }
     }
     this.#count(e);
@@ -261,14 +303,9 @@ export class LivePipeline {
     const id = this.#effectStack(e, session, tool);
     if (this.hub.stacks.stacks[id][0] === `prompt:${UNATTRIBUTED}`) this.hub.status.unattributed++;
     this.hub.recordId(e.kind === 'connect' ? 'network' : 'files', id, 1, e.ts);
-    // Kernel events usually arrive before the trace lines naming the tool that caused them: remember
-    // the tool-less ones for a while, and move them when their tool shows up (#reattribute).
-    if (!tool && session && e.evidence === 'kernel') {
-      const list = this.#toolless.get(session) ?? [];
-      list.push({ e, id });
-      if (list.length > 2000) list.shift();
-      this.#toolless.set(session, list);
-    }
+    // Kernel events usually arrive before the trace lines that bind their pid and name the tool that
+    // caused them: an attribution stays tentative until its tool is known and ended (#reattribute).
+    if (e.evidence === 'kernel' && (!tool || tool.tool.end <= tool.tool.ts)) this.#tentative.push({ e, id, at: this.hub.now() });
   }
 
   #effectStack(e: Effect, session: string | undefined, tool: ToolState | undefined): number {
@@ -285,26 +322,30 @@ export class LivePipeline {
       const cwd = session ? this.#sessions.get(session)?.cwd : undefined;
       id = this.hub.stacks.id(e.kind === 'connect'
         ? [tag, toolFrame, procFrame, `domain:${domainLabel(e.target, e.domain)}`]
-        : [tag, toolFrame, procFrame, `file:${fileLabel(e.target, cwd)}`, `effect:${e.kind}`]);
+        // An exec's target is its command line: only the program becomes a frame (arguments may hold secrets).
+        : [tag, toolFrame, procFrame, `file:${fileLabel(e.kind === 'exec' ? e.target.split(' ')[0] : e.target, cwd)}`, `effect:${e.kind}`]);
       this.#effectStacks.set(key, id);
     }
     return id;
   }
 
-  /** A tool just became known: effects of its session inside its time span move under it. */
-  #reattribute(st: ToolState): void {
-    const list = this.#toolless.get(st.tool.session);
-    if (!list?.length) return;
-    const { ts: start, end } = st.tool;
-    const keep: { e: Effect; id: number }[] = [];
-    for (const item of list) {
-      const t = item.e.ts;
-      if (t < start - 50 || (end > start && t > end + 50)) { keep.push(item); continue; }
-      const view = item.e.kind === 'connect' ? 'network' : 'files';
-      this.hub.recordId(view, item.id, -1, t);
-      this.hub.recordId(view, this.#effectStack(item.e, st.tool.session, st), 1, t);
-    }
-    this.#toolless.set(st.tool.session, keep);
+  /** Join state changed (a pid bound, a tool seen or ended): tentative effects move where they now belong. */
+  #reattribute(): void {
+    const now = this.hub.now();
+    this.#tentative.retain((item) => {
+      if (now - item.at > TENTATIVE_MS) return false;
+      const e = item.e;
+      const session = e.session ?? (e.pid !== undefined ? this.sessionOfPid(e.pid) : undefined);
+      const tool = session ? this.#toolAt(session, e.ts) : undefined;
+      const id = this.#effectStack(e, session, tool);
+      if (id !== item.id) {
+        const view = e.kind === 'connect' ? 'network' : 'files';
+        this.hub.recordId(view, item.id, -1, e.ts);
+        this.hub.recordId(view, id, 1, e.ts);
+        item.id = id;
+      }
+      return !tool || tool.tool.end <= tool.tool.ts;
+    });
   }
 
   #event(ts: number): void {

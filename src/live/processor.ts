@@ -8,6 +8,7 @@ import type { EventBatch } from '../model.js';
 import { CollectorStream, type CollectorRecord } from '../sources/collector.js';
 import type { LiveInput } from './inputs.js';
 import { TraceMirror } from './mirror.js';
+import { TLS_SESSION } from './pipeline.js';
 import type { LiveRuntime } from './runtime.js';
 
 export class LiveProcessor {
@@ -77,7 +78,7 @@ export class LiveProcessor {
 
   /** An API call seen in TLS: the same message id as its trace-file copy, so the pipeline counts it once. */
   #apiCall(c: ApiCall, b: { calls: EventBatch['calls']; prompts: EventBatch['prompts'] }): void {
-    const session = this.rt.pipeline.sessionOfPid(c.pid) ?? `pid:${c.pid}`;
+    const session = this.rt.pipeline.sessionOfPid(c.pid) ?? `${TLS_SESSION}${c.pid}`;
     let prompt: string | null = null;
     if (c.prompt) {
       prompt = `tls:${createHash('sha256').update(c.prompt).digest('hex').slice(0, 16)}`;

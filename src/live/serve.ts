@@ -19,6 +19,8 @@ export interface ServeOptions {
   clock?: () => number;
   kernel?: () => boolean;
   intervalMs?: number;
+  /** Our own pids (and their children): the collector sees them too, they are not the agent's. */
+  ignorePids?: number[];
 }
 
 export interface Serving {
@@ -35,7 +37,8 @@ export interface Serving {
 export async function serve(opts: ServeOptions): Promise<Serving> {
   // Tool-input hints stand in for kernel effects only while no collector is delivering them.
   const kernel = opts.kernel ?? (() => rt.hub.status.collector === 'running');
-  const rt: LiveRuntime = new LiveRuntime({ tagger: opts.tagger, includePrompts: opts.includePrompts, record: opts.record, clock: opts.clock, kernel });
+  const rt: LiveRuntime = new LiveRuntime({ tagger: opts.tagger, includePrompts: opts.includePrompts, record: opts.record, clock: opts.clock, kernel,
+    ignorePids: new Set(opts.ignorePids ?? [process.pid]) });
   const processor = new LiveProcessor(rt);
   const { app, token } = await buildServer({ hub: rt.hub, token: opts.token, intervalMs: opts.intervalMs });
   const host = opts.host ?? DEFAULT_HOST;
