@@ -35,7 +35,7 @@ _Static_assert(sizeof(struct ev_file) % 8 == 0, "ev_file padding");
 #define MAX_LIST 64
 static struct env {
 	const char *socket;
-	bool json, verbose, all, no_ssl;
+	bool json, verbose, all, no_ssl, prog_stats;
 	char comms[AS_MAX_COMMS][AS_COMM_LEN];
 	int ncomms;
 	bool comms_given;
@@ -54,7 +54,7 @@ static uint64_t malformed;
 
 static const char usage[] =
 	"Usage: agentsight [--socket PATH] [--json] [--comm a,b,…] [--pid N]… [--ssl-binary PATH]…\n"
-	"                  [--ssl-offsets PATH:write=OFF,read=OFF[,handshake=OFF]]… [--no-ssl] [--all] [-v]\n"
+	"                  [--ssl-offsets PATH:write=OFF,read=OFF[,handshake=OFF]]… [--no-ssl] [--prog-stats] [--all] [-v]\n"
 	"  Traces the process trees of AI agents (default comms: claude,codex,node,bun,gemini; --pid traces those\n"
 	"  processes instead) and writes AgentSight-style events: 4-byte big-endian length + msgpack map per frame,\n"
 	"  or JSON lines with --json, to the Unix socket PATH (as a client) or stdout. Needs root and a BTF kernel.\n";
@@ -86,12 +86,12 @@ static int parse_args(int argc, char **argv)
 		{ "socket", required_argument, 0, 's' }, { "json", no_argument, 0, 'j' },
 		{ "comm", required_argument, 0, 'c' }, { "pid", required_argument, 0, 'p' },
 		{ "ssl-binary", required_argument, 0, 'b' }, { "no-ssl", no_argument, 0, 'n' },
-		{ "ssl-offsets", required_argument, 0, 'o' },
+		{ "ssl-offsets", required_argument, 0, 'o' }, { "prog-stats", no_argument, 0, 'S' },
 		{ "all", no_argument, 0, 'a' }, { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "s:jc:p:b:o:navh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:jc:p:b:o:navhS", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': env.socket = optarg; break;
 		case 'j': env.json = true; break;
@@ -105,6 +105,7 @@ static int parse_args(int argc, char **argv)
 		case 'b': if (env.nssl < MAX_LIST) env.ssl_bins[env.nssl++] = optarg; break;
 		case 'o': if (env.noffsets < MAX_LIST) env.ssl_offsets[env.noffsets++] = optarg; break;
 		case 'n': env.no_ssl = true; break;
+		case 'S': env.prog_stats = true; break;
 		case 'a': env.all = true; break;
 		case 'v': env.verbose = true; break;
 		case 'h': fputs(usage, stdout); exit(0);
@@ -167,7 +168,17 @@ static void emit_stats_now(struct agentsight_bpf *skel, int64_t off)
 			sum[r].drops += per[i].drops;
 		}
 	}
-	emit_stats(&out, clock_ns(CLOCK_BOOTTIME), off, sum, malformed);
+	struct prog_stat progs[64];
+	int nprogs = 0;
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		if (nprogs >= 64 || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) != 0 || info.run_cnt == 0)
+			continue;
+		progs[nprogs++] = (struct prog_stat){ bpf_program__name(prog), info.run_cnt, info.run_time_ns };
+	}
+	emit_stats(&out, clock_ns(CLOCK_BOOTTIME), off, sum, malformed, progs, nprogs);
 	flush_out();
 }
 
@@ -309,6 +320,9 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	libbpf_set_print(libbpf_print);
 	ensure_tracefs();
+	/* Per-program run time in STATS: the kernel keeps it while this fd is open (no global sysctl). */
+	if (env.prog_stats && bpf_enable_stats(BPF_STATS_RUN_TIME) < 0)
+		fprintf(stderr, "agentsight: --prog-stats: %s\n", strerror(errno));
 	enc_init(&out, env.json);
 	if ((out_fd = open_output()) < 0)
 		return EXIT_OUTPUT;

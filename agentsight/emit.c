@@ -327,7 +327,8 @@ int emit_record(struct enc *e, const void *data, size_t size, int64_t off)
 	return 0;
 }
 
-void emit_stats(struct enc *e, uint64_t boot_ns, int64_t off, const struct as_counters *rings, uint64_t malformed)
+void emit_stats(struct enc *e, uint64_t boot_ns, int64_t off, const struct as_counters *rings, uint64_t malformed,
+		const struct prog_stat *progs, int nprogs)
 {
 	static const char *names[AS_RING_COUNT] = { "events", "ssl" };
 	enc_frame_begin(e);
@@ -347,6 +348,18 @@ void emit_stats(struct enc *e, uint64_t boot_ns, int64_t off, const struct as_co
 	}
 	enc_map_end(e);
 	kv_uint(e, "malformed", malformed);
+	if (nprogs > 0) {
+		enc_key(e, "probes");
+		enc_map_begin(e);
+		for (int i = 0; i < nprogs; i++) {
+			enc_key(e, progs[i].name);
+			enc_map_begin(e);
+			kv_uint(e, "runs", progs[i].runs);
+			kv_uint(e, "ns", progs[i].ns);
+			enc_map_end(e);
+		}
+		enc_map_end(e);
+	}
 	enc_map_end(e);
 	enc_frame_end(e);
 }

@@ -11,9 +11,16 @@ struct as_counters;
  * Returns 0, or -1 for a malformed record (counted by the caller). */
 int emit_record(struct enc *e, const void *data, size_t size, int64_t epoch_off_ns);
 
-/* The once-a-second STATS frame: per-ring events, bytes and drops, plus user-side counters. */
+/* One BPF program's cumulative runs and run time (kernel.bpf_stats_enabled=1; zero otherwise). */
+struct prog_stat {
+	const char *name;
+	uint64_t runs, ns;
+};
+
+/* The once-a-second STATS frame: per-ring events, bytes and drops, user-side counters, and the run
+ * count and time of each program that ran (only when the kernel keeps BPF statistics). */
 void emit_stats(struct enc *e, uint64_t boot_ns, int64_t epoch_off_ns, const struct as_counters *rings,
-		uint64_t malformed);
+		uint64_t malformed, const struct prog_stat *progs, int nprogs);
 
 /* Joins a leaf-first component list (NUL-separated) into "/a/b/c". */
 size_t components_to_path(const char *comp, size_t n, char *out, size_t cap);

@@ -33,7 +33,8 @@ struct pending_sys {
 	__u32 op;
 	__u32 _pad;
 };
-struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16384); __type(key, __u32); __type(value, struct pending_sys); } pending SEC(".maps");
+/* LRU: an entry whose exit never comes (a thread killed mid-call) must not fill the map for good. */
+struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, __u32); __type(value, struct pending_sys); } pending SEC(".maps");
 
 /* SSL_* / getaddrinfo arguments saved at uprobe entry, keyed by tid. */
 struct pending_call {
@@ -44,8 +45,8 @@ struct pending_call {
 	__u32 func;
 	__u32 ex;
 };
-struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16384); __type(key, __u32); __type(value, struct pending_call); } calls SEC(".maps");
-struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16384); __type(key, __u32); __type(value, struct pending_call); } dns_calls SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, __u32); __type(value, struct pending_call); } calls SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_LRU_HASH); __uint(max_entries, 16384); __type(key, __u32); __type(value, struct pending_call); } dns_calls SEC(".maps");
 
 /* Per-CPU scratch to build variable-size records before bpf_ringbuf_output. Separate slots for the TLS
  * uprobes and the tracepoints so a uprobe preempted by a tracepoint program does not share a buffer. */

@@ -113,6 +113,10 @@ async function runChild<T>(file: string, args: string[], attach: (pid: number) =
 
 interface Round { ms: number; clientCpuMs: number; serverCpuMs: number; loaderCpuMs: number; readerCpuMs: number }
 
+/** In-kernel ns of the programs whose names start with one of the prefixes (from --prog-stats). */
+const sumNs = (probes: CollectorStats['probes'], ...prefixes: string[]): number =>
+  Object.entries(probes ?? {}).filter(([n]) => prefixes.some((p) => n.startsWith(p))).reduce((t, [, v]) => t + v.ns, 0);
+
 /** CPU a process has used so far (utime + stime from /proc/PID/stat), in ms. */
 function procCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -141,7 +145,12 @@ async function overhead(work: string): Promise<void> {
     let reader0 = process.cpuUsage();
     const { out, ctx } = await runChild(process.execPath, args, async (pid) => {
       if (!traced) return undefined;
-      const c = await runCollector({ args: ['--pid', String(pid)], onRecords: (rs) => (tlsCalls += rs.filter((r) => r.type === 'tls').length) });
+      const c = await runCollector({ args: ['--pid', String(pid), '--prog-stats'], onRecords: (rs) => {
+        for (const r of rs) {
+          if (r.type === 'tls') tlsCalls++;
+          else if (r.type === 'stats' && r.stats.probes) probes = r.stats.probes;
+        }
+      } });
       loader0 = procCpuMs(c.proc.pid!);
       reader0 = process.cpuUsage();
       return c;
@@ -152,12 +161,15 @@ async function overhead(work: string): Promise<void> {
     const r = process.cpuUsage(reader0);
     const readerCpuMs = ctx ? (r.user + r.system) / 1000 : 0;
     await ctx?.stop();
+    if (traced) bpfNs.push(sumNs(probes, 'ssl_', 'gai_'));
     const c = JSON.parse(out) as { ms: number; cpuMs: number };
     return { ms: c.ms, clientCpuMs: c.cpuMs, serverCpuMs, loaderCpuMs, readerCpuMs };
   };
   const base: Round[] = [];
   const traced: Round[] = [];
   let tlsCalls = 0;
+  let probes: CollectorStats['probes'];
+  const bpfNs: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     base.push(await round(false));
     traced.push(await round(true));
@@ -180,7 +192,8 @@ async function overhead(work: string): Promise<void> {
   console.log(`  ratio CPU client ${ratio((r) => r.clientCpuMs).toFixed(3)}  server (untraced, same uprobes) ${ratio((r) => r.serverCpuMs).toFixed(3)}` +
     `  TLS calls captured ${tlsCalls} (${(tlsCalls / (REQUESTS + 50) / ROUNDS).toFixed(2)}/request)  load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
   console.log(`  collector's own CPU per request: loader ${us(median(traced.map((r) => r.loaderCpuMs)))} µs, Node reader ` +
-    `${us(median(traced.map((r) => r.readerCpuMs)))} µs`);
+    `${us(median(traced.map((r) => r.readerCpuMs)))} µs; in-kernel BPF time of the TLS uprobes ` +
+    `${(median(bpfNs) / (REQUESTS + 50) / 1000).toFixed(1)} µs/request (every node process on the machine runs them)`);
 }
 
 async function throughput(work: string): Promise<void> {
@@ -204,12 +217,22 @@ async function throughput(work: string): Promise<void> {
         } else if (r.type === 'stats') stats = r.stats;
       }
     };
-    const t0 = performance.now();
-    const { out, ctx } = await runChild(bin, [target, String(OPENS)], async (pid) =>
-      withCollector ? runCollector({ args: ['--pid', String(pid), '--no-ssl'], onRecords }) : undefined);
+    let reader0 = process.cpuUsage();
+    let loader0 = 0;
+    const { out, ctx } = await runChild(bin, [target, String(OPENS)], async (pid) => {
+      if (!withCollector) return undefined;
+      const c = await runCollector({ args: ['--pid', String(pid), '--no-ssl', '--prog-stats'], onRecords });
+      loader0 = procCpuMs(c.proc.pid!);
+      reader0 = process.cpuUsage();
+      return c;
+    });
     const openerMs = Number(out.split(' ')[1]);
+    // wait until everything is delivered (or counted as dropped), then stop
+    for (let i = 0; i < 200 && ctx && delivered + (stats?.rings.events.drops ?? 0) < OPENS; i++) await new Promise((r) => setTimeout(r, 50));
+    const r = process.cpuUsage(reader0);
+    const loaderCpuMs = ctx ? procCpuMs(ctx.proc.pid!) - loader0 : 0;
     await ctx?.stop();
-    return { openerMs, delivered, drainMs: last - first, stats, wallMs: performance.now() - t0 };
+    return { openerMs, delivered, drainMs: last - first, stats, readerCpuMs: (r.user + r.system) / 1000, loaderCpuMs };
   };
   const base = await measure(false);
   const run = await measure(true);
@@ -220,6 +243,12 @@ async function throughput(work: string): Promise<void> {
   console.log(`  opener traced    ${(OPENS / run.openerMs * 1000 / 1000).toFixed(0)}k opens/s  (ratio ${(run.openerMs / base.openerMs).toFixed(2)})`);
   console.log(`  delivered to the Node reader ${run.delivered} events at ${(rate / 1000).toFixed(0)}k events/s, drops ${drops} ` +
     `(delivered + drops = ${run.delivered + drops} of ${OPENS}; goal ≥ 200k/s with 0 drops)`);
+  const perEvent = (ms: number) => (ms * 1000) / run.delivered;
+  const cap = (ms: number) => (1e3 / perEvent(ms)).toFixed(0);
+  const kernelNs = sumNs(run.stats?.probes, 'enter_openat', 'exit_openat') / OPENS;
+  console.log(`  CPU per event: in-kernel BPF ${(kernelNs / 1000).toFixed(2)} µs (system-wide opens included), loader ` +
+    `${perEvent(run.loaderCpuMs).toFixed(2)} µs, Node reader ${perEvent(run.readerCpuMs).toFixed(2)} µs → capacity ≈ ` +
+    `${cap(run.loaderCpuMs)}k/s loader, ${cap(run.readerCpuMs)}k/s reader per CPU  (load average ${loadavg()[0].toFixed(1)})`);
 }
 
 async function main(): Promise<void> {

@@ -38,6 +38,8 @@ export interface CollectorStats {
   rings: Record<string, RingStats>;
   /** Records the loader could not encode. */
   malformed: number;
+  /** Per BPF program: cumulative runs and in-kernel ns (present when kernel.bpf_stats_enabled=1). */
+  probes?: Record<string, { runs: number; ns: number }>;
 }
 
 export type CollectorRecord =
@@ -321,7 +323,12 @@ export class CollectorDecoder {
     for (const [name, v] of Object.entries(r)) {
       rings[name] = { events: num(v?.events) ?? 0, bytes: num(v?.bytes) ?? 0, drops: num(v?.drops) ?? 0 };
     }
-    return { ts: this.#ts(o), rings, malformed: num(o.malformed) ?? 0 };
+    const stats: CollectorStats = { ts: this.#ts(o), rings, malformed: num(o.malformed) ?? 0 };
+    if (o.probes && typeof o.probes === 'object') {
+      stats.probes = {};
+      for (const [name, v] of Object.entries(o.probes as Record<string, Obj>)) stats.probes[name] = { runs: num(v?.runs) ?? 0, ns: num(v?.ns) ?? 0 };
+    }
+    return stats;
   }
 }
 
