@@ -1,5 +1,5 @@
 // The bundled list-price table (USD per 1M tokens), from LiteLLM's model_prices_and_context_window.json
-// as summarized in shared/formats/agent-traces.md §4. Checked against ccusage 20.0.24 --offline: Sonnet 4
+// as summarized in shared/formats/agent-traces.md §4 (plus Gemini 2.5 from the same source). Checked against ccusage 20.0.24 --offline: Sonnet 4
 // and 4.5 charge the tier price for the part of EACH token kind above 200k in one request; Sonnet 4.6,
 // Opus and Haiku have no tier; 1h cache writes cost more than 5m ones. Codex/OpenAI models write no cache.
 
@@ -53,4 +53,9 @@ export const BUNDLED_PRICES: Readonly<Record<string, Price>> = {
   'gpt-5.3-codex': GPT52,
   'gpt-5-mini': GPT5_MINI,
   'gpt-5.1-codex-mini': GPT5_MINI,
+  // Gemini (LiteLLM, prompts up to 200k tokens; Gemini's long-context price applies to a whole request
+  // over 200k and is not modelled). Gemini's cached tokens are billed as cache reads; it writes no cache.
+  'gemini-2.5-pro': p(1.25, 10, 0, 0, 0.31),
+  'gemini-2.5-flash': p(0.3, 2.5, 0, 0, 0.075),
+  'gemini-2.5-flash-lite': p(0.1, 0.4, 0, 0, 0.025),
 };
