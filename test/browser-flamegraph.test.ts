@@ -12,7 +12,7 @@ import { renderSvgDetailed, SVG_GEOMETRY } from '../src/render/svg.js';
 import { displayUnit, frameDetails, formatShare, formatWeight } from '../src/viewer/format.js';
 import { ROW_H } from '../src/viewer/flame-canvas.js';
 import type { Profile } from '../src/profile/types.js';
-import { filesProfile, tokensProfile } from './render-fixtures.js';
+import { distinctStacks, filesProfile, tokensProfile } from './render-fixtures.js';
 
 const OUT = resolve('test-output/browser');
 const CHROMIUM = '/usr/bin/chromium';
@@ -83,6 +83,22 @@ describe('SVG in Chromium', () => {
     await page.goto('about:blank');
     await page.goto(`file://${join(OUT, 'tokens.svg')}#s=${encodeURIComponent('token:output')}`);
     await expect.poll(() => page.locator('#matched').textContent()).toContain(`Matched: ${formatShare(weightOf(tokens, (s) => s.includes('token:output')), tokens.total)}`);
+  });
+});
+
+describe('large SVG in Chromium', () => {
+  it('says when the search share covers drawn frames only (tree too large to embed)', async () => {
+    const p = distinctStacks(40_000);
+    const big = renderSvgDetailed(p);
+    expect(big.svg).not.toContain('id="agentpprof-tree"');
+    writeFileSync(join(OUT, 'large.svg'), big.svg);
+    await page.goto(`file://${join(OUT, 'large.svg')}`);
+    // prompt: frames are all wide enough to draw, so their share is still exact.
+    await page.locator('#search').fill('^prompt:debug$');
+    const debug = weightOf(p, (s) => s.includes('prompt:debug'));
+    await expect.poll(() => page.locator('#matched').textContent()).toContain(`Matched: ${formatShare(debug, p.total)} (${formatWeight(debug, 'effects')})`);
+    await page.locator('#search').fill('^file:');
+    await expect.poll(() => page.locator('#matched').textContent()).toContain('(drawn frames only)');
   });
 });
 

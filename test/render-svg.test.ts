@@ -13,7 +13,7 @@ import { frameColor, frameKind } from '../src/viewer/colors.js';
 import { decodeTree, flattenTree } from '../src/viewer/flat-tree.js';
 import { displayUnit, formatWeight } from '../src/viewer/format.js';
 import { formatHash, parseHash } from '../src/viewer/hash-state.js';
-import { unionWidth } from '../src/viewer/search.js';
+import { outermostValue } from '../src/viewer/search.js';
 import { frameTotals } from '../src/viewer/top-frames.js';
 import { distinctStacks, filesProfile, tokensProfile } from './render-fixtures.js';
 
@@ -60,8 +60,8 @@ describe('colours', () => {
 describe('search share', () => {
   it('counts nested matches once (union of intervals)', () => {
     // prompt:debug [0,40) contains tool:Bash [0,30); prompt:review [40,100) is separate.
-    expect(unionWidth([{ x: 0, w: 40 }, { x: 0, w: 30 }, { x: 60, w: 10 }])).toBe(50);
-    expect(unionWidth([])).toBe(0);
+    expect(outermostValue([{ x: 0, w: 30, v: 30 }, { x: 0, w: 40, v: 40 }, { x: 60, w: 10, v: 10 }])).toBe(50);
+    expect(outermostValue([])).toBe(0);
   });
 });
 

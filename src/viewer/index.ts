@@ -3,7 +3,7 @@
 // Browser-safe: nothing here imports node modules.
 export { FlameCanvas, ROW_H, type SearchResult } from './flame-canvas.js';
 export { decodeTree, flattenTree, type FlatTree, type Nodes, type TreeLike } from './flat-tree.js';
-export { matchNodes, searchRegex, unionWidth } from './search.js';
+export { matchNodes, outermostValue, searchRegex } from './search.js';
 export { frameTotals, topBy, type FrameTotals } from './top-frames.js';
 export { displayUnit, fitLabel, formatShare, formatWeight, frameDetails } from './format.js';
 export { diffColor, frameColor, frameKind } from './colors.js';

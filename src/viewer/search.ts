@@ -8,16 +8,20 @@ export interface Interval {
   w: number;
 }
 
-/** Length of the union of intervals (any order). */
-export function unionWidth(items: Interval[]): number {
-  const sorted = [...items].sort((a, b) => a.x - b.x);
+/**
+ * Sum of the values of the outermost matches: a match inside another match's interval adds nothing.
+ * Intervals nest in a flamegraph, so this is the union of the matched intervals, summed in the frames'
+ * own weights (exact, where x/w fractions would round).
+ */
+export function outermostValue(items: (Interval & { v: number })[]): number {
+  const sorted = [...items].sort((a, b) => a.x - b.x || b.w - a.w);
+  const eps = 1e-6; // data-x/data-w are rounded to 7 decimals
   let total = 0;
   let end = -Infinity;
-  for (const { x, w } of sorted) {
-    const e = x + w;
-    if (e <= end) continue;
-    total += e - Math.max(x, end);
-    end = e;
+  for (const it of sorted) {
+    if (it.x + it.w <= end + eps) continue;
+    total += it.v;
+    end = it.x + it.w;
   }
   return total;
 }

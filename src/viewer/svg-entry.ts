@@ -4,7 +4,7 @@
 import { fitLabel, frameDetails, formatShare, formatWeight } from './format.js';
 import { formatHash, parseHash, type ViewState } from './hash-state.js';
 import { decodeTree, type FlatTree, type Nodes } from './flat-tree.js';
-import { matchNodes, searchRegex, unionWidth } from './search.js';
+import { matchNodes, outermostValue, searchRegex } from './search.js';
 
 interface Meta {
   unit: string;
@@ -77,7 +77,7 @@ function zoom(index: number | undefined) {
       place(f, meta.pad + f.x * inner, f.w * inner);
       continue;
     }
-    const eps = 1e-9;
+    const eps = 1e-6; // data-x/data-w are rounded to 7 decimals
     const inside = f.d >= z.d && f.x >= z.x - eps && f.x + f.w <= z.x + z.w + eps;
     const ancestor = f.d < z.d && f.x <= z.x + eps && f.x + f.w >= z.x + z.w - eps;
     if (inside) place(f, meta.pad + ((f.x - z.x) / z.w) * inner, (f.w / z.w) * inner);
@@ -103,7 +103,7 @@ function runSearch(text: string) {
   else {
     // Union of the matched intervals: a match nested in another match is not counted twice.
     const t = fullTree();
-    const r = t ? matchNodes(t, re) : { value: unionWidth(hits) * meta.total, frames: hits.length };
+    const r = t ? matchNodes(t, re) : { value: outermostValue(hits), frames: hits.length };
     const partial = !t && meta.merged > 0 ? ' (drawn frames only)' : '';
     matched.textContent = `Matched: ${formatShare(r.value, meta.total)} (${formatWeight(r.value, meta.unit)}) in ${r.frames} frames${partial}`;
   }
