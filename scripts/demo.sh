@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: profile the user's agent history, or the bundled example corpus when there is none.
 # Writes into the out dir: report.txt (text report of every view), a folded file, an SVG flamegraph and
-# an HTML viewer per view, one pprof with every view, the status block, and the tag coverage table.
+# an HTML viewer per view, one pprof with every view, the status block, the tag coverage table and advise.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-agentpprof-out}"
@@ -24,6 +24,8 @@ $cli profile --view "$all" -q -o "$out/agentpprof.pb.gz" -o "$out/agentpprof.htm
 $cli profile --view "$all" --format text "${inputs[@]}" > "$out/report.txt"
 $cli profile --view "$all" --json "${inputs[@]}" > "$out/status.json"
 $cli tags "${inputs[@]}" > "$out/tags.txt"
+$cli advise "${inputs[@]}" > "$out/advise.md"
 cat "$out/report.txt"
 cat "$out/tags.txt"
+echo; sed -n '1,40p' "$out/advise.md"
 echo "wrote $(ls "$out" | wc -l) files to $out/ (open $out/agentpprof.html, or any $out/VIEW.svg)" >&2
