@@ -66,7 +66,8 @@ describe('collector reader', () => {
       JSON.stringify({ function: 'READ/RECV', timestamp_ns: 2_000_000_000, comm: 'HTTP Client', pid: 7, tid: 9, uid: 0, len: 5, buf_size: 5, data: 'hello', truncated: false }),
       JSON.stringify({ timestamp: 1, source: 'process', pid: 7, comm: 'bash', data: { event: 'EXEC', timestamp: 3_000_000_000, comm: 'bash', pid: 8, ppid: 7, filename: '/bin/bash' } }),
       'not json',
-      JSON.stringify({ event: 'STATS', epoch_ns: 1_700_000_001_000_000_000, rings: { events: { events: 5, bytes: 500, drops: 2 } }, malformed: 0 }),
+      JSON.stringify({ event: 'STATS', epoch_ns: 1_700_000_001_000_000_000, rings: { events: { events: 5, bytes: 500, drops: 2 } }, malformed: 0,
+        probes: { exit_openat: { runs: 10, ns: 4000 } } }),
     ];
     const skips: string[] = [];
     const recs: CollectorRecord[] = [];
@@ -81,6 +82,7 @@ describe('collector reader', () => {
     expect(skips).toEqual([expect.stringMatching(/^collector:4 bad JSON/)]);
     const stats = recs.find((r) => r.type === 'stats');
     expect(stats?.type === 'stats' && stats.stats.rings.events).toEqual({ events: 5, bytes: 500, drops: 2 });
+    expect(stats?.type === 'stats' && stats.stats.probes).toEqual({ exit_openat: { runs: 10, ns: 4000 } });
   });
 
   it('names connects from DNS answers, else from the TLS name that follows', () => {
