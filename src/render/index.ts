@@ -44,6 +44,7 @@ export function isOutputFormat(s: string): s is OutputFormat {
   return (OUTPUT_FORMATS as readonly string[]).includes(s);
 }
 
+/** One output body. An SVG shows one view (the first profile); writeOutputs writes one SVG per view. */
 export function renderProfiles(profiles: Profile[], format: OutputFormat, opts: RenderOptions = {}): Buffer | string {
   switch (format) {
     case 'svg':
