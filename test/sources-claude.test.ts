@@ -4,6 +4,8 @@
 // (CRLF line ends), inline sidechains, a legacy agent-*.jsonl holding a copy of an inline line, a
 // subagents/ file with .meta.json, <synthetic> and API-error rows, Task toolUseResult.usage, every meta
 // prompt kind, compaction, and bad lines (blank, null, array, number, malformed, truncated last line).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHistory, type History } from '../src/sources/index.js';
 import { scanTotals } from '../src/sources/totals.js';
@@ -94,5 +96,17 @@ describe('Claude Code reader', () => {
     expect(sa).toMatchObject({ agent: 'claude', cwd: '/home/dev/app', project: 'app', version: '2.1.81' });
     expect(sa.file!.endsWith('sa.jsonl')).toBe(true);
     expect(new Date(sa.start).toISOString()).toBe('2026-03-01T10:00:00.000Z');
+  });
+
+  it('reads traces written by the real Claude Code (node and native builds) as the model server sent them', async () => {
+    for (const dir of ['test/fixtures/real/claude-2.1.112', 'test/fixtures/real/claude-2.1.197']) {
+      const sent = JSON.parse(readFileSync(join(dir, 'sent.json'), 'utf8')) as { replies: { id: string; kind: string; usage: object; tools: { id: string; fails?: boolean }[] }[] };
+      const main = sent.replies.filter((r) => r.kind === 'main');
+      const real = await loadHistory({ claudeDirs: [dir], threads: 0 });
+      expect(real.skippedCount).toBe(0);
+      expect(real.calls.map((c) => [c.id, c.usage])).toEqual(main.map((r) => [r.id, r.usage]));
+      expect(real.tools.map((t) => t.id)).toEqual(main.flatMap((r) => r.tools.map((t) => t.id)));
+      expect(real.tools.map((t) => t.status)).toEqual(main.flatMap((r) => r.tools.map((t) => (t.fails ? 'error' : 'ok'))));
+    }
   });
 });

@@ -2,6 +2,7 @@
 // and the pitfalls of agent-traces.md §2: null token info, re-emitted totals, a reset (total went down),
 // a subagent rollout opening with a replay burst, a turn_context without model, an archived copy of a live
 // rollout and an archived-only one, flat JSONL with state markers, a legacy .json document, bad lines.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadHistory, type History } from '../src/sources/index.js';
 import { scanTotals } from '../src/sources/totals.js';
@@ -80,7 +81,10 @@ describe('Codex reader', () => {
 
   it('reads Codex 0.171 rollouts: exit codes in text and item_completed, response ids as call ids', async () => {
     const real = await loadHistory({ codexDirs: ['test/fixtures/real/codex-0.171.0'], threads: 0 });
-    expect(real.tools.map((t) => t.status)).toEqual(['ok', 'error', 'ok', 'ok']);
+    const sent = JSON.parse(readFileSync('test/fixtures/real/codex-0.171.0/sent.json', 'utf8')) as { replies: { kind: string; tools: { fails?: boolean }[] }[] };
+    const tools = sent.replies.filter((r) => r.kind === 'main').flatMap((r) => r.tools);
+    expect(tools.some((t) => t.fails)).toBe(true);
+    expect(real.tools.map((t) => t.status)).toEqual(tools.map((t) => (t.fails ? 'error' : 'ok')));
     expect(real.calls.every((c) => /^resp_/.test(c.id))).toBe(true);
     expect(real.tools.every((t) => real.calls.some((c) => c.id === t.llmCall))).toBe(true);
   });
