@@ -80,9 +80,9 @@ function runWorker(
       }
       if (!inFlight.size) { void worker.terminate(); resolve([]); }
     };
-    worker.on('message', (m: { index: number; result: FileResult }) => {
+    worker.on('message', (m: { index: number; json: string }) => {
       inFlight.delete(m.index);
-      done(m.index, m.result);
+      done(m.index, JSON.parse(m.json) as FileResult);
       feed();
     });
     worker.on('error', (err) => {
