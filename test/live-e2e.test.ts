@@ -79,7 +79,9 @@ describe.skipIf(!ready)('live end to end (root, real collector, real agents)', (
     const wantCodex = sentTokens(mainReplies(codex.sent, 'openai'));
     await until(() => JSON.stringify(viewTokens(tokens.stacks(), 'codex', tag)) === JSON.stringify(wantCodex) || undefined, 20_000)
       .catch(() => { throw new Error(`codex tokens ${JSON.stringify(viewTokens(tokens.stacks(), 'codex', tag))} ≠ sent ${JSON.stringify(wantCodex)}`); });
-    // Codex's kernel effects are not attributed yet (its rollout writer is not bound to its pid): see the report.
+    // Codex: its pid is bound by the files it names after its session id; the same first command, via exec_command.
+    await until(() => [...files.stacks().keys()].some((k) => k.startsWith(`prompt:${tag};tool:exec_command;process:cat;file:README.md;effect:read`)), 20_000)
+      .catch(() => { throw new Error('files view after Codex:\n' + [...files.stacks()].filter(([k]) => !k.startsWith('prompt:unattributed')).map(([k, w]) => `${k} ${w}`).join('\n')); });
 
     for (const w of [tokens, files, network]) w.ws.close();
     live.proc.kill('SIGINT');

@@ -13,6 +13,15 @@ import { costByKind } from './prices.js';
 export const UNATTRIBUTED = 'unattributed';
 /** Session id prefix of calls seen in TLS from a pid not (yet) bound to a trace session. */
 export const TLS_SESSION = 'pid:';
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** Keys a written path may bind a pid by: the path itself (a trace file) and any session UUID in it. */
+function sessionKeys(path: string): string[] {
+  const keys = /\.jsonl?$/.test(path) ? [path] : [];
+  if (path.includes('-')) for (const m of path.matchAll(UUID)) keys.push(m[0]);
+  return keys;
+}
 const CAP = 100_000;
 /** How long an effect's attribution may still change (trace lines lag kernel events by up to this). */
 const TENTATIVE_MS = 30_000;
@@ -73,11 +82,11 @@ export class LivePipeline {
     this.#sessions.set(s.id, known ? { ...known, ...s, start: Math.min(known.start, s.start) } : s);
     if (s.file) {
       this.#fileSession.set(s.file, s.id);
-      // Its writer may have opened it before we knew the session (Codex opens its rollout once).
-      const openers = this.#openers.get(s.file) ?? [];
-      for (const pid of openers) this.#pidSession.set(pid, s.id);
-      this.#openers.delete(s.file);
-      if (openers.length) this.#reattribute();
+    }
+    // Its writers may have touched it (or files named after it) before we knew the session.
+    for (const key of s.file ? [s.file, s.id] : [s.id]) {
+      for (const pid of this.#openers.get(key) ?? []) this.#bind(pid, s.id);
+      this.#openers.delete(key);
     }
     this.#row(s.id, s.end || s.start);
   }
@@ -277,24 +286,39 @@ export class LivePipeline {
 
   effect(e: Effect): void {
     if (e.pid !== undefined && this.opts.ignorePids?.has(e.pid)) return;
-    // A pid that touches a session's trace file is that session's agent (AgentSight's strongest evidence).
-    if (e.pid !== undefined && (e.kind === 'write' || e.kind === 'create' || e.kind === 'read')) {
+    if (e.pid !== undefined && e.kind !== 'exec' && e.kind !== 'connect') {
+      // A pid that touches a session's trace file is that session's agent (AgentSight's strongest
+      // evidence). Codex opens its rollout in a way the probes miss, but it writes and deletes files
+      // named after its session id (locks, shell snapshots): as strong, since the id is a UUID.
       const s = this.#fileSession.get(e.target);
       if (s) {
-        const fresh = this.#pidSession.get(e.pid) !== s;
-        this.#pidSession.set(e.pid, s);
-        if (fresh) this.#reattribute();
+        this.#bind(e.pid, s);
         this.#event(e.ts);
         return;
       }
-      if (e.kind !== 'read' && /\.jsonl?$/.test(e.target)) {
-        const pids = this.#openers.get(e.target) ?? [];
-        if (!pids.includes(e.pid)) pids.push(e.pid);
-        this.#openers.set(e.target, pids.slice(-8));
+      if (e.kind !== 'read') {
+        for (const key of sessionKeys(e.target)) {
+          const byId = this.#sessions.has(key) ? key : undefined;
+          if (byId) this.#bind(e.pid, byId);
+          else this.#remember(key, e.pid);
+        }
       }
     }
-    this.#count(e);
+        this.#count(e);
     this.#event(e.ts);
+  }
+
+  #bind(pid: number, session: string): void {
+    if (this.#pidSession.get(pid) === session) return;
+    this.#pidSession.set(pid, session);
+    this.#reattribute();
+  }
+
+  /** A would-be trace file or session-named file written before any session named it. */
+  #remember(key: string, pid: number): void {
+    const pids = this.#openers.get(key) ?? [];
+    if (!pids.includes(pid)) pids.push(pid);
+    this.#openers.set(key, pids.slice(-8));
   }
 
   #count(e: Effect): void {
