@@ -57,6 +57,8 @@ describe.skipIf(skip)('a recording of a real Claude Code run, merged with its se
     expect(recordingForm(rec)).toBe('events');
     const r = res.status.recordings[0];
     expect(r.form).toBe('events');
+    // Same machine, same clock: the calls both sides saw agree.
+    expect(r).toMatchObject({ offset_ms: 0, offset_evidence: 'api-calls' });
     // Other Claude Code processes on this machine (other tests) are recorded too: they stay unbound.
     expect(res.status.calls_in_traces).toBe(run.sent.replies.filter((x) => x.api === 'anthropic' && x.kind === 'main').length);
     // Every call of this run is one the session file holds: nothing counts twice.

@@ -2,13 +2,18 @@
 // pprof, merged per view and written in every format asked for (one parse, several -o).
 import { parseArgs } from 'node:util';
 import { isOutputFormat, writeOutputs, type OutputFormat } from '../render/index.js';
-import { readAll } from './profile-inputs.js';
+import { looksLikeProfileFile, readAll } from './profile-inputs.js';
+import type { Profile, ViewName } from '../profile/types.js';
+import { splitRecordingArgs } from '../sources/agentsight-files.js';
 
 export const summary = 'merge folded/pprof profiles (several machines, several runs) into one';
 export const help = `agentpprof merge FILES… -o OUT [-o OUT…] [OPTIONS]
 
 Reads folded stacks (.folded, flamegraph.pl's format) and pprof files (.pb.gz, ours or any), merges
 samples of the same view and writes each -o in the format its extension says.
+AgentSight recordings (record.log + rotated parts, agentsight-*.db, snapshot JSON, our --record/--json
+output; HOST=PATH labels a machine) are joined with the trace roots given beside them (the agents'
+history: directories or files) and folded per --view (comma list; default tokens,files,network).
 
   -o, --output PATH   .svg .html .pb.gz .json .folded .txt ('-' = stdout); repeatable
   --format FMT        force the format for every -o (svg|html|pprof|json|folded|text)
@@ -29,7 +34,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`agentpprof merge: unknown --format ${values.format}\n`);
     return 2;
   }
-  const { profiles, skipped } = readAll(positionals, { view: values.view });
+  const { recordings, others } = splitRecordingArgs(positionals);
+  const traceRoots = recordings.length ? others.filter((p) => !looksLikeProfileFile(p)) : [];
+  const { profiles, skipped } = readAll(others.filter((p) => !traceRoots.includes(p)), { view: values.view });
+  if (recordings.length) profiles.push(...(await recordingProfiles(recordings, traceRoots, values.view)));
   for (const s of skipped.slice(0, 20)) process.stderr.write(`skipped ${s}\n`);
   if (skipped.length > 20) process.stderr.write(`skipped ${skipped.length - 20} more lines\n`);
   if (!profiles.length) {
@@ -40,4 +48,24 @@ export async function run(argv: string[]): Promise<number> {
   for (const w of written) if (w.path !== '-') process.stderr.write(`wrote ${w.path} (${w.format}, ${w.bytes} bytes)\n`);
   process.stderr.write(`${JSON.stringify({ inputs: positionals.length, views: profiles.map((p) => ({ view: p.view, unit: p.unit, total: p.total, samples: p.samples.length })), skipped_lines: skipped.length })}\n`);
   return 0;
+}
+
+/** AgentSight recordings joined with the agents' trace roots, tagged (regex rules) and folded per view. */
+async function recordingProfiles(recordings: string[], traceRoots: string[], views = 'tokens,files,network'): Promise<Profile[]> {
+  const { loadRecordings, outputStatus } = await import('../sources/agentsight.js');
+  const { loadHistory } = await import('../sources/index.js');
+  const { buildProfile, tagPrompts } = await import('../profile/index.js');
+  const { createTagger, loadRules } = await import('../tag/index.js');
+  const { currentUserNames } = await import('./profile.js');
+  const traces = traceRoots.length ? await loadHistory({ paths: traceRoots }) : undefined;
+  const batch = await loadRecordings(recordings, { traces });
+  const { tags } = await tagPrompts(batch, await createTagger('regex', { rules: loadRules({ projectRoot: process.cwd() }).rules, options: {} }));
+  const status = outputStatus(batch.status);
+  process.stderr.write(`${JSON.stringify({ agentsight: status })}\n`);
+  for (const p of batch.status.problems.slice(0, 20)) process.stderr.write(`recording: ${p}\n`);
+  return views.split(',').map((view) => {
+    const p = buildProfile(batch, tags, { view: view.trim() as ViewName, privacy: { userNames: currentUserNames() } });
+    if (p.status) p.status.agentsight = status;
+    return p;
+  });
 }

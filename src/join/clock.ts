@@ -13,7 +13,7 @@ export interface Offset {
   evidence: 'api-calls' | 'trace-file-writes' | 'none' | 'given';
 }
 
-/** Below this, a difference is the time between a request and its trace line, not a clock offset. */
+/** Trace-file writes only bound the offset roughly: below this, no correction. */
 export const MIN_SKEW_MS = 1000;
 
 const median = (d: number[]): number => {
@@ -21,18 +21,32 @@ const median = (d: number[]): number => {
   return d[d.length >> 1];
 };
 
+/** How far a trace line may sit outside its call's [request, response end] for clock jitter (ms). */
+const LINE_SLACK_MS = 200;
+
 /**
- * From calls both saw: a trace timestamp within [request − 2 s, response end + 2 s] means no skew for
- * that pair; otherwise the distance to that window. The median over pairs resists odd ones.
+ * From calls both saw. A trace line is written while its response streams (each content block as it
+ * completes), so each pair bounds the offset to [t − end, t − start]; all pairs together narrow it.
+ * No skew when 0 is inside; else the offset that puts lines at their responses' ends (where the last
+ * block, usually the tool call, completes), kept inside the bounds. Inconsistent bounds (odd pairs):
+ * the median of those end anchors.
  */
 export function offsetFromCalls(recorded: Iterable<ApiCall>, trace: TraceCalls): Offset | undefined {
-  const d: number[] = [];
+  const anchors: number[] = [];
+  let lo = -Infinity;
+  let hi = Infinity;
   for (const r of recorded) {
     const t = trace.get(r.id);
     if (!t) continue;
-    d.push(t.ts < r.ts - 2000 ? t.ts - r.ts : t.ts > r.end + 2000 ? t.ts - r.end : 0);
+    lo = Math.max(lo, t.ts - r.end - LINE_SLACK_MS);
+    hi = Math.min(hi, t.ts - r.ts + LINE_SLACK_MS);
+    anchors.push(t.ts - r.end);
   }
-  return d.length ? { offsetMs: median(d), pairs: d.length, evidence: 'api-calls' } : undefined;
+  if (!anchors.length) return undefined;
+  const pairs = anchors.length;
+  if (lo <= hi && lo <= 0 && hi >= 0) return { offsetMs: 0, pairs, evidence: 'api-calls' };
+  const m = median(anchors);
+  return { offsetMs: lo <= hi ? Math.min(hi, Math.max(lo, m)) : m, pairs, evidence: 'api-calls' };
 }
 
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);

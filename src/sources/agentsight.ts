@@ -93,7 +93,9 @@ function shift(r: RecordingRead, ms: number): void {
 function recordingOffset(r: RecordingRead, given: number | undefined, traceCalls: TraceCalls, sessions: Session[]): Offset {
   if (given !== undefined) return { offsetMs: given, pairs: 0, evidence: 'given' };
   const est = offsetFromCalls(r.calls, traceCalls) ?? offsetFromTraceWrites(r.effects, sessions);
-  if (!est || Math.abs(est.offsetMs) < MIN_SKEW_MS) return { offsetMs: 0, pairs: est?.pairs ?? 0, evidence: est?.evidence ?? 'none' };
+  if (!est || (est.evidence === 'trace-file-writes' && Math.abs(est.offsetMs) < MIN_SKEW_MS)) {
+    return { offsetMs: 0, pairs: est?.pairs ?? 0, evidence: est?.evidence ?? 'none' };
+  }
   return est;
 }
 
@@ -206,4 +208,16 @@ function unboundSession(effects: Effect[], calls: { session: string; ts: number 
   for (const c of calls) if (c.session === UNBOUND_SESSION) { start = Math.min(start, c.ts); end = Math.max(end, c.ts); }
   if (start > end) start = end = 0;
   return { id: UNBOUND_SESSION, agent: 'agentsight', cwd: '', project: UNBOUND_SESSION, start, end };
+}
+
+/** The status for output files (JSON, HTML, pprof comments): counts and confidences, no paths. */
+export function outputStatus(s: RecordingsStatus): Record<string, unknown> {
+  return {
+    recordings: s.recordings.map((r) => ({
+      host: r.host, form: r.form, files: r.files, bytes: r.bytes, calls: r.calls, effects: r.effects,
+      offset_ms: r.offset_ms, offset_evidence: r.offset_evidence, skipped: r.skipped, unknown: r.unknown,
+    })),
+    bytes: s.bytes, calls_in_traces: s.calls_in_traces, calls_from_traffic: s.calls_from_traffic,
+    duplicates: s.duplicates, bindings: s.bindings, attribution: s.attribution, problems: s.problems.length,
+  };
 }
