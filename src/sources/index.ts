@@ -35,8 +35,8 @@ export interface History extends EventBatch {
 
 export async function loadHistory(opts: LoadOptions = {}): Promise<History> {
   const listing = listTraceFiles(opts);
-  // A file untouched since `since` holds nothing newer.
-  const files = opts.since ? listing.files.filter((f) => f.mtimeMs >= opts.since!) : listing.files;
+  // A file untouched since `since` holds nothing newer; another agent's files need not be read at all.
+  const files = listing.files.filter((f) => (!opts.since || f.mtimeMs >= opts.since) && (!opts.agent || f.format === opts.agent));
   const results = await readFiles(files, opts.onProgress, opts.threads);
   const batch = filterBatch(mergeResults(results), opts);
   return { ...batch, problems: listing.problems, files: files.length, bytes: files.reduce((n, f) => n + f.size, 0) };
