@@ -33,6 +33,7 @@ describe('live dashboard in Chromium', () => {
     mkdirSync(proj, { recursive: true });
     const rt = new LiveRuntime({ tagger: new FirstWordTagger() });
     const proc = new LiveProcessor(rt);
+    proc.handle({ k: 'missing', what: ['not running as root: no eBPF collector'] });
     const feed = new TraceFeed([dir], (m) => proc.handle(m));
     const timer = setInterval(() => { feed.poll(); proc.traces(true); }, 100);
     const srv = await buildServer({ hub: rt.hub, intervalMs: 100 });
@@ -45,6 +46,9 @@ describe('live dashboard in Chromium', () => {
     await page.goto(`${base}/?token=${srv.token}`);
     await page.waitForFunction(() => (window as any).agentpprof?.model.applied > 0);
     expect(await page.textContent('#sessions')).toContain('no active session');
+    // Without root the page says what is missing.
+    await page.waitForFunction(() => !(document.querySelector('#missing') as HTMLElement).hidden);
+    expect(await page.textContent('#missing')).toContain('not running as root');
 
     // The scripted agent: turns appended one after another, each a prompt, a tool call and a result.
     const file = join(proj, 'live-session.jsonl');

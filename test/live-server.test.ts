@@ -8,6 +8,7 @@ import { buildServer } from '../src/live/server.js';
 import { FirstWordTagger } from '../src/live/tagger.js';
 import type { Delta, Snapshot } from '../src/live/protocol.js';
 import type { LlmCall } from '../src/model.js';
+import { until } from './live-helpers.js';
 
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => { while (closers.length) await closers.pop()!(); });
@@ -37,16 +38,6 @@ function messages(ws: WebSocket) {
   return got;
 }
 
-async function until<T>(f: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('live server', () => {
   it('guards routes with the token, serves healthz without it', async () => {
     const { app, token } = await start();
@@ -67,7 +58,13 @@ describe('live server', () => {
     expect(j.unit).toBe('usd');
     expect(j.total).toBeCloseTo((100 * 3 + 40 * 15) / 1e6, 12);
     expect(JSON.stringify(j)).not.toContain('flaky login'); // no raw prompt text without --include-prompts
+    const svg = await app.inject(`/api/profile?token=${token}&view=tokens&format=svg`);
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+    expect(svg.body).toContain('prompt:debug');
+    const pb = await app.inject(`/api/profile?token=${token}&view=tokens&format=pb.gz`);
+    expect(pb.rawPayload.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     expect((await app.inject(`/api/profile?token=${token}&view=bogus`)).statusCode).toBe(400);
+    expect((await app.inject(`/api/profile?token=${token}&format=png`)).statusCode).toBe(400);
     expect((await app.inject(`/api/profile?token=${token}&window=2d`)).statusCode).toBe(400);
   });
 

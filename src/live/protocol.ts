@@ -9,11 +9,8 @@ import type { SeriesPoints } from './series.js';
 
 export interface ClientView { view: ViewName; window: WindowName }
 
-export interface Snapshot {
-  type: 'snapshot';
-  view: ViewName;
-  window: WindowName;
-  unit: string;
+/** What every message carries: new stack definitions, changed weights, and the small tables. */
+interface Message {
   stacks: [number, string[]][];
   weights: [number, number][];
   series: SeriesPoints;
@@ -23,15 +20,15 @@ export interface Snapshot {
   now: number;
 }
 
-export interface Delta {
+export interface Snapshot extends Message {
+  type: 'snapshot';
+  view: ViewName;
+  window: WindowName;
+  unit: string;
+}
+
+export interface Delta extends Message {
   type: 'delta';
-  stacks: [number, string[]][];
-  weights: [number, number][];
-  series: SeriesPoints;
-  sessions: SessionRow[];
-  latency: LatencyRow[];
-  status: LiveStatus;
-  now: number;
 }
 
 /** Seconds of chart history in a snapshot, and re-sent in each delta (the current second keeps growing). */
