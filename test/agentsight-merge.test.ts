@@ -1,6 +1,6 @@
 // `agentpprof merge REC… TRACE_ROOTS… -o …` end to end through the CLI on the two-host demo.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,9 @@ describe('agentpprof merge with AgentSight recordings', () => {
     execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'merge',
       `hostA=${join(dir, 'a', 'rec')}`, `hostB=${join(dir, 'b', 'rec')}`, join(dir, 'a', 'claude'), join(dir, 'b', 'claude'),
       '--view', 'files,tokens', '-o', out, '-o', join(dir, 'out.svg')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const folded = readFileSync(out, 'utf8');
+    // One folded file per view (out.files.folded …), or all views in one.
+    const folded = ['files', 'tokens'].map((v) => join(dir, `out.${v}.folded`)).filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('')
+      || readFileSync(out, 'utf8');
     const files = folded.split('\n').filter((l) => l.includes('effect:'));
     // Both hosts' Bash effects under the prompt's tag and the Bash tool.
     expect(files.filter((l) => /^prompt:[a-z]+;tool:Bash;process:bash;file:(README\.md;effect:read|out\.txt;effect:write) 2$/.test(l))).toHaveLength(2);
