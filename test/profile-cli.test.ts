@@ -31,7 +31,10 @@ describe('agentpprof profile (the default command)', () => {
     const st = JSON.parse(r.stdout);
     expect(st.totals.ops.total).toBe(expected.overall.llmCalls + expected.overall.toolCalls);
     expect(st.coverage_pct).toBeGreaterThanOrEqual(85);
-    expect(existsSync(join(dir, 'ops.folded')) && existsSync(join(dir, 'ops.txt'))).toBe(true);
+    // A folded line carries no view: several views go to one folded file each.
+    expect(existsSync(join(dir, 'ops.ops.folded')) && existsSync(join(dir, 'ops.cost.folded')) && existsSync(join(dir, 'ops.txt'))).toBe(true);
+    const opsSum = readFileSync(join(dir, 'ops.ops.folded'), 'utf8').trim().split('\n').reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(opsSum).toBe(st.totals.ops.total);
     const js = cli(['--format', 'json-status', 'examples']);
     expect(JSON.parse(js.stdout).prompts).toBe(st.prompts);
     const w = cli(['--view', 'tokens', '--stack', 'prompt,token', '--where', 'prompt=^debug$', '-f', 'folded', '-q', 'examples']);

@@ -2,7 +2,7 @@
 // and write them: a text report on a terminal, folded stacks otherwise, any renderer's format with
 // `-o PATH` (by extension) or `--format`. The JSON status block goes to stderr (stdout with --json).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { EventBatch } from '../model.js';
@@ -176,6 +176,7 @@ export async function run(argv: string[]): Promise<number> {
   const top = values.top !== undefined ? Number(values.top) : undefined;
 
   if (values.from) return runFromLoki(values, views as ViewName[]);
+  if (positionals.length && positionals.every(isProfileFile)) return runFromProfiles(values, positionals, values.view?.length ? views : undefined);
   const { batch, tags } = await loadAndTag(values, positionals);
   // file:line of skipped input, for the person at the terminal only (paths name users); the status
   // block, which may be saved or shared, carries just the count.
@@ -254,3 +255,30 @@ async function runFromLoki(values: Record<string, any>, views: ViewName[]): Prom
   else if (!values.quiet && format !== 'text') process.stderr.write(JSON.stringify(st) + '\n');
   return 0;
 }
+
+/** A folded or pprof file (ours or any), as opposed to a trace file or directory. */
+function isProfileFile(path: string): boolean {
+  try {
+    return statSync(path).isFile() && /\.(pb\.gz|pprof|pb|folded|collapsed)$/i.test(path);
+  } catch {
+    return false;
+  }
+}
+
+/** `agentpprof x.pb.gz y.folded`: profiles read back (merged per view) and rendered like any other. */
+async function runFromProfiles(values: Record<string, any>, paths: string[], views: string[] | undefined): Promise<number> {
+  const { readAll } = await import('./profile-inputs.js');
+  const { profiles: all, skipped } = readAll(paths);
+  for (const s of skipped.slice(0, 20)) process.stderr.write(`skipped ${s}\n`);
+  const profiles = views ? all.filter((p) => views.includes(p.view)) : all;
+  if (!profiles.length) throw new Error(`no ${views ? views.join('/') + ' ' : ''}profile in ${paths.join(', ')}`);
+  const outputs: string[] = values.output ?? [];
+  if (outputs.length) {
+    const render = await import('../render/index.js');
+    for (const w of render.writeOutputs(profiles, outputs, { title: values.title })) if (w.path !== '-' && !values.quiet) process.stderr.write(`wrote ${w.path} (${w.format}, ${w.bytes} bytes)\n`);
+  }
+  const format = values.format ?? (outputs.length ? undefined : process.stdout.isTTY ? 'text' : 'folded');
+  if (format) process.stdout.write(await renderStdout(profiles, format, { top: values.top !== undefined ? Number(values.top) : undefined, title: values.title }));
+  return 0;
+}
+

@@ -62,8 +62,8 @@ export function renderProfiles(profiles: Profile[], format: OutputFormat, opts: 
   }
 }
 
-/** Formats that hold one view: several profiles go to one file per view (x.svg → x.tokens.svg, …). */
-const SINGLE_VIEW: ReadonlySet<OutputFormat> = new Set(['svg']);
+/** Formats that hold one view (a folded line has no view): several profiles go to one file per view (x.svg → x.tokens.svg, …). */
+const SINGLE_VIEW: ReadonlySet<OutputFormat> = new Set(['svg', 'folded']);
 
 /** `out/x.svg` + `files` → `out/x.files.svg` (`.pb.gz`-style double extensions are kept whole). */
 export function perViewPath(path: string, view: string): string {
