@@ -1,64 +1,27 @@
 // The real Claude Code and Codex CLIs, run against the scripted model server (scripts/agents/), write
 // trace files that say exactly what the server sent: prompts, calls (ids, models), tools and tokens.
 // First the raw files are checked against the server's log, then the project's readers.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHistory, type History } from '../src/sources/index.js';
-import { DEFAULT_PROMPT, describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
-import { AgentMissingError, agentCommand } from '../scripts/agents/install.js';
-import { runClaude } from '../scripts/agents/run-claude.js';
-import { runCodex } from '../scripts/agents/run-codex.js';
-import { BUG } from '../scripts/agents/repo.js';
-import { startModelServer } from '../scripts/agents/model-server.js';
-import { apiErrorScript, stepsScript, FIRST_COMMAND, HELPER_TASK, SUBAGENT_PROMPT, TESTS_AGAIN_PROMPT } from '../scripts/agents/script.js';
-import { TEST_COMMAND } from '../scripts/agents/repo.js';
+import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
 import { ANON_REPO } from '../scripts/agents/anonymize.js';
+import { AgentMissingError, agentCommand } from '../scripts/agents/install.js';
+import { BUG, TEST_COMMAND } from '../scripts/agents/repo.js';
+import { runScenarios, SCENARIOS, type Expectation } from '../scripts/agents/scenarios.js';
+import { FIRST_COMMAND, HELPER_TASK } from '../scripts/agents/script.js';
 import { mainReplies, type SentLog, type SentReply, type SentToolCall } from '../scripts/agents/sent-log.js';
-import { claudeLoggedOutputs, claudeResponses, codexRows, readJsonl, type Row } from './real-agents-raw.js';
 import { findJsonl } from '../scripts/agents/spawn-agent.js';
+import { claudeLoggedOutputs, claudeResponses, codexRows, readJsonl, type Row } from './real-agents-raw.js';
 
 const runs: Record<string, AgentRun> = {};
 
-const ok = (run: AgentRun): AgentRun => {
-  if (run.exitCode !== 0 || run.timedOut) throw new Error(describeFailure(run));
-  return run;
-};
-
-/** A first run, then a second prompt in the same session, on one server (so every reply's usage stays distinct). */
-async function resumed(run: typeof runClaude | typeof runCodex): Promise<AgentRun> {
-  const server = await startModelServer({ tls: true });
-  try {
-    const first = ok(await run({ server }));
-    return { ...ok(await run({ server, resume: first, prompt: TESTS_AGAIN_PROMPT })), start: first.start };
-  } finally {
-    await server.close();
-  }
-}
-
-const SCENARIOS: Record<string, () => Promise<AgentRun>> = {
-  claude: async () => ok(await runClaude()),
-  claudeNative: async () => ok(await runClaude({ native: true })),
-  codex: async () => ok(await runCodex()),
-  // A subagent (Agent tool): its own conversation goes to <session>/subagents/agent-<id>.jsonl.
-  claudeSubagent: async () => ok(await runClaude({ prompt: SUBAGENT_PROMPT, allowedTools: 'Bash,Read,Edit,Agent' })),
-  claudeNativeSubagent: async () => ok(await runClaude({ native: true, prompt: SUBAGENT_PROMPT, allowedTools: 'Bash,Read,Edit,Agent' })),
-  // A longer run for live mode (N shell calls, each writing a file), over plain HTTP.
-  codexSteps: async () => ok(await runCodex({ script: stepsScript(3), tls: false })),
-  // API errors: one retried, then a fatal one that ends the run with exit 1.
-  claudeErrors: () => runClaude({ script: apiErrorScript() }),
-  codexErrors: () => runCodex({ script: apiErrorScript() }),
-  claudeResumed: () => resumed(runClaude),
-  codexResumed: () => resumed(runCodex),
-};
-
 beforeAll(async () => {
-  // Three at a time: each run mostly waits on process start-up and the model server; the machine is shared.
-  const queue = Object.entries(SCENARIOS);
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) runs[next[0]] = await next[1]();
-  };
-  await Promise.all([worker(), worker(), worker()]);
+  Object.assign(runs, await runScenarios(Object.keys(SCENARIOS)));
+  for (const [name, run] of Object.entries(runs)) {
+    if (run.exitCode !== SCENARIOS[name].exitCode || run.timedOut) throw new Error(`${name}: ${describeFailure(run)}`);
+  }
 }, 300_000);
 
 describe('the harness', () => {
@@ -303,17 +266,19 @@ function asClaudeLogged(sent: SentReply[], files: string[]): SentReply[] {
   });
 }
 
-const expectedOf = (run: AgentRun): Expected => ({
-  agent: run.agent === 'codex' ? 'codex' : 'claude', version: run.version,
-  prompts: run.resumed ? [DEFAULT_PROMPT, run.prompt] : [run.prompt], cwd: run.repoDir,
-  subagentTasks: run.prompt === SUBAGENT_PROMPT ? { [HELPER_TASK]: SUBAGENT_PROMPT } : undefined,
-  sent: run.agent === 'codex' ? mainReplies(run.sent) : asClaudeLogged(mainReplies(run.sent), run.traceFiles),
-  window: [run.start, run.end],
-});
+const expectedOf = (name: string): Expected => {
+  const run = runs[name];
+  return {
+    agent: run.agent === 'codex' ? 'codex' : 'claude', version: run.version, cwd: run.repoDir,
+    prompts: SCENARIOS[name].prompts, subagentTasks: SCENARIOS[name].subagentTasks,
+    sent: run.agent === 'codex' ? mainReplies(run.sent) : asClaudeLogged(mainReplies(run.sent), run.traceFiles),
+    window: [run.start, run.end],
+  };
+};
 
 describe('the readers (loadHistory) on fresh real traces', () => {
   it.each(['claude', 'claudeNative', 'codex', 'claudeResumed', 'codexResumed'])('%s: prompts, calls, tools and tokens match the server', async (name) => {
-    checkHistory(await loadRun(runs[name]), expectedOf(runs[name]));
+    checkHistory(await loadRun(runs[name]), expectedOf(name));
   });
   it.each(['claude', 'claudeNative'])('%s: the failing test run is an error tool call', async (name) => {
     checkToolStatus(await loadRun(runs[name]), mainReplies(runs[name].sent));
@@ -328,7 +293,7 @@ describe('the readers (loadHistory) on fresh real traces', () => {
     const run = runs[name];
     expect(run.exitCode).toBe(1);
     expect(run.sent.replies.map((r) => r.kind)).toEqual(['main', 'error', 'main', 'error']);
-    checkHistory(await loadRun(run), expectedOf(run));
+    checkHistory(await loadRun(run), expectedOf(name));
   });
   it.each(['claudeSubagent', 'claudeNativeSubagent'])('%s: subagent calls are sidechain calls of the spawning prompt', async (name) => {
     const run = runs[name];
@@ -336,7 +301,7 @@ describe('the readers (loadHistory) on fresh real traces', () => {
     // Its Agent tool_result repeats the subagent's last usage in toolUseResult.usage: never a call of its own.
     const spawn = readJsonl(run.traceFiles[0]).find((r) => r.toolUseResult?.agentId);
     expect(spawn?.toolUseResult.usage.output_tokens).toBe(mainReplies(run.sent).filter((s) => s.prompt === HELPER_TASK).at(-1)?.usage.output);
-    checkHistory(await loadRun(run), expectedOf(run));
+    checkHistory(await loadRun(run), expectedOf(name));
   });
   it('claude wrote the synthetic error line the readers must skip', () => {
     const synthetic = readJsonl(runs.claudeErrors.traceFiles[0]).filter((r) => r.type === 'assistant' && r.message.model === '<synthetic>');
@@ -345,14 +310,20 @@ describe('the readers (loadHistory) on fresh real traces', () => {
   });
 });
 
+const FIXTURES = join(__dirname, 'fixtures', 'real');
+
 describe('the readers on the committed real fixtures (test/fixtures/real)', () => {
-  it.each(['claude-2.1.112', 'claude-2.1.197', 'codex-0.171.0'])('%s', async (name) => {
-    const dir = join(__dirname, 'fixtures', 'real', name);
-    const sent = JSON.parse(readFileSync(join(dir, 'sent.json'), 'utf8')) as SentLog & { agent: string; version: string; prompt: string };
+  const dirs = readdirSync(FIXTURES).filter((d) => existsSync(join(FIXTURES, d, 'sent.json')));
+  it('has the fixtures scripts/agents/save-fixtures.ts writes', () => {
+    expect(dirs.sort()).toEqual(Object.values(SCENARIOS).flatMap((s) => (s.fixture ? [s.fixture] : [])).sort());
+  });
+  it.each(dirs)('%s', async (name) => {
+    const dir = join(FIXTURES, name);
+    const sent = JSON.parse(readFileSync(join(dir, 'sent.json'), 'utf8')) as SentLog & { agent: string; version: string; expect: Expectation };
     const codex = sent.agent === 'codex';
     const h = await loadHistory(codex ? { codexDirs: [dir], threads: 0 } : { claudeDirs: [dir], threads: 0 });
     const replies = codex ? mainReplies(sent) : asClaudeLogged(mainReplies(sent), findJsonl(dir));
-    checkHistory(h, { agent: codex ? 'codex' : 'claude', version: sent.version, prompts: [sent.prompt], cwd: ANON_REPO, sent: replies });
+    checkHistory(h, { agent: codex ? 'codex' : 'claude', version: sent.version, cwd: ANON_REPO, sent: replies, ...sent.expect });
   });
 });
 

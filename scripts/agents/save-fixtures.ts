@@ -1,35 +1,40 @@
-// Runs the real CLIs once each against the scripted model server and saves their traces (paths
-// anonymized) and what the server sent, under test/fixtures/real/, in the agents' own directory layout
-// so the fixture dirs work as CLAUDE_CONFIG_DIR / CODEX_HOME roots.
+// Runs the real CLIs (the scenarios with a `fixture` name) against the scripted model server and saves
+// their trace trees (paths anonymized), what the server sent and what the trace must say, under
+// test/fixtures/real/<fixture>/, in the agents' own layout (the dirs work as CLAUDE_CONFIG_DIR / CODEX_HOME).
 //   npx tsx scripts/agents/save-fixtures.ts [outDir]
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeFailure, type AgentRun } from './agent-run.js';
 import { anonymizer, ANON_REPO, claudeProjectDir } from './anonymize.js';
-import { runClaude } from './run-claude.js';
-import { runCodex } from './run-codex.js';
+import { runScenarios, SCENARIOS, type Expectation } from './scenarios.js';
 
 const outDir = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'real');
 
-function save(run: AgentRun, name: string): void {
-  if (run.exitCode !== 0 || run.traceFiles.length !== 1) throw new Error(describeFailure(run));
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)]));
+
+function save(run: AgentRun, name: string, expect: Expectation): void {
+  if (run.exitCode !== expect.exitCode || run.traceFiles.length === 0) throw new Error(describeFailure(run));
   const anon = anonymizer(run);
   const dir = join(outDir, name);
   rmSync(dir, { recursive: true, force: true });
-  const rel = relative(run.traceDir, run.traceFiles[0]);
-  // Claude's project dir encodes the cwd: re-encode the anonymized one.
-  const target = name.startsWith('claude')
-    ? join(dir, 'projects', claudeProjectDir(ANON_REPO), basename(rel))
-    : join(dir, 'sessions', rel);
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, anon(readFileSync(run.traceFiles[0], 'utf8')));
-  const sent = { agent: run.agent, version: run.version, prompt: run.prompt, ...run.sent };
+  const claude = run.agent.startsWith('claude');
+  for (const file of filesUnder(run.traceDir)) {
+    const parts = relative(run.traceDir, file).split(sep);
+    // Claude's project dir encodes the cwd: re-encode the anonymized one.
+    if (claude) parts[0] = claudeProjectDir(ANON_REPO);
+    const target = join(dir, basename(run.traceDir), ...parts);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, anon(readFileSync(file, 'utf8')));
+  }
+  const { prompts, subagentTasks, exitCode } = expect;
+  const sent = { agent: run.agent, version: run.version, expect: { prompts, subagentTasks, exitCode }, ...run.sent };
   writeFileSync(join(dir, 'sent.json'), anon(JSON.stringify(sent, null, 2)) + '\n');
-  console.log(`${name}: ${relative(outDir, target)}`);
+  console.log(`${name}: ${run.traceFiles.length} trace file(s)`);
   rmSync(run.root, { recursive: true, force: true });
 }
 
-save(await runClaude(), 'claude-2.1.112');
-save(await runClaude({ native: true }), 'claude-2.1.197');
-save(await runCodex(), 'codex-0.171.0');
+const names = Object.keys(SCENARIOS).filter((n) => SCENARIOS[n].fixture);
+const runs = await runScenarios(names);
+for (const n of names) save(runs[n], SCENARIOS[n].fixture!, SCENARIOS[n]);
