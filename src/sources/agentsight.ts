@@ -4,7 +4,7 @@
 //   LlmCalls → kernel effects are attributed to the tool call open in their process tree.
 // The result is one EventBatch that buildProfile turns into the same views as trace-only profiles.
 import type { ApiCall } from '../http/types.js';
-import { emptyBatch, type Effect, type EventBatch, type LlmCall, type Process, type Prompt, type Session, type ToolCall } from '../model.js';
+import { emptyBatch, type Effect, type EventBatch, type LlmCall, type Process, type Prompt, type Session, type Skipped, type ToolCall } from '../model.js';
 import { attributeEffects, ToolIndex, UNBOUND_SESSION, type AttributionCounts } from '../join/attribute.js';
 import { Binder, bindingSummary, type Binding } from '../join/bind.js';
 import { indexCalls, joinCalls, PromptIndex, type TraceCalls } from '../join/calls.js';
@@ -126,78 +126,102 @@ class Dedup<T> {
   }
 }
 
+/** Every recording's events on the traces' clock, deduplicated across overlapping recordings. */
+class Collection {
+  readonly calls = new Dedup<ApiCall>((c) => c.id, (a, b) => !!b.truncated && !a.truncated);
+  readonly procs = new Dedup<Process>((p) => `${p.host}\u0000${p.pid}\u0000${Math.round(p.start / 1000)}`,
+    (a, b) => (a.argv?.length ?? 0) > (b.argv?.length ?? 0) || (a.exit !== undefined && b.exit === undefined));
+  readonly effects = new Dedup<Effect>((e) => `${e.host}\u0000${e.pid}\u0000${e.kind}\u0000${e.ts}\u0000${e.target}`);
+  readonly sessions = new Dedup<Session>((s) => s.id);
+  readonly tools = new Dedup<ToolCall>((t) => t.id);
+  /** Already-joined calls and prompts of our own live --record files. */
+  readonly joinedCalls = new Dedup<LlmCall>((c) => c.id);
+  readonly joinedPrompts = new Dedup<Prompt>((p) => p.id);
+  readonly recordedBindings: { host: string; pid: number; session: string; confidence?: number; ts: number }[] = [];
+  readonly summaries: RecordingSummary[] = [];
+  readonly skipped: Skipped[] = [];
+  skippedCount = 0;
+  readonly #traceSessions: Set<string>;
+  readonly #traceTools: Set<string>;
+  readonly #tracePrompts: Set<string>;
+
+  constructor(traces: EventBatch, private readonly traceCalls: TraceCalls) {
+    this.#traceSessions = new Set(traces.sessions.map((s) => s.id));
+    this.#traceTools = new Set(traces.tools.map((t) => t.id));
+    this.#tracePrompts = new Set(traces.prompts.map((p) => p.id));
+  }
+
+  add(r: RecordingRead, offset: Offset): void {
+    shift(r, offset.offsetMs);
+    for (const c of r.calls) this.calls.add(c);
+    for (const p of r.processes) this.procs.add(p);
+    for (const e of r.effects) this.effects.add(e);
+    for (const s of r.sessions) if (!this.#traceSessions.has(s.id)) this.sessions.add(s);
+    for (const t of r.tools) if (!this.#traceTools.has(t.id)) this.tools.add(t);
+    for (const c of r.llmCalls) if (!this.traceCalls.has(c.id)) this.joinedCalls.add(c);
+    for (const p of r.prompts) if (!this.#tracePrompts.has(p.id)) this.joinedPrompts.add(p);
+    for (const b of r.sessionPids) this.recordedBindings.push({ ...b, host: r.host });
+    for (const s of r.skips.examples) if (this.skipped.length < 50) this.skipped.push(s);
+    this.skippedCount += r.skips.count;
+    this.summaries.push(summarize(r, offset));
+  }
+}
+
 export async function loadRecordings(paths: string[], opts: RecordingOptions = {}): Promise<RecordingsResult> {
   const traces = opts.traces ?? emptyBatch();
   const { inputs, problems } = listRecordings(paths);
   const traceCalls = indexCalls(traces.calls);
-  const calls = new Dedup<ApiCall>((c) => c.id, (a, b) => !!b.truncated && !a.truncated);
-  const procs = new Dedup<Process>((p) => `${p.host}\u0000${p.pid}\u0000${Math.round(p.start / 1000)}`, (a, b) => (a.argv?.length ?? 0) > (b.argv?.length ?? 0) || (a.exit !== undefined && b.exit === undefined));
-  const effects = new Dedup<Effect>((e) => `${e.host}\u0000${e.pid}\u0000${e.kind}\u0000${e.ts}\u0000${e.target}`);
-  const traceSessionIds = new Set(traces.sessions.map((s) => s.id));
-  const traceToolIds = new Set(traces.tools.map((t) => t.id));
-  const sessions = new Dedup<Session>((s) => s.id);
-  const tools = new Dedup<ToolCall>((t) => t.id);
-  const tracePromptIds = new Set(traces.prompts.map((p) => p.id));
-  const ourCalls = new Dedup<LlmCall>((c) => c.id);
-  const ourPrompts = new Dedup<Prompt>((p) => p.id);
-  const summaries: RecordingSummary[] = [];
-  const recordedBindings: { host: string; pid: number; session: string; confidence?: number; ts: number }[] = [];
-  const out = emptyBatch();
-
+  const col = new Collection(traces, traceCalls);
   for (const input of inputs) {
     const r = readOne(input, opts, traceCalls);
-    const offset = recordingOffset(r, opts.offsets?.[r.host], traceCalls, traces.sessions);
-    shift(r, offset.offsetMs);
-    for (const c of r.calls) calls.add(c);
-    for (const p of r.processes) procs.add(p);
-    for (const e of r.effects) effects.add(e);
-    for (const s of r.sessions) if (!traceSessionIds.has(s.id)) sessions.add(s);
-    for (const b of r.sessionPids) recordedBindings.push({ ...b, host: r.host });
-    for (const t of r.tools) if (!traceToolIds.has(t.id)) tools.add(t);
-    for (const c of r.llmCalls) if (!traceCalls.has(c.id)) ourCalls.add(c);
-    for (const p of r.prompts) if (!tracePromptIds.has(p.id)) ourPrompts.add(p);
-    for (const s of r.skips.examples) if (out.skipped.length < 50) out.skipped.push(s);
-    out.skippedCount += r.skips.count;
-    summaries.push(summarize(r, offset));
+    col.add(r, recordingOffset(r, opts.offsets?.[r.host], traceCalls, traces.sessions));
   }
 
-  const allSessions = [...traces.sessions, ...sessions.items];
-  const binder = new Binder(allSessions, { windowMs: opts.windowMs });
-  for (const b of recordedBindings) binder.bind(b.host, b.pid, b.session, 'recorded', b.ts, undefined, b.confidence);
-  for (const p of procs.items.sort((a, b) => a.start - b.start)) binder.process(p);
-  for (const e of effects.items) binder.effect(e);
-  const joined = joinCalls(calls.items, traceCalls, binder, new PromptIndex(traces.prompts));
-  const allTools = [...traces.tools, ...tools.items];
-  const attribution = attributeEffects(effects.items, binder, new ToolIndex(allTools), { slackMs: opts.slackMs });
-
-  const unbound = joined.calls.some((c) => c.session === UNBOUND_SESSION) || attribution.unbound > 0;
-  if (unbound && !allSessions.some((s) => s.id === UNBOUND_SESSION)) allSessions.push(unboundSession(effects.items, joined.calls));
+  // Bind pids (strongest evidence wins), then place recorded calls and attribute effects.
+  const sessions = [...traces.sessions, ...col.sessions.items];
+  const binder = new Binder(sessions, { windowMs: opts.windowMs });
+  for (const b of col.recordedBindings) binder.bind(b.host, b.pid, b.session, 'recorded', b.ts, undefined, b.confidence);
+  for (const p of col.procs.items.sort((a, b) => a.start - b.start)) binder.process(p);
+  for (const e of col.effects.items) binder.effect(e);
+  const joined = joinCalls(col.calls.items, traceCalls, binder, new PromptIndex(traces.prompts));
+  const tools = [...traces.tools, ...col.tools.items];
+  const attribution = attributeEffects(col.effects.items, binder, new ToolIndex(tools), { slackMs: opts.slackMs });
   const bindings = binder.bindings();
-  // A trace session whose processes a recording saw ran on that recording's host.
-  const byId = new Map(allSessions.map((s) => [s.id, s]));
+  if ((joined.calls.some((c) => c.session === UNBOUND_SESSION) || attribution.unbound > 0) && !sessions.some((s) => s.id === UNBOUND_SESSION)) {
+    sessions.push(unboundSession(col.effects.items, joined.calls));
+  }
+  labelHosts(sessions, bindings);
+
+  const batch: EventBatch = {
+    sessions,
+    prompts: [...traces.prompts, ...col.joinedPrompts.items, ...joined.prompts],
+    calls: [...traces.calls, ...col.joinedCalls.items, ...joined.calls],
+    tools,
+    effects: [...traces.effects, ...col.effects.items],
+    processes: [...traces.processes, ...col.procs.items],
+    skipped: [...traces.skipped, ...col.skipped],
+    skippedCount: traces.skippedCount + col.skippedCount,
+  };
+  const status: RecordingsStatus = {
+    recordings: col.summaries,
+    bytes: col.summaries.reduce((n, s) => n + s.bytes, 0),
+    calls_in_traces: joined.matched,
+    calls_from_traffic: joined.calls.length,
+    duplicates: { calls: col.calls.dropped, processes: col.procs.dropped, effects: col.effects.dropped },
+    bindings: bindingSummary(bindings),
+    attribution,
+    problems: [...problems, ...col.summaries.flatMap((s) => s.problems)],
+  };
+  return { ...batch, bindings, status };
+}
+
+/** A trace session whose processes a recording saw ran on that recording's host. */
+function labelHosts(sessions: Session[], bindings: Binding[]): void {
+  const byId = new Map(sessions.map((s) => [s.id, s]));
   for (const b of bindings) {
     const s = byId.get(b.session);
     if (s && s.host === undefined && b.host !== undefined) s.host = b.host;
   }
-  out.sessions = allSessions;
-  out.prompts = [...traces.prompts, ...ourPrompts.items, ...joined.prompts];
-  out.calls = [...traces.calls, ...ourCalls.items, ...joined.calls];
-  out.tools = allTools;
-  out.effects = [...traces.effects, ...effects.items];
-  out.processes = [...traces.processes, ...procs.items];
-  out.skipped = [...traces.skipped, ...out.skipped];
-  out.skippedCount += traces.skippedCount;
-  const status: RecordingsStatus = {
-    recordings: summaries,
-    bytes: summaries.reduce((n, s) => n + s.bytes, 0),
-    calls_in_traces: joined.matched,
-    calls_from_traffic: joined.calls.length,
-    duplicates: { calls: calls.dropped, processes: procs.dropped, effects: effects.dropped },
-    bindings: bindingSummary(bindings),
-    attribution,
-    problems: [...problems, ...summaries.flatMap((s) => s.problems)],
-  };
-  return { ...out, bindings, status };
 }
 
 /** The session that holds activity no agent session claims: visible as `session:unbound`. */
