@@ -22,7 +22,7 @@ typecheck: setup
 	npx tsc -p .
 
 test:
-	scripts/setup.sh npm bpf browser go agents fleet
+	scripts/setup.sh npm bpf browser go agents fleet ccusage
 	node scripts/build.mjs
 	$(MAKE) collector
 	npx tsc -p .

@@ -3,6 +3,7 @@
 # npm: node_modules from the lock file; bpf: Debian's clang/llvm/libbpf/bpftool toolchain for the collector;
 # browser: Debian's chromium for the browser tests; go: golang-go for the pprof round-trip test;
 # fleet: Debian's prometheus for the fleet tests (started by the tests on loopback).
+# ccusage: ccusage@20.0.24 under .cache/ccusage, the reference for the cost check.
 # agents: the real Claude Code and Codex CLIs, pinned, under .cache/agents/ (scripts/agents/agents.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,15 @@ for w in "${want[@]}"; do
     browser) need chromium chromium ;;
     go) need go golang-go ;;
     fleet) [ -x /usr/bin/prometheus ] || apt_pkgs+=(prometheus) ;;
+    ccusage)
+      # The reference the cost and ingest figures are checked against, outside package.json.
+      d=.cache/ccusage; b="$d/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
+      if [ ! -x "$b" ]; then
+        mkdir -p "$d"; [ -f "$d/package.json" ] || echo '{"name":"ccusage-ref","private":true}' > "$d/package.json"
+        echo "setup: installing ccusage@20.0.24 into $d" >&2
+        (cd "$d" && npm i -E ccusage@20.0.24 --no-audit --no-fund >&2)
+        chmod +x "$b" 2>/dev/null || true
+      fi ;;
     agents) node scripts/agents/install.mjs ;;
     *) echo "setup: unknown component $w" >&2; exit 2 ;;
   esac

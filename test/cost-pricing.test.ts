@@ -62,7 +62,7 @@ describe('costs as ccusage computes them', () => {
 
 /** ccusage's native binary where scripts/bench/ingest.ts installs it (or $CCUSAGE_BIN). */
 function ccusageBin(): string | undefined {
-  const cands = [process.env.CCUSAGE_BIN, '/tmp/agentpprof-bench/ccusage', '/tmp/ccusage'].filter(Boolean) as string[];
+  const cands = [process.env.CCUSAGE_BIN, resolve('.cache/ccusage'), '/tmp/agentpprof-bench/ccusage', '/tmp/ccusage'].filter(Boolean) as string[];
   for (const c of cands) {
     if (existsSync(c) && !existsSync(join(c, 'node_modules'))) return c;
     const bin = join(c, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
@@ -75,7 +75,7 @@ describe('cost view vs ccusage', () => {
   const bin = ccusageBin();
   const corpus = resolve('examples/claude');
   const present = Boolean(bin) && existsSync(corpus) && readdirSync(corpus).length > 0;
-  if (!present) console.log('skipped: ccusage not installed (run scripts/bench/ingest.ts or set CCUSAGE_BIN) or examples/ missing');
+  if (!present) console.log('skipped: ccusage not installed (scripts/setup.sh ccusage, or set CCUSAGE_BIN) or examples/ missing');
   it.skipIf(!present)('the cost view total equals ccusage --mode calculate within 0.1 % on examples/claude', async () => {
     const out = execFileSync(bin!, ['claude', 'session', '--json', '--offline', '--mode', 'calculate'], {
       env: { ...process.env, CLAUDE_CONFIG_DIR: corpus }, encoding: 'utf8',
@@ -86,6 +86,13 @@ describe('cost view vs ccusage', () => {
     const tokens = buildProfile(h, new Map(), { view: 'tokens' });
     console.log(`examples/claude: ours $${cost.total.toFixed(6)}, ccusage $${theirs.totalCost.toFixed(6)}; tokens ${tokens.total} vs ${theirs.totalTokens}`);
     expect(tokens.total).toBe(theirs.totalTokens);
+    expect(Math.abs(cost.total - theirs.totalCost) / theirs.totalCost).toBeLessThan(0.001);
+  });
+  it.skipIf(!present)('and equals ccusage in its default mode (which uses the costUSD old versions wrote) within 0.1 %', async () => {
+    const out = execFileSync(bin!, ['claude', 'session', '--json', '--offline'], { env: { ...process.env, CLAUDE_CONFIG_DIR: corpus }, encoding: 'utf8' });
+    const theirs = (JSON.parse(out) as { totals: { totalCost: number } }).totals;
+    const cost = buildProfile(await loadHistory({ claudeDirs: [corpus], threads: 1 }), new Map(), { view: 'cost' });
+    console.log(`examples/claude, ccusage default mode: ours $${cost.total.toFixed(6)}, ccusage $${theirs.totalCost.toFixed(6)}`);
     expect(Math.abs(cost.total - theirs.totalCost) / theirs.totalCost).toBeLessThan(0.001);
   });
 });

@@ -10,6 +10,13 @@ import type { CallPlan, SessionPlan, TaskPlan, ToolPlan } from './plan.js';
 import { numbered, prose } from './content.js';
 import type { Tally, Usage5 } from './totals.js';
 import { BROKEN_LINES, NON_OBJECT_LINES, type Sink } from './sink.js';
+import { costTotal, Pricer } from '../../src/cost/pricing.js';
+
+const PRICER = new Pricer();
+const listCost = (model: string, u: Usage5): number => {
+  const parts = PRICER.cost(model, u);
+  return parts ? costTotal(parts) : 0;
+};
 import type { Showcase } from './showcase.js';
 
 export type ClaudeEra = 'old' | 'mid' | 'new';
@@ -160,7 +167,8 @@ function writeCall(s: SessionState, th: Thread, call: CallPlan, ts: number, mode
     const uuid = th.push('assistant', ts + i * 40, {
       message: { id: msgId, type: 'message', role: 'assistant', model, content, stop_reason: last ? stop : null, stop_sequence: null, usage },
       ...(requestId ? { requestId } : {}),
-      ...(s.era === 'old' ? { costUSD: +(u.output * 0.000015).toFixed(6) } : {}),
+      // Old versions wrote the request's list-price cost; ccusage's default mode uses it when present.
+      ...(s.era === 'old' ? { costUSD: +listCost(model, u).toFixed(9) } : {}),
     });
     for (const b of content) if (b.type === 'tool_use') lineOf.set(b.id as string, uuid);
   });
