@@ -5,6 +5,15 @@
 
 const HEX = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1);
 
+/** True when buf[start, end) holds a \u0080–\u00ff escape (searched natively, no per-byte loop). */
+export function highEscape(buf: Buffer, start: number, end: number): boolean {
+  for (let i = buf.indexOf('\\u00', start); i !== -1 && i + 5 < end; i = buf.indexOf('\\u00', i + 4)) {
+    const h = buf[i + 4] | 32;
+    if ((h >= 56 && h <= 57) || (h >= 97 && h <= 102)) return true; // 8 9 a–f
+  }
+  return false;
+}
+
 /** True when JSON.parse's result cannot tell raw UTF-8 from escaped bytes. */
 export const ambiguousBytes = (s: string): boolean => /[\u0080-\u00ff]/.test(s);
 

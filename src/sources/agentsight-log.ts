@@ -12,7 +12,7 @@ import type { HttpMessage } from '../http/types.js';
 import type { Effect, LlmCall, Process, Prompt, Session, ToolCall } from '../model.js';
 import { bootEpochMs, CollectorDecoder, type CollectorRecord } from './collector-decode.js';
 import { FrameSplitter } from './collector-frames.js';
-import { ambiguousBytes, jsonStringBytes } from './agentsight-bytes.js';
+import { ambiguousBytes, highEscape, jsonStringBytes } from './agentsight-bytes.js';
 import { forEachLine } from './jsonl.js';
 import { bump, emptyRead, type RecordingRead } from './agentsight-types.js';
 
@@ -70,14 +70,17 @@ class EventLogReader {
   #jsonLine(buf: Buffer, start: number, end: number, lineNo: number, last: boolean): void {
     this.#line = lineNo;
     let o: Obj;
+    const text = buf.toString('utf8', start, end);
     try {
-      o = JSON.parse(buf.toString('utf8', start, end));
+      o = JSON.parse(text);
     } catch {
       this.out.skips.add(this.#file, lineNo, last ? 'half-written last record' : 'malformed JSON');
       return;
     }
+    // Cheap first: an all-ASCII line without \u0080-\u00ff escapes cannot be ambiguous.
+    const suspect = text.length !== end - start || highEscape(buf, start, end);
     const inner = o && typeof o.data === 'object' && o.data !== null ? (o.data as Obj) : o;
-    if (inner && typeof inner.data === 'string' && ambiguousBytes(inner.data)) {
+    if (suspect && inner && typeof inner.data === 'string' && ambiguousBytes(inner.data)) {
       const exact = jsonStringBytes(buf, start, end, 'data');
       if (exact) inner.data = Buffer.from(exact);
     }
