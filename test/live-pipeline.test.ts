@@ -1,5 +1,5 @@
 // Trace tailing → pipeline → rolling aggregates, on realistic trace lines written in pieces.
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -141,5 +141,23 @@ describe('kernel effects and the join', () => {
     expect(Object.keys(files).filter((k) => k.includes('parser')).length).toBe(1); // the hint was not counted: kernel evidence wins
     expect(Object.keys(stacksOf(rt, 'network'))).toEqual(['prompt:debug;tool:Bash;process:cat;domain:example.com']);
     expect(rt.hub.status.unattributed).toBe(1);
+  });
+});
+
+describe('recording', () => {
+  it('keeps prompts as tags and scrubs keys from command lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'live-rec-'));
+    const file = join(dir, 'rec.jsonl');
+    const rt = new LiveRuntime({ tagger: new FirstWordTagger(), record: file });
+    await rt.push({
+      prompts: [{ id: 'p', session: 's', ts: T0, text: 'review my secret plan', kind: 'human' }],
+      processes: [{ pid: 7, ppid: 1, comm: 'curl', argv: ['curl', '-H', 'Authorization: Bearer abcdefghijklmnop', 'https://x'], start: T0 }],
+      effects: [{ ts: T0, kind: 'exec', target: 'curl -H Authorization: Bearer abcdefghijklmnop https://x', evidence: 'kernel', pid: 7 }],
+    });
+    await rt.recorder!.close();
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('secret plan');
+    expect(text).not.toContain('abcdefghijklmnop');
+    expect(text).toContain('"tag":"review"');
   });
 });

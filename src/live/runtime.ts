@@ -1,5 +1,6 @@
 // Wires one live run together: hub ← pipeline ← feeds (trace files, collector, replay), the recorder,
 // and an ordered ingest queue (tagging is async; batches must still apply in arrival order).
+import { scrubSecrets } from '../http/redact.js';
 import type { EventBatch } from '../model.js';
 import type { Tagger } from '../tag/types.js';
 import { LiveHub } from './hub.js';
@@ -57,7 +58,10 @@ export class LiveRuntime {
   #record(b: Partial<EventBatch>): void {
     if (!this.recorder) return;
     const prompts = b.prompts?.map((p) => redactPrompt(p, this.pipeline.tagOf(p.id), this.includePrompts));
-    this.recorder.write({ batch: { ...b, prompts, skipped: undefined } });
+    // Command lines can carry keys (curl -H "Authorization: …"): scrubbed before they reach the disk.
+    const processes = b.processes?.map((p) => (p.argv ? { ...p, argv: p.argv.map(scrubSecrets) } : p));
+    const effects = b.effects?.map((e) => (e.kind === 'exec' ? { ...e, target: scrubSecrets(e.target) } : e));
+    this.recorder.write({ batch: { ...b, prompts, processes, effects, skipped: undefined } });
   }
 
   gap(reason: string): void {
