@@ -7,8 +7,10 @@ const HEX = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97
 
 /** True when buf[start, end) holds a \u0080–\u00ff escape (searched natively, no per-byte loop). */
 export function highEscape(buf: Buffer, start: number, end: number): boolean {
-  for (let i = buf.indexOf('\\u00', start); i !== -1 && i + 5 < end; i = buf.indexOf('\\u00', i + 4)) {
-    const h = buf[i + 4] | 32;
+  // A bounded view: indexOf on the whole (reused, larger) buffer would scan past the line every time.
+  const line = buf.subarray(start, end);
+  for (let i = line.indexOf('\\u00'); i !== -1 && i + 5 < line.length; i = line.indexOf('\\u00', i + 4)) {
+    const h = line[i + 4] | 32;
     if ((h >= 56 && h <= 57) || (h >= 97 && h <= 102)) return true; // 8 9 a–f
   }
   return false;
@@ -23,8 +25,9 @@ export const ambiguousBytes = (s: string): boolean => /[\u0080-\u00ff]/.test(s);
  * Undefined when the key is not found or the string is cut.
  */
 export function jsonStringBytes(buf: Buffer, start: number, end: number, key: string): Buffer | undefined {
-  const k = buf.indexOf(`"${key}":"`, start);
-  if (k === -1 || k >= end) return undefined;
+  const at = buf.subarray(start, end).indexOf(`"${key}":"`);
+  if (at === -1) return undefined;
+  const k = start + at;
   const out = Buffer.allocUnsafe(end - k);
   let o = 0;
   let i = k + key.length + 4;
