@@ -8,7 +8,7 @@ import type { Tagger } from '../tag/types.js';
 import { CappedMap, Ring } from './capped.js';
 import { callFrame, domainLabel, fileLabel, processLabel } from './frames.js';
 import type { LiveHub } from './hub.js';
-import { costByKind } from './prices.js';
+import { Pricer } from '../cost/pricing.js';
 
 export const UNATTRIBUTED = 'unattributed';
 /** Session id prefix of calls seen in TLS from a pid not (yet) bound to a trace session. */
@@ -60,6 +60,7 @@ export class LivePipeline {
   readonly #pidSession = new CappedMap<number, string>(CAP);
   readonly #fileSession = new CappedMap<string, string>(10_000);
   readonly #effectStacks = new CappedMap<string, number>(CAP);
+  readonly #pricer = new Pricer();
   /** Pids that opened a would-be trace file for writing before any session named it. */
   readonly #openers = new CappedMap<string, number[]>(1000);
   readonly #tentative = new Ring<{ e: Effect; id: number; at: number }>(20_000);
@@ -163,7 +164,7 @@ export class LivePipeline {
       tokens += grow;
       this.hub.record('tokens', [...prefix, `model:${model}`, `token:${frame}`], grow, c.ts);
     }
-    const cost = costByKind(model, { ...u, cacheWrite5m: st.counted.cacheWrite, cacheWrite1h: 0, input: st.counted.input, output: st.counted.output, cacheRead: st.counted.cacheRead });
+    const cost = this.#pricer.cost(model, { ...u, cacheWrite5m: st.counted.cacheWrite, cacheWrite1h: 0, input: st.counted.input, output: st.counted.output, cacheRead: st.counted.cacheRead });
     if (!cost && model !== '<synthetic>' && !this.hub.status.unknownModels.includes(model) && this.hub.status.unknownModels.length < 50) {
       this.hub.status.unknownModels.push(model);
     }
