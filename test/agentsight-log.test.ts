@@ -152,3 +152,13 @@ describe('AgentSight sslsniff byte escaping', () => {
     expect(r.calls.map((c) => [c.id, c.prompt, c.usage.output])).toEqual([['msg_gz1', 'corrige le café — naïve façade', 22]]);
   });
 });
+
+describe('jsonStringBytes', () => {
+  it('decodes escapes to bytes exactly: \\u00XX as one byte, others as UTF-8, raw bytes as is', async () => {
+    const { jsonStringBytes } = await import('../src/sources/agentsight-bytes.js');
+    const line = Buffer.concat([Buffer.from('xx{"k":1,"data":"a\\u00e9\\u0001\\ud83d\\ude00\\u20ac'), Buffer.from([0xc3, 0xa9]), Buffer.from('\\n\\"q\\\\"}yy')]);
+    const got = jsonStringBytes(line, 2, line.length - 2, 'data')!;
+    expect([...got]).toEqual([0x61, 0xe9, 0x01, 0xf0, 0x9f, 0x98, 0x80, 0xe2, 0x82, 0xac, 0xc3, 0xa9, 0x0a, 0x22, 0x71, 0x5c]);
+    expect(jsonStringBytes(line, 2, 20, 'data')).toBeUndefined(); // cut before the closing quote
+  });
+});
