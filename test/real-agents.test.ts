@@ -295,13 +295,22 @@ describe('the readers (loadHistory) on fresh real traces', () => {
     expect(run.sent.replies.map((r) => r.kind)).toEqual(['main', 'error', 'main', 'error']);
     checkHistory(await loadRun(run), expectedOf(name));
   });
-  it.each(['claudeSubagent', 'claudeNativeSubagent'])('%s: subagent calls are sidechain calls of the spawning prompt', async (name) => {
+  it.each(['claudeSubagent', 'claudeNativeSubagent', 'claudeSubagentPartial'])('%s: subagent calls are sidechain calls of the spawning prompt', async (name) => {
     const run = runs[name];
     expect(run.traceFiles.map((f) => f.split('/').slice(-2)[0])).toEqual([expect.stringMatching(/-calc$/), 'subagents']);
     // Its Agent tool_result repeats the subagent's last usage in toolUseResult.usage: never a call of its own.
+    // It holds the FINAL count even when the subagent file kept only a partial one.
     const spawn = readJsonl(run.traceFiles[0]).find((r) => r.toolUseResult?.agentId);
-    expect(spawn?.toolUseResult.usage.output_tokens).toBe(mainReplies(run.sent).filter((s) => s.prompt === HELPER_TASK).at(-1)?.usage.output);
+    const last = mainReplies(run.sent).filter((s) => s.prompt === HELPER_TASK).at(-1);
+    expect(spawn?.toolUseResult.usage.output_tokens).toBe(last?.usage.output);
     checkHistory(await loadRun(run), expectedOf(name));
+  });
+  it('a slow end of stream leaves only partial output counts in the subagent file (claudeSubagentPartial)', () => {
+    const run = runs.claudeSubagentPartial;
+    const logged = claudeLoggedOutputs(run.traceFiles);
+    const sent = mainReplies(run.sent);
+    expect(sent.map((s) => logged.get(s.id)?.final)).toEqual(sent.map((s) => s.prompt !== HELPER_TASK));
+    expect(sent.filter((s) => s.prompt === HELPER_TASK).map((s) => logged.get(s.id)?.output)).toEqual([1, 1]);
   });
   it('claude wrote the synthetic error line the readers must skip', () => {
     const synthetic = readJsonl(runs.claudeErrors.traceFiles[0]).filter((r) => r.type === 'assistant' && r.message.model === '<synthetic>');

@@ -19,6 +19,7 @@ export interface AgentRunOptions {
   tls?: boolean;
   script?: Script;
   replyDelayMs?: number;
+  finalDelayMs?: number;
   prompt?: string;
   timeoutMs?: number;
   onSpawn?: (pid: number) => void;
@@ -63,7 +64,7 @@ export function makeSandbox(agent: string, parent = tmpdir()): Sandbox {
 
 export async function withServer<T>(opts: AgentRunOptions, fn: (s: ModelServer) => Promise<T>): Promise<T> {
   if (opts.server) return fn(opts.server);
-  const server = await startModelServer({ tls: opts.tls ?? true, script: opts.script, replyDelayMs: opts.replyDelayMs });
+  const server = await startModelServer({ tls: opts.tls ?? true, script: opts.script, replyDelayMs: opts.replyDelayMs, finalDelayMs: opts.finalDelayMs });
   try {
     return await fn(server);
   } finally {

@@ -24,6 +24,9 @@ export interface ModelServerOptions {
   port?: number;
   /** Pause between SSE events so streams arrive in several TLS records, as from the real APIs. */
   eventDelayMs?: number;
+  /** Pause before the event with the final usage (message_delta, response.completed): a slow end of stream.
+   * Claude Code then logs subagent responses with message_start's partial output count (see README). */
+  finalDelayMs?: number;
   /** Pause before each reply (a slow model), so live tailing and tracing see the run unfold. */
   replyDelayMs?: number;
   /** Keep each request's raw body in sent.requests (~100 KB per Claude request), e.g. to compare with captured TLS plaintext. */
@@ -71,11 +74,14 @@ const parseJson = (raw: string): Record<string, unknown> => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function writeSse(res: ServerResponse, events: SseEvent[], delayMs: number, headers: Record<string, string>): Promise<void> {
+const FINAL_EVENTS = new Set(['message_delta', 'response.completed']);
+
+async function writeSse(res: ServerResponse, events: SseEvent[], delay: { event: number; final: number }, headers: Record<string, string>): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
   for (const [event, data] of events) {
+    if (delay.final > 0 && FINAL_EVENTS.has(event)) await sleep(delay.final);
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    if (delayMs > 0) await sleep(delayMs);
+    if (delay.event > 0) await sleep(delay.event);
   }
   res.end();
 }
@@ -90,7 +96,7 @@ const textOf = (blocks: ReplyBlock[], type: 'text' | 'reasoning'): string =>
 
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
   const script = opts.script ?? defaultScript;
-  const delayMs = opts.eventDelayMs ?? 3;
+  const delay = { event: opts.eventDelayMs ?? 3, final: opts.finalDelayMs ?? 0 };
   const sent: SentLog = { requests: [], replies: [] };
 
   // One reply: pick the blocks, give them the next distinct usage, record what went out.
@@ -151,7 +157,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       const requestId = newId('req_01');
       const reply = anthropicReply(id, p.model, p.blocks, p.usage, newId);
       const r = record(p, 'anthropic', id, reply.tools, reply.message.usage as Record<string, unknown>, ts, requestId);
-      if (body.stream) await writeSse(res, reply.events, delayMs, { 'request-id': requestId });
+      if (body.stream) await writeSse(res, reply.events, delay, { 'request-id': requestId });
       else sendJson(res, 200, reply.message, { 'request-id': requestId });
       r.end = Date.now();
       return 200;
@@ -164,7 +170,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       const reply = responsesReply(id, p.model, p.blocks, p.usage, newId);
       const completed = reply.events[reply.events.length - 1][1].response as { usage: Record<string, unknown> };
       const r = record(p, 'openai', id, reply.tools, completed.usage, ts);
-      await writeSse(res, reply.events, delayMs, { 'x-request-id': newId('req_') });
+      await writeSse(res, reply.events, delay, { 'x-request-id': newId('req_') });
       r.end = Date.now();
       return 200;
     }

@@ -43,6 +43,8 @@ export const SCENARIOS: Record<string, Scenario> = {
   // A subagent (Agent tool): its own conversation goes to <session>/subagents/agent-<id>.jsonl.
   claudeSubagent: { ...subagent, run: () => runClaude(withAgentTool), fixture: 'claude-2.1.112-subagent' },
   claudeNativeSubagent: { ...subagent, run: () => runClaude({ ...withAgentTool, native: true }), fixture: 'claude-2.1.197-subagent' },
+  // A slow end of stream: Claude logs the subagent's responses before their message_delta (partial output count).
+  claudeSubagentPartial: { ...subagent, run: () => runClaude({ ...withAgentTool, finalDelayMs: 500 }), fixture: 'claude-2.1.112-subagent-partial' },
   // A longer run for live mode (N shell calls, each writing a file), over plain HTTP.
   codexSteps: { ...plain, run: () => runCodex({ script: stepsScript(3), tls: false }) },
   // API errors: one retried, then a fatal one that ends the run with exit 1.
