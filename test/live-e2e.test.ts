@@ -3,7 +3,8 @@
 // checks the tokens view holds the run's exact token counts under the prompt's tag, the files view the
 // Bash tool's reads and writes with kernel evidence, the network view the model server's domain. A
 // screenshot of the dashboard during the Claude run goes to test-output/.
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -82,6 +83,15 @@ describe.skipIf(!ready)('live end to end (root, real collector, real agents)', (
     // Codex: its pid is bound by the files it names after its session id; the same first command, via exec_command.
     await until(() => [...files.stacks().keys()].some((k) => k.startsWith(`prompt:${tag};tool:exec_command;process:cat;file:README.md;effect:read`)), 20_000)
       .catch(() => { throw new Error('files view after Codex:\n' + [...files.stacks()].filter(([k]) => !k.startsWith('prompt:unattributed')).map(([k, w]) => `${k} ${w}`).join('\n')); });
+
+    // kill -9 the real collector: restarted with a gap, the aggregates kept.
+    const kept = tokens.total();
+    const collectorPid = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', String(live.proc.pid)], { encoding: 'utf8' })
+      .split('\n').map((l) => l.trim()).find((pid) => pid && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'agentsight'));
+    process.kill(collectorPid, 'SIGKILL');
+    await until(() => { const st = tokens.state.last!.status; return st.restarts >= 1 && st.collector === 'running' && st.gaps.at(-1)?.end !== undefined; }, 30_000);
+    expect(tokens.state.last!.status.gaps.at(-1)!.reason).toMatch(/SIGKILL/);
+    expect(tokens.total()).toBe(kept);
 
     for (const w of [tokens, files, network]) w.ws.close();
     live.proc.kill('SIGINT');
