@@ -1,6 +1,7 @@
 // Faults of a real `agentpprof live` process: the collector killed with SIGKILL mid-run is restarted,
 // the gap is shown and the aggregates are kept; SIGINT writes the profile so far to disk; replaying
 // the recording gives the same profile.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,11 @@ describe('live faults', () => {
     const live = cli(['live', '--port', '0', '--token', 'tok', '--log-json', '--traces', join(dir, 'traces'), '--out', out, '--record', rec,
       '--collector-cmd', `${process.execPath} test/fixtures/live/emit-collector.mjs ${pidFile} /w/app`]);
     const url = await live.url;
+    if (process.getuid?.() === 0) {
+      // As root the server runs in a child without root (SUDO_UID, else nobody).
+      const uids = execFileSync('ps', ['-o', 'uid=', '--ppid', String(live.proc.pid)], { encoding: 'utf8' }).split('\n').map((l) => l.trim());
+      expect(uids).toContain(String(Number(process.env.SUDO_UID) || 65534));
+    }
     const w = watch(url);
     await until(() => w.state.last?.status.collector === 'running' && w.total() > 20);
     const before = w.total();
