@@ -10,6 +10,16 @@ export const INTENT_LEXICON: Record<string, string> = {
   修改: 'edit', 改成: 'edit', 改一: 'edit', 重构: 'refactor', 性能: 'perf', 优化: 'optimize', 部署: 'deploy',
   发布: 'release', 上线: 'deploy', 论文: 'paper', 调研: 'research', 继续: 'continue', 好的: 'confirm',
   可以: 'confirm', 嗯: 'confirm', 对: 'confirm', 解释: 'explain', 总结: 'summary', 翻译: 'translate',
+  // English words of the same intents, so a cluster or a suggested rule is named like the default rules.
+  commit: 'git', push: 'git', rebase: 'git', branch: 'git', merge: 'git', cherry: 'git',
+  fix: 'debug', bug: 'debug', error: 'debug', crash: 'debug', fails: 'debug', failing: 'debug', broken: 'debug', why: 'debug',
+  tests: 'test', unit: 'test', pytest: 'test', vitest: 'test', coverage: 'test',
+  readme: 'docs', documentation: 'docs', docstring: 'docs', changelog: 'docs',
+  docker: 'deploy', release: 'deploy', ship: 'deploy', staging: 'deploy', prod: 'deploy', kubernetes: 'deploy',
+  cleanup: 'refactor', extract: 'refactor', simplify: 'refactor', rename: 'edit', change: 'edit',
+  optimize: 'perf', faster: 'perf', slow: 'perf', latency: 'perf', benchmark: 'perf',
+  review: 'review', critique: 'review', show: 'inspect', look: 'inspect', where: 'inspect', explain: 'inspect',
+  next: 'continue', proceed: 'continue', paper: 'research', survey: 'research',
 };
 
 /** A valid tag from a keyword: the lexicon's word for CJK terms, else lowercase letters only, ≤ 12. */

@@ -3,7 +3,7 @@
 // matched prompts) and disturb (already-matched prompts it would re-tag, since user rules come first).
 
 import { clusterPrompts } from './cluster.js';
-import { keywordToTag } from './lexicon.js';
+import { INTENT_LEXICON, keywordToTag } from './lexicon.js';
 import { isCjk, terms } from './tokenize.js';
 import type { Tagger } from './types.js';
 
@@ -17,6 +17,18 @@ export interface Suggestion {
   /** Already-matched prompts the rule would re-tag. */
   retags: number;
   keywords: string[];
+}
+
+/** Politeness and filler: frequent in every kind of prompt, so they say nothing about the intent. */
+const FILLER = new Set(('hey hi hello thx thanks thank please pls plz quick quickly keep minimal now just asap again one ' +
+  'also really maybe last first new still actually kindly small bit little sure way thing things something stuff ' +
+  'tested report').split(' '));
+
+/** A term worth a rule: not filler; for CJK only words the intent lexicon knows (other bigrams are fragments). */
+function usefulTerm(t: string): boolean {
+  if (/^[a-z]{1,2}$/.test(t)) return false;
+  if (isCjk(t)) return t in INTENT_LEXICON;
+  return !t.split(' ').some((w) => FILLER.has(w));
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -39,33 +51,34 @@ export async function suggestRules(all: string[], matched: boolean[], opts: Sugg
   const unmatched = all.filter((_, i) => !matched[i]);
   if (unmatched.length < 2) return [];
   const clustering = clusterPrompts(unmatched, { kMin: Math.min(5, unmatched.length - 1) });
-  const out: Suggestion[] = [];
-  const taken = new Set<string>();
+  // Clusters that name the same intent become one rule: tag → its keywords, most frequent first.
+  const byTag = new Map<string, string[]>();
   for (const [ci, c] of clustering.clusters.entries()) {
     const members = unmatched.filter((_, i) => clustering.assign[i] === ci);
     // Terms present in at least a quarter of the cluster, most frequent first, at most three.
     const df = new Map<string, number>();
     for (const m of members) for (const t of new Set(terms(m))) df.set(t, (df.get(t) ?? 0) + 1);
-    const keywords = [...df].filter(([t, n]) => n >= Math.max(2, members.length / 4) && !/^[a-z]{1,2}$/.test(t))
+    const keywords = [...df].filter(([t, n]) => n >= Math.max(2, members.length / 4) && usefulTerm(t))
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3).map(([t]) => t);
     if (!keywords.length) continue;
+    let tag = keywords.map(keywordToTag).find((t): t is string => Boolean(t)) ?? c.tag;
+    if (opts.namer) {
+      const votes = new Map<string, number>();
+      for (const r of await opts.namer.tagAll(members.slice(0, 8))) if (r.matched) votes.set(r.tag, (votes.get(r.tag) ?? 0) + 1);
+      tag = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? tag;
+    }
+    byTag.set(tag, [...new Set([...(byTag.get(tag) ?? []), ...keywords])].slice(0, 6));
+  }
+  const out: Suggestion[] = [];
+  for (const [tag, keywords] of byTag) {
     const regex = `(?i)(${keywords.map(termRegex).join('|')})`;
     const re = new RegExp(regex.slice(4), 'i');
     let gain = 0, retags = 0;
     all.forEach((p, i) => { if (re.test(p)) matched[i] ? retags++ : gain++; });
     if (gain < (opts.minGain ?? 2)) continue;
-    let tag = c.tag;
-    if (opts.namer) {
-      const votes = new Map<string, number>();
-      for (const r of await opts.namer.tagAll(members.slice(0, 8))) if (r.matched) votes.set(r.tag, (votes.get(r.tag) ?? 0) + 1);
-      tag = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? tag;
-    } else {
-      tag = keywords.map(keywordToTag).find((t) => t && !taken.has(t)) ?? tag;
-    }
-    taken.add(tag);
     out.push({ tag, regex, gain, gainPct: Math.round((gain / all.length) * 1000) / 10, retags, keywords });
   }
-  return out.sort((a, b) => b.gain - a.gain).slice(0, opts.max ?? 10);
+  return out.sort((a, b) => b.gain - a.gain || a.tag.localeCompare(b.tag)).slice(0, opts.max ?? 10);
 }
 
 export function formatSuggestions(s: Suggestion[]): string {
