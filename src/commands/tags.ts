@@ -145,7 +145,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const out: string[] = [];
-  out.push(`tagger ${taggerName}${ruleFiles.length ? ` (rules: ${ruleFiles.length} file${ruleFiles.length > 1 ? 's' : ''} + defaults)` : ''}: ` +
+  out.push(`tagger ${taggerName}${ruleFiles.length ? ` (rules: ${ruleFiles.length} file${ruleFiles.length > 1 ? 's' : ''}${values['no-default-rules'] ? '' : ' + defaults'})` : ''}: ` +
     `${st.prompts} prompts in ${batch.sessions.length} sessions, coverage ${st.coverage_pct}% (${st.matched} matched, ${st.unmatched} unmatched)`);
   out.push('', `  ${'tag'.padEnd(12)} ${'prompts'.padStart(8)} ${'share'.padStart(7)} ${'tokens'.padStart(9)} ${'share'.padStart(7)} ${'cost'.padStart(9)} ${'share'.padStart(7)}`);
   for (const r of rows) {
