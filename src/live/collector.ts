@@ -33,6 +33,8 @@ export const builtinCollectorPath = (root: string): string => join(root, 'agents
 export class CollectorSupervisor {
   #child?: ResultPromise;
   #server?: Server;
+  #sock?: Socket;
+  #paused = false;
   #dir?: string;
   #socketPath?: string;
   #stopping = false;
@@ -62,6 +64,8 @@ export class CollectorSupervisor {
     this.#socketPath = join(this.#dir, 'collector.sock');
     this.#server = createServer((sock: Socket) => {
       this.#running(); // connected: attached and streaming, even before the first event
+      this.#sock = sock;
+      if (this.#paused) sock.pause();
       sock.on('data', (c: Buffer) => this.#data(c));
       sock.on('error', () => sock.destroy());
     });
@@ -118,6 +122,26 @@ export class CollectorSupervisor {
       this.#timer = setTimeout(() => { this.restarts++; this.#spawn(); }, this.#backoff);
       this.#backoff = Math.min(this.opts.maxBackoffMs ?? 10_000, this.#backoff * 2);
     });
+  }
+
+  /**
+   * Backpressure: stop reading while the processing side is behind. The collector then blocks on its
+   * socket, its ring buffers fill and the kernel drops events, which it counts and reports (drops).
+   */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#sock?.pause();
+    this.#child?.stdout?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#sock?.resume();
+    this.#child?.stdout?.resume();
   }
 
   async stop(): Promise<void> {

@@ -13,6 +13,9 @@ import { packageRoot } from './plugins/static.js';
 import { writeFlush, type FlushFile, type Serving } from './serve.js';
 import { TraceFeed } from './traces.js';
 
+const IPC_HIGH = 2000;
+const IPC_LOW = 200;
+
 export interface LiveRunOptions {
   collector: 'builtin' | 'none' | { command: string };
   roots: string[];
@@ -66,7 +69,18 @@ export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
       child!.once('exit', (code) => reject(new Error(`server process exited (${code}) before listening`)));
     });
     o.log.info({ uid: who.uid, gid: who.gid, user: who.name }, 'server runs without root; this process only supervises the collector and reads traces');
-    send = (m) => { if (child!.connected) child!.send(m); };
+    // Messages not yet taken by the child: past HIGH the collector is paused (backpressure to the
+    // kernel's ring buffers, whose drops are counted), so this root process's memory stays bounded.
+    let inflight = 0;
+    send = (m) => {
+      if (!child!.connected) return;
+      inflight++;
+      child!.send(m, () => {
+        inflight--;
+        if (inflight < IPC_LOW && supervisor?.paused) supervisor.resume();
+      });
+      if (inflight > IPC_HIGH && supervisor && !supervisor.paused) supervisor.pause();
+    };
   } else {
     serving = await o.serveHere(() => supervisor?.state === 'running');
     url = serving.url;
