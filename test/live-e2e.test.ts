@@ -53,13 +53,16 @@ describe.skipIf(!ready)('live end to end (root, real collector, real agents)', (
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url);
-    const claude = await runClaude({ parent: dir });
+    // A pause before each reply keeps the run going long enough to catch the page while it grows.
+    const running = runClaude({ parent: dir, replyDelayMs: 400 });
+    await page.waitForFunction(() => (window as any).agentpprof.tree.names.includes('agent:claude'), null, { timeout: 60_000 });
+    mkdirSync('test-output', { recursive: true });
+    await page.screenshot({ path: 'test-output/live-e2e-claude-running.png', fullPage: true });
+    const claude = await running;
     expect(claude.exitCode).toBe(0);
     const want = sentTokens(mainReplies(claude.sent, 'anthropic'));
     await until(() => JSON.stringify(viewTokens(tokens.stacks(), 'claude', tag)) === JSON.stringify(want) || undefined, 20_000)
       .catch(() => { throw new Error(`tokens view ${JSON.stringify(viewTokens(tokens.stacks(), 'claude', tag))} ≠ sent ${JSON.stringify(want)}\n${[...tokens.stacks().keys()].join('\n')}`); });
-    await page.waitForFunction(() => (window as any).agentpprof.tree.names.includes('agent:claude'), null, { timeout: 10_000 });
-    mkdirSync('test-output', { recursive: true });
     await page.screenshot({ path: 'test-output/live-e2e-claude.png', fullPage: true });
     await browser.close();
 
