@@ -62,19 +62,19 @@ export async function liveTagger(v: { tagger?: string; rules?: string[]; 'tag-ru
 }
 
 /** The processing side with the user's options (in this process or in the unprivileged child). */
-async function serveWith(v: Values, kernel?: () => boolean): Promise<Serving> {
+async function serveWith(v: Values, kernel?: () => boolean, ignorePids = [process.pid]): Promise<Serving> {
   const port = v.port !== undefined ? Number(v.port) : DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${v.port}`);
   return serve({
     tagger: await liveTagger(v), host: v.host ?? DEFAULT_HOST, port, token: v.token ?? process.env.AGENTPPROF_TOKEN,
     includePrompts: v['include-prompts'], kernel,
-    record: v['record-fd'] ? Number(v['record-fd']) : v.record ? resolve(v.record) : undefined,
+    record: v['record-fd'] ? Number(v['record-fd']) : v.record ? resolve(v.record) : undefined, ignorePids,
   });
 }
 
 /** `live --serve-child`: the unprivileged half; inputs arrive over IPC, 'flush' ends it. */
 async function runChild(v: Values): Promise<number> {
-  const s = await serveWith(v);
+  const s = await serveWith(v, undefined, [process.pid, process.ppid]);
   process.on('message', async (m: { k: string }) => {
     if (m.k !== 'flush') return s.processor.handle(m as Parameters<typeof s.processor.handle>[0]);
     const files = await s.closeToFiles();
