@@ -26,4 +26,13 @@ describe('agentpprof merge with AgentSight recordings', () => {
     expect(tokens).toBe(2 * (10 + 50 + 1000 + 20 + 30 + 1100) + 2 * (7 + 3));
     expect(readFileSync(join(dir, 'out.files.svg'), 'utf8')).toContain('<svg');
   });
+
+  it('labels each machine: a host: frame with --stack', () => {
+    const out = join(dir, 'hosts.folded');
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'merge',
+      `hostA=${join(dir, 'a', 'rec')}`, `hostB=${join(dir, 'b', 'rec')}`, join(dir, 'a', 'claude'), join(dir, 'b', 'claude'),
+      '--view', 'files', '--stack', 'host,prompt,tool,file,effect', '-o', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    for (const h of ['hostA', 'hostB']) expect(lines).toContain(`host:${h};prompt:debug;tool:Bash;file:out.txt;effect:write 1`);
+  });
 });

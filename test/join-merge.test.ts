@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageTotal } from '../src/model.js';
+import { buildProfile } from '../src/profile/index.js';
 import { loadHistory } from '../src/sources/index.js';
 import { loadRecordings, type RecordingsResult } from '../src/sources/agentsight.js';
 import { BASH_PID, CLAUDE_PID, claudeSession, recordEvents, writeRotated, type HostSpec } from './fixtures/agentsight/synth.js';
@@ -54,6 +55,9 @@ describe('merging two hosts\' recordings with their trace files', () => {
     expect(res.status.bindings['trace-file-open'].pids).toBe(2);
     expect(res.bindings.some((b) => b.pid === BASH_PID)).toBe(false); // inherited, not bound itself
     expect(res.sessions.filter((s) => s.agent === 'claude').map((s) => s.host).sort()).toEqual(['hostA', 'hostB']);
+    // …which the profile carries as a sample label (pprof -tags) on every sample of those sessions.
+    const files = buildProfile(res, new Map(), { view: 'files', privacy: { userNames: [] } });
+    expect(new Set(files.samples.map((s) => s.labels?.host))).toEqual(new Set(['hostA', 'hostB', undefined]));
   });
 
   it('attributes the Bash tool\'s file effects to its tool call, keeps the rest visible', () => {

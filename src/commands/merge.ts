@@ -18,13 +18,14 @@ history: directories or files) and folded per --view (comma list; default tokens
   -o, --output PATH   .svg .html .pb.gz .json .folded .txt ('-' = stdout); repeatable
   --format FMT        force the format for every -o (svg|html|pprof|json|folded|text)
   --view NAME         view of folded inputs that do not say (default: from the file name or frames)
-  --title TEXT        title of the SVG/HTML`;
+  --title TEXT        title of the SVG/HTML
+  --stack K1,K2,…     recordings: the frame kinds, root first (e.g. host,prompt,tool,process,file,effect)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { output: { type: 'string', short: 'o', multiple: true }, format: { type: 'string' }, view: { type: 'string' }, title: { type: 'string' } },
+    options: { output: { type: 'string', short: 'o', multiple: true }, format: { type: 'string' }, view: { type: 'string' }, title: { type: 'string' }, stack: { type: 'string' } },
   });
   if (!positionals.length || !values.output?.length) {
     process.stderr.write(`agentpprof merge: need input files and at least one -o\n\n${help}\n`);
@@ -37,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   const { recordings, others } = splitRecordingArgs(positionals);
   const traceRoots = recordings.length ? others.filter((p) => !looksLikeProfileFile(p)) : [];
   const { profiles, skipped } = readAll(others.filter((p) => !traceRoots.includes(p)), { view: values.view });
-  if (recordings.length) profiles.push(...(await recordingProfiles(recordings, traceRoots, values.view)));
+  if (recordings.length) profiles.push(...(await recordingProfiles(recordings, traceRoots, values.view, values.stack)));
   for (const s of skipped.slice(0, 20)) process.stderr.write(`skipped ${s}\n`);
   if (skipped.length > 20) process.stderr.write(`skipped ${skipped.length - 20} more lines\n`);
   if (!profiles.length) {
@@ -51,10 +52,10 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** AgentSight recordings joined with the agents' trace roots, tagged (regex rules) and folded per view. */
-async function recordingProfiles(recordings: string[], traceRoots: string[], views = 'tokens,files,network'): Promise<Profile[]> {
+async function recordingProfiles(recordings: string[], traceRoots: string[], views = 'tokens,files,network', stack?: string): Promise<Profile[]> {
   const { loadRecordings, outputStatus } = await import('../sources/agentsight.js');
   const { loadHistory } = await import('../sources/index.js');
-  const { buildProfile, tagPrompts } = await import('../profile/index.js');
+  const { buildProfile, parseFrameKind, tagPrompts } = await import('../profile/index.js');
   const { createTagger, loadRules } = await import('../tag/index.js');
   const { currentUserNames } = await import('./profile.js');
   const traces = traceRoots.length ? await loadHistory({ paths: traceRoots }) : undefined;
@@ -64,7 +65,10 @@ async function recordingProfiles(recordings: string[], traceRoots: string[], vie
   process.stderr.write(`${JSON.stringify({ agentsight: status })}\n`);
   for (const p of batch.status.problems.slice(0, 20)) process.stderr.write(`recording: ${p}\n`);
   return views.split(',').map((view) => {
-    const p = buildProfile(batch, tags, { view: view.trim() as ViewName, privacy: { userNames: currentUserNames() } });
+    const p = buildProfile(batch, tags, {
+      view: view.trim() as ViewName, privacy: { userNames: currentUserNames() },
+      stack: stack?.split(',').map((k) => parseFrameKind(k.trim(), '--stack')),
+    });
     if (p.status) p.status.agentsight = status;
     return p;
   });

@@ -50,7 +50,7 @@ interface Site {
 const TOKEN_KINDS = ['input', 'output', 'cache_read', 'cache_write'] as const;
 
 /** Frame kinds fixed by a site's session and LLM call alone. */
-const CALL_LEVEL = new Set<FrameKind>(['agent', 'project', 'session', 'prompt', 'call', 'model']);
+const CALL_LEVEL = new Set<FrameKind>(['agent', 'project', 'session', 'prompt', 'call', 'model', 'host']);
 
 /** `call:` frame values as constants: equal strings that are one object hash once. */
 const CALL_VALUES: Record<string, string> = Object.fromEntries(
@@ -115,6 +115,8 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
       case 'effect': return s.effect;
       case 'domain': return s.domain;
       case 'token': return s.token;
+      // The machine an AgentSight recording came from (merge of several hosts' recordings).
+      case 'host': return s.session.host ? privacy.scrub(s.session.host) : undefined;
     }
   };
 
@@ -173,6 +175,7 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
     if (!sample) {
       sample = n.sample = { stack: n.frames, weight: 0 };
       if (useLabels) sample.labels = { project: value('project', s)!, agent: value('agent', s)!, session: value('session', s)! };
+      if (useLabels && s.session.host) sample.labels!.host = value('host', s)!;
       samples.push(sample);
     }
     sample.weight += weight;

@@ -3,7 +3,7 @@
 
 import type { ResponseShape } from '../model.js';
 
-export const FRAME_KINDS = ['agent', 'project', 'session', 'prompt', 'call', 'model', 'tool', 'process', 'file', 'effect', 'domain', 'token'] as const;
+export const FRAME_KINDS = ['agent', 'project', 'session', 'prompt', 'call', 'model', 'tool', 'process', 'file', 'effect', 'domain', 'token', 'host'] as const;
 export type FrameKind = (typeof FRAME_KINDS)[number];
 
 export function parseFrameKind(s: string, where: string): FrameKind {

@@ -225,13 +225,22 @@ function labelHosts(sessions: Session[], bindings: Binding[]): void {
 }
 
 /** The session that holds activity no agent session claims: visible as `session:unbound`. */
-function unboundSession(effects: Effect[], calls: { session: string; ts: number }[]): Session {
+function unboundSession(effects: Effect[], calls: { session: string; ts: number; host?: string }[]): Session {
   let start = Infinity;
   let end = -Infinity;
-  for (const e of effects) if (e.session === UNBOUND_SESSION) { start = Math.min(start, e.ts); end = Math.max(end, e.ts); }
-  for (const c of calls) if (c.session === UNBOUND_SESSION) { start = Math.min(start, c.ts); end = Math.max(end, c.ts); }
+  const hosts = new Set<string | undefined>();
+  for (const x of [...effects, ...calls]) {
+    if (x.session !== UNBOUND_SESSION) continue;
+    start = Math.min(start, x.ts);
+    end = Math.max(end, x.ts);
+    hosts.add(x.host);
+  }
   if (start > end) start = end = 0;
-  return { id: UNBOUND_SESSION, agent: 'agentsight', cwd: '', project: UNBOUND_SESSION, start, end };
+  const s: Session = { id: UNBOUND_SESSION, agent: 'agentsight', cwd: '', project: UNBOUND_SESSION, start, end };
+  // One session for every host's unbound activity: it carries a host only when there is one.
+  const [only] = hosts;
+  if (hosts.size === 1 && only !== undefined) s.host = only;
+  return s;
 }
 
 /** The status for output files (JSON, HTML, pprof comments): counts and confidences, no paths. */
