@@ -227,7 +227,8 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
       // Kernel evidence, when a tool call has any, replaces what its input merely said it would do.
       const observed = new Set<string>();
       for (const e of batch.effects) if (e.toolCall && e.evidence === 'kernel') observed.add(e.toolCall);
-      const procs = new Map(batch.processes.map((p) => [p.pid, p.comm]));
+      // pids are per machine: merged recordings of several hosts reuse them.
+      const procs = new Map(batch.processes.map((p) => [`${p.host ?? ''}:${p.pid}`, p.comm]));
       for (const t of batch.tools) {
         if (observed.has(t.id)) continue;
         const site = toolSite(t);
@@ -253,7 +254,8 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
         const sid = e.session ?? tool?.session;
         if (!sid) { unattributed++; continue; }
         const site: Site = tool ? toolSite(tool) : { session: unknownSession(sid) };
-        if (e.pid !== undefined && procs.has(e.pid)) site.process = procs.get(e.pid);
+        const proc = e.pid === undefined ? undefined : procs.get(`${e.host ?? ''}:${e.pid}`);
+        if (proc !== undefined) site.process = proc;
         if (files) {
           site.file = privacy.fileLabel(e.target, site.session.cwd);
           site.effect = e.kind === 'create' ? 'write' : e.kind;
