@@ -7,8 +7,8 @@
 
 import { countFences } from './shape.js';
 
-const KEYS = ['"text":"', '"thinking":"', '"signature":"', '"content":"', '"old_string":"', '"new_string":"', '"new_source":"']
-  .map((k) => Buffer.from(k));
+/** The keys whose long string values are cut, without quotes: matched backwards from a `":"`. */
+const KEYS = ['text', 'thinking', 'signature', 'content', 'old_string', 'new_string', 'new_source'];
 
 export interface Cut {
   /** Characters of the value (escape sequences count once; non-ASCII counts its UTF-8 bytes). */
@@ -17,27 +17,39 @@ export interface Cut {
   fences: number;
 }
 
-/** End of the JSON string whose body starts at `s`: the first quote not escaped by a backslash run. */
-function stringEnd(line: Buffer, s: number): number {
-  for (let q = line.indexOf(34, s); q !== -1; q = line.indexOf(34, q + 1)) {
-    let k = q - 1;
-    while (k >= s && line[k] === 92) k--;
-    if ((q - 1 - k) % 2 === 0) return q;
-  }
+/** True when the quote at `q` is a real delimiter: an even run of backslashes before it. */
+function unescaped(s: string, q: number): boolean {
+  let k = q - 1;
+  while (k >= 0 && s.charCodeAt(k) === 92) k--;
+  return (q - 1 - k) % 2 === 0;
+}
+
+/** End of the JSON string whose body starts at `from`: the first quote not escaped by a backslash run. */
+function stringEnd(s: string, from: number): number {
+  for (let q = s.indexOf('"', from); q !== -1; q = s.indexOf('"', q + 1)) if (unescaped(s, q)) return q;
   return -1;
 }
 
-function measure(line: Buffer, s: number, e: number): Cut {
-  let chars = e - s;
+/** Which cut key, if any, ends with the quote at `q` (whose opening quote must be unescaped). */
+function isCutKey(s: string, q: number): boolean {
+  for (const k of KEYS) {
+    const open = q - k.length - 1;
+    if (open >= 0 && s.charCodeAt(open) === 34 && s.startsWith(k, open + 1) && unescaped(s, open)) return true;
+  }
+  return false;
+}
+
+function measure(s: string, from: number, e: number): Cut {
+  let chars = e - from;
   let fences = 0;
-  for (let i = line.indexOf(92, s); i !== -1 && i < e; i = line.indexOf(92, i + 2)) {
-    const u = line[i + 1] === 117;
+  for (let i = s.indexOf('\\', from); i !== -1 && i < e; i = s.indexOf('\\', i + 2)) {
+    const u = s.charCodeAt(i + 1) === 117;
     chars -= u ? 5 : 1;
     if (u) i += 4;
   }
   // ``` at the start of the value or right after an escaped newline (\n).
-  for (let i = line.indexOf('```', s); i !== -1 && i + 3 <= e; i = line.indexOf('```', i + 3)) {
-    if (i === s || (line[i - 1] === 110 && line[i - 2] === 92 && line[i - 3] !== 92)) fences++;
+  for (let i = s.indexOf('```', from); i !== -1 && i + 3 <= e; i = s.indexOf('```', i + 3)) {
+    if (i === from || (s.charCodeAt(i - 1) === 110 && s.charCodeAt(i - 2) === 92 && s.charCodeAt(i - 3) !== 92)) fences++;
   }
   return { chars, fences };
 }
@@ -45,25 +57,29 @@ function measure(line: Buffer, s: number, e: number): Cut {
 /**
  * The line as JSON text with long values of the known keys replaced by placeholders, and what was cut;
  * null when nothing is long enough to be worth it (parse the line as it is).
+ * One pass over `":"` (a key's closing quote, the colon, the value's opening quote): the bytes are
+ * searched as a latin1 string (offsets = byte offsets, cheap builtin searches), decoded as UTF-8 only
+ * for the JSON text kept. A `":"` whose first quote is escaped ends a string value, never a key: skipped.
  */
 export function cutLongStrings(line: Buffer, min = 256): { json: string; cuts: Cut[] } | null {
-  const at: number[] = [];
-  for (const k of KEYS) for (let p = line.indexOf(k); p !== -1; p = line.indexOf(k, p + k.length)) at.push(p + k.length);
-  if (!at.length) return null;
-  at.sort((a, b) => a - b);
-  const cuts: Cut[] = [];
+  const s = line.toString('latin1');
+  let cuts: Cut[] | null = null;
   let json = '';
   let from = 0;
-  for (const s of at) {
-    if (s < from) continue; // cannot happen for real keys; kept as a guard
-    const e = stringEnd(line, s);
+  for (let p = s.indexOf('":"'); p !== -1;) {
+    if (!unescaped(s, p) || !isCutKey(s, p)) { p = s.indexOf('":"', p + 1); continue; }
+    const v = p + 3;
+    const e = stringEnd(s, v);
     if (e === -1) return null;
-    if (e - s < min) continue;
-    json += line.toString('utf8', from, s) + '\\u0000' + cuts.length;
-    cuts.push(measure(line, s, e));
-    from = e;
+    if (e - v >= min) {
+      cuts ??= [];
+      json += line.toString('utf8', from, v) + '\\u0000' + cuts.length;
+      cuts.push(measure(s, v, e));
+      from = e;
+    }
+    p = s.indexOf('":"', e + 1);
   }
-  if (!cuts.length) return null;
+  if (!cuts) return null;
   return { json: json + line.toString('utf8', from, line.length), cuts };
 }
 

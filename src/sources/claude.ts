@@ -13,8 +13,9 @@ import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './js
 import { emptyFileResult, type FileResult, type ToolResult } from './merge.js';
 import { emptyShape } from './shape.js';
 
-const M_USER = Buffer.from('"type":"user"');
-const M_ASSISTANT = Buffer.from('"type":"assistant"');
+const M_TYPE = Buffer.from('"type":"');
+const USER = Buffer.from('user"');
+const ASSISTANT = Buffer.from('assistant"');
 /** Assistant lines shorter than this are parsed whole: cutting would not pay. */
 const CUT_MIN_LINE = 1024;
 
@@ -43,8 +44,9 @@ export function readClaudeFile(file: string): FileResult {
   };
   out.bytes = forEachLine(file, (buf, start, end, lineNo, last) => {
     const view = buf.subarray(start, end);
-    const isUser = view.indexOf(M_USER) !== -1;
-    const isAssistant = !isUser && view.indexOf(M_ASSISTANT) !== -1;
+    const kind = lineKind(view);
+    const isUser = kind === USER;
+    const isAssistant = kind === ASSISTANT;
     if (!isUser && !isAssistant) {
       // Other line types (summary, system, progress, snapshots…) never carry usage: skip them unparsed,
       // but a line that does not even look like an object is still bad input to report.
@@ -58,8 +60,10 @@ export function readClaudeFile(file: string): FileResult {
     }
     // Long assistant lines: parse them without the text/thinking/file bodies the profile only measures.
     const cut = isAssistant && !last && end - start > CUT_MIN_LINE ? cutLongStrings(view) : null;
-    const o = parseObjectLine(cut ? cut.json : buf.toString('utf8', start, end), file, lineNo, last, st.skips);
+    let o = parseObjectLine(cut ? cut.json : buf.toString('utf8', start, end), file, lineNo, last, st.skips);
     if (!o) return;
+    // A user line whose first type marker was a nested "assistant": its prompt text must not be cut.
+    if (cut && o.type !== 'assistant') o = parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips)!;
     if (o.type === 'assistant') onAssistant(st, o, lineNo, cut?.cuts ?? null);
     else if (o.type === 'user') onUser(st, o, lineNo);
   });
@@ -67,6 +71,25 @@ export function readClaudeFile(file: string): FileResult {
   out.skipped = st.skips.examples;
   out.skippedCount = st.skips.count;
   return out;
+}
+
+/**
+ * USER or ASSISTANT for the first `"type":"user"` / `"type":"assistant"` in the line, else null: a cheap
+ * filter (the parse decides), which usually stops at the top-level type written before the message.
+ */
+function lineKind(line: Buffer): Buffer | null {
+  for (let p = line.indexOf(M_TYPE); p !== -1; p = line.indexOf(M_TYPE, p + M_TYPE.length)) {
+    const v = p + M_TYPE.length;
+    if (startsWith(line, v, USER)) return USER;
+    if (startsWith(line, v, ASSISTANT)) return ASSISTANT;
+  }
+  return null;
+}
+
+function startsWith(line: Buffer, at: number, m: Buffer): boolean {
+  if (at + m.length > line.length) return false;
+  for (let i = 0; i < m.length; i++) if (line[at + i] !== m[i]) return false;
+  return true;
 }
 
 function lineTs(st: FileState, o: Record<string, any>): number {
