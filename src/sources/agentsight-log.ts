@@ -52,6 +52,7 @@ class EventLogReader {
 
   readFile(file: string): void {
     this.#file = file;
+    this.#line = 0;
     let first = -1;
     try {
       const fd = openSync(file, 'r');
