@@ -82,6 +82,12 @@ describe('finding recordings', () => {
     const { inputs, problems } = listRecordings([`box1=${sub}`, join(dir, 'missing')]);
     expect(inputs).toEqual([{ host: 'box1', form: 'events', files: ['record.log.2', 'record.log.1', 'record.log'].map((n) => join(sub, n)) }]);
     expect(problems[0]).toMatch(/missing/);
+    // Agents' own trace files are not recordings, whatever keys they share.
+    const codex = join(dir, 'rollout-2025-12-28T12-18-30-019b64e5.jsonl');
+    writeFileSync(codex, '{"timestamp":"2025-12-28T12:18:30.533Z","type":"session_meta","payload":{"id":"019b","cwd":"/w","originator":"codex_cli_rs","source":"cli"}}\n');
+    const claudeImg = join(dir, 'img.jsonl');
+    writeFileSync(claudeImg, '{"timestamp":"2026-01-09T10:00:00.000Z","sessionId":"s","type":"user","message":{"role":"user","content":[{"type":"image","source":{"type":"base64","data":"AA"}}]}}\n');
+    expect([codex, claudeImg].map(recordingForm)).toEqual([null, null]);
     const claudeRoot = join(dir, 'claude-root');
     mkdirSync(join(claudeRoot, 'projects'), { recursive: true });
     expect(splitRecordingArgs([sub, `x=${join(dir, 'nope')}`, claudeRoot, join(sub, 'notes.txt'), join(sub, 'record.log.1')])).toEqual({

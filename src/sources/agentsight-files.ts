@@ -21,7 +21,8 @@ function head(path: string, n = 65536): Buffer {
   }
 }
 
-const EVENT_LINE = /^\s*\{\s*"(timestamp|source|function|event|timestamp_ns|pid|comm)"/;
+/** A first line that is an AgentSight event: a known collector source, an SSL probe call, a process event. */
+const EVENT_LINE = /"source"\s*:\s*"(ssl|process|http_parser|sse_processor|system|stdio|agentpprof)"|"function"\s*:\s*"(READ\/RECV|WRITE\/SEND|HANDSHAKE)"|"event"\s*:\s*"[A-Z_]+"/;
 
 /** The recording form of a file, or null when it is not an AgentSight recording. */
 export function recordingForm(path: string): RecordingForm | null {
@@ -38,7 +39,8 @@ export function recordingForm(path: string): RecordingForm | null {
   const text = b.toString('utf8');
   const first = text.split('\n', 1)[0];
   if (/"schema_version"\s*:/.test(text.slice(0, 4096)) && /^\s*\{\s*$|"schema_version"/.test(first)) return 'snapshot';
-  if (EVENT_LINE.test(first) && /"(source|function|event)"\s*:/.test(first)) return 'events';
+  // Agents' trace lines (a Codex rollout's "source":"cli", a Claude image's "source":{…}) do not match.
+  if (first.trimStart().startsWith('{') && EVENT_LINE.test(first)) return 'events';
   return /\.(db|sqlite3?)$/.test(path) ? 'sqlite' : null;
 }
 
