@@ -38,7 +38,7 @@ export function recordingForm(path: string): RecordingForm | null {
   if (b[0] === 0 && b.length > 4 && ((b[4] & 0xf0) === 0x80 || b[4] === 0xde || b[4] === 0xdf)) return 'events';
   const text = b.toString('utf8');
   const first = text.split('\n', 1)[0];
-  if (/"schema_version"\s*:/.test(text.slice(0, 4096)) && /^\s*\{\s*$|"schema_version"/.test(first)) return 'snapshot';
+  if (/"schema_version"\s*:/.test(text.slice(0, 4096)) && /"(generated_at|token_summary|process_nodes|audit_events)"\s*:/.test(text)) return 'snapshot';
   // Agents' trace lines (a Codex rollout's "source":"cli", a Claude image's "source":{…}) do not match.
   if (first.trimStart().startsWith('{') && EVENT_LINE.test(first)) return 'events';
   return /\.(db|sqlite3?)$/.test(path) ? 'sqlite' : null;
