@@ -104,7 +104,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     const agent = api === 'anthropic' ? 'claude' : 'codex';
     const tools = api === 'anthropic' ? anthropicTools(body) : responsesTools(body);
     const kind: SentReply['kind'] = tools.length > 0 ? 'main' : 'side';
-    const ctx: ScriptContext = { agent, ...(api === 'anthropic' ? anthropicTurn(body) : responsesTurn(body)), cwd: findCwd(raw), tools };
+    const ctx: ScriptContext = { agent, ...(api === 'anthropic' ? anthropicTurn(body) : responsesTurn(body)), cwd: findCwd(raw), tools, request: body as Record<string, unknown> };
     const scripted = kind === 'main' ? script(ctx) : [];
     const error = scripted.find((b) => b.type === 'error');
     const blocks: ReplyBlock[] = error ? [] : scripted.length ? scripted : [{ type: 'text', text: 'OK.' }];

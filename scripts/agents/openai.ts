@@ -71,7 +71,8 @@ export function responsesReply(id: string, model: string, blocks: ReplyBlock[], 
     if (b.type === 'tool') {
       const callId = newId('call_');
       tools.push({ id: callId, name: b.name, input: b.input, ...(b.fails ? { fails: true } : {}) });
-      item = { type: 'function_call', id: newId('fc_'), call_id: callId, name: b.name, arguments: JSON.stringify(b.input), status: 'completed' };
+      item = { type: 'function_call', id: newId('fc_'), call_id: callId, name: b.name, ...(b.namespace ? { namespace: b.namespace } : {}),
+        arguments: JSON.stringify(b.input), status: 'completed' };
     } else if (b.type === 'reasoning') {
       item = { type: 'reasoning', id: newId('rs_'), summary: [{ type: 'summary_text', text: b.text }], encrypted_content: null };
     } else {

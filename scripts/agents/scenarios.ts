@@ -4,7 +4,7 @@ import { DEFAULT_PROMPT, describeFailure, type AgentRun } from './agent-run.js';
 import { startModelServer } from './model-server.js';
 import { runClaude } from './run-claude.js';
 import { runCodex } from './run-codex.js';
-import { apiErrorScript, HELPER_TASK, stepsScript, SUBAGENT_PROMPT, TESTS_AGAIN_PROMPT } from './script.js';
+import { apiErrorScript, FORKED_SUBAGENT_PROMPT, HELPER_TASK, stepsScript, SUBAGENT_PROMPT, TESTS_AGAIN_PROMPT } from './script.js';
 
 export interface Expectation {
   /** Typed prompts of the user's own thread, in order. */
@@ -45,6 +45,10 @@ export const SCENARIOS: Record<string, Scenario> = {
   claudeNativeSubagent: { ...subagent, run: () => runClaude({ ...withAgentTool, native: true }), fixture: 'claude-2.1.197-subagent' },
   // A slow end of stream: Claude logs the subagent's responses before their message_delta (partial output count).
   claudeSubagentPartial: { ...subagent, run: () => runClaude({ ...withAgentTool, finalDelayMs: 500 }), fixture: 'claude-2.1.112-subagent-partial' },
+  // Codex subagents (multi_agent_v1): a child rollout with source.subagent; forked, it first copies the parent's history.
+  codexSubagent: { ...subagent, run: () => runCodex({ prompt: SUBAGENT_PROMPT }), fixture: 'codex-0.171.0-subagent' },
+  codexSubagentFork: { ...subagent, prompts: [FORKED_SUBAGENT_PROMPT], subagentTasks: { [HELPER_TASK]: FORKED_SUBAGENT_PROMPT },
+    run: () => runCodex({ prompt: FORKED_SUBAGENT_PROMPT }), fixture: 'codex-0.171.0-subagent-fork' },
   // A longer run for live mode (N shell calls, each writing a file), over plain HTTP.
   codexSteps: { ...plain, run: () => runCodex({ script: stepsScript(3), tls: false }) },
   // API errors: one retried, then a fatal one that ends the run with exit 1.

@@ -8,7 +8,7 @@ export type ReplyBlock =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
   /** fails: the tool is expected to fail when it runs (e.g. the test before the fix), so its call is an error. */
-  | { type: 'tool'; name: string; input: Record<string, unknown>; fails?: boolean }
+  | { type: 'tool'; name: string; input: Record<string, unknown>; fails?: boolean; namespace?: string }
   /** Answer with an HTTP error instead of a reply (e.g. 400 invalid_request_error, 529 overloaded_error). */
   | { type: 'error'; status: number; errorType: string; message: string };
 
@@ -22,6 +22,8 @@ export interface ScriptContext {
   cwd: string | undefined;
   /** Names of the tools the agent offered in this request. */
   tools: string[];
+  /** The parsed request body, for scripts that need more (e.g. an id from an earlier tool output). */
+  request: Record<string, unknown>;
 }
 
 /** Returns the blocks of one reply. An empty array is never returned: the server falls back to text. */
@@ -49,6 +51,29 @@ const claudeSubagent = (ctx: ScriptContext): ReplyBlock[] => {
   return ctx.turn === 0
     ? [{ type: 'tool', name: 'Agent', input: { description: 'Summarize the README', prompt: HELPER_TASK, subagent_type: 'general-purpose' } }]
     : [{ type: 'text', text: `The helper says: ${HELPER_ANSWER}` }];
+};
+
+export const FORKED_SUBAGENT_PROMPT = 'ask a forked helper agent what the README says';
+
+/** The agent id in the latest spawn_agent output (`{"agent_id": …}`) of a Responses request. */
+const spawnedAgentId = (ctx: ScriptContext): string => {
+  const outputs = ((ctx.request.input as { type?: string; output?: unknown }[] | undefined) ?? []).filter((i) => i?.type === 'function_call_output');
+  const text = outputs.map((o) => (typeof o.output === 'string' ? o.output : JSON.stringify(o.output))).join('\n');
+  return [...text.matchAll(/"agent_id"\s*:\s*"([^"]+)"/g)].at(-1)?.[1] ?? 'unknown';
+};
+
+/** Codex with a subagent (multi_agent_v1 spawn_agent → wait_agent); the subagent runs a shell call and answers. */
+const codexSubagent = (ctx: ScriptContext): ReplyBlock[] => {
+  if (ctx.prompt.includes(HELPER_TASK)) return ctx.turn === 0 ? [shell(ctx, 'cat README.md')] : [{ type: 'text', text: HELPER_ANSWER }];
+  const ns = 'multi_agent_v1';
+  switch (ctx.turn) {
+    case 0:
+      return [{ type: 'tool', namespace: ns, name: 'spawn_agent', input: { message: HELPER_TASK, fork_context: ctx.prompt === FORKED_SUBAGENT_PROMPT } }];
+    case 1:
+      return [{ type: 'tool', namespace: ns, name: 'wait_agent', input: { targets: [spawnedAgentId(ctx)], timeout_ms: 30000 } }];
+    default:
+      return [{ type: 'text', text: `The helper says: ${HELPER_ANSWER}` }];
+  }
 };
 
 /** A follow-up prompt (e.g. in a resumed session): run the tests, then say so. */
@@ -91,6 +116,7 @@ const shell = (ctx: ScriptContext, cmd: string, fails = false): ReplyBlock =>
 
 /** Codex: look (with a reasoning summary) → the test fails → fix with sed → the test passes → final text. */
 export const codexScript: Script = (ctx) => {
+  if (ctx.prompt === SUBAGENT_PROMPT || ctx.prompt === FORKED_SUBAGENT_PROMPT || ctx.prompt.includes(HELPER_TASK)) return codexSubagent(ctx);
   if (ctx.prompt === TESTS_AGAIN_PROMPT) return testsAgain(ctx, shell(ctx, TEST_COMMAND));
   switch (ctx.turn) {
     case 0:
