@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: profile the user's agent history, or the bundled example corpus when there is none.
 # Writes into the out dir: report.txt (text report of every view), a folded file, an SVG flamegraph and
-# an HTML viewer per view, one pprof with every view, the status block, the tag coverage table and advise.md.
+# an HTML viewer per view, one pprof with every view, the status block, the tag coverage table, advise.md and advise.html
+# (the HTML viewer with the ranked advice: click a finding to open the flamegraph on its frames).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-agentpprof-out}"
@@ -24,7 +25,7 @@ $cli profile --view "$all" -q -o "$out/agentpprof.pb.gz" -o "$out/agentpprof.htm
 $cli profile --view "$all" --format text "${inputs[@]}" > "$out/report.txt"
 $cli profile --view "$all" --json "${inputs[@]}" > "$out/status.json"
 $cli tags "${inputs[@]}" > "$out/tags.txt"
-$cli advise "${inputs[@]}" > "$out/advise.md"
+$cli advise -q -o "$out/advise.md" -o "$out/advise.html" "${inputs[@]}"
 cat "$out/report.txt"
 cat "$out/tags.txt"
 echo; sed -n '1,40p' "$out/advise.md"

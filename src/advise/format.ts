@@ -1,6 +1,6 @@
 import type { Finding } from './types.js';
 
-const usd = (x: number) => (x >= 100 ? `$${x.toFixed(0)}` : x >= 1 ? `$${x.toFixed(2)}` : `$${x.toFixed(4)}`);
+export const usd = (x: number) => (x >= 100 ? `$${x.toFixed(0)}` : x >= 1 ? `$${x.toFixed(2)}` : `$${x.toFixed(4)}`);
 
 export function adviseMarkdown(findings: Finding[], header: string): string {
   const lines = [`# agentpprof advise`, '', header, ''];

@@ -8,7 +8,7 @@ import { advise, type AdviseInput } from '../advise/index.js';
 import { adviseJson, adviseMarkdown } from '../advise/format.js';
 import { costTotal, Pricer } from '../cost/pricing.js';
 import type { EventBatch, Session } from '../model.js';
-import { Privacy, tagOf, userNamesIn } from '../profile/index.js';
+import { buildProfile, Privacy, tagOf, userNamesIn, VIEW_NAMES } from '../profile/index.js';
 import { filterBatch } from '../sources/index.js';
 import { taggerOptions } from '../tag/index.js';
 import { COMMON_HELP, COMMON_OPTIONS, currentUserNames, loadAndTag, loadPrices } from './profile.js';
@@ -33,7 +33,9 @@ saving and the flamegraph frames it came from:
 ${COMMON_HELP}
 Output:
   --format md|json       (default md)
-  -o FILE                write the report to FILE instead of stdout
+  -o FILE                write the report to FILE instead of stdout; repeatable. FILE.html is the HTML
+                         flamegraph viewer (tokens + the findings' views) with an Advice section: click a finding
+                         to open the flamegraph on its frames (search and matched share)
   --prices FILE          price overrides (see agentpprof --help)
   --base-since/--base-until DATE   the period to compare against
   --no-compare           no period comparison
@@ -45,7 +47,7 @@ Savings are estimates at list price; each finding names its stacks so you can op
 const OPTIONS = {
   ...COMMON_OPTIONS,
   format: { type: 'string', short: 'f' },
-  output: { type: 'string', short: 'o' },
+  output: { type: 'string', short: 'o', multiple: true },
   prices: { type: 'string' },
   'base-since': { type: 'string' },
   'base-until': { type: 'string' },
@@ -101,9 +103,19 @@ export async function run(argv: string[]): Promise<number> {
   const text = format === 'json'
     ? adviseJson(findings, { sessions: current.sessions.length, calls: current.calls.length, compared: Boolean(base) })
     : adviseMarkdown(findings, header);
-  if (values.output) {
-    writeFileSync(values.output, text);
-    if (!values.quiet) process.stderr.write(`wrote ${values.output} (${findings.length} findings)\n`);
-  } else process.stdout.write(text);
+  for (const path of values.output ?? []) {
+    let page = text;
+    if (/\.html?$/i.test(path)) {
+      // The flamegraph of each view a finding points at, folded from the same batch and tags.
+      const { adviceViews, renderAdviceHtml } = await import('../render/advice-html.js');
+      const profiles = adviceViews(findings).filter((v) => VIEW_NAMES.includes(v)).map((view) => buildProfile(current, tags, {
+        view, prices: loadPrices(values.prices), privacy: { userNames: currentUserNames(values.user) }, includePrompts: values['include-prompts'],
+      }));
+      page = renderAdviceHtml(profiles, findings, { header });
+    }
+    writeFileSync(path, page);
+    if (!values.quiet) process.stderr.write(`wrote ${path} (${findings.length} findings)\n`);
+  }
+  if (!values.output?.length) process.stdout.write(text);
   return 0;
 }

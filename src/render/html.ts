@@ -20,6 +20,8 @@ th,td{padding:2px 8px;text-align:right}td:first-child,th:first-child{text-align:
 tbody tr{cursor:pointer}tbody tr:hover{background:#eee}.note{color:#777;font-size:11px}
 `;
 
+const inlineScript = (code: string) => code.replace(/<\/script/gi, '<\\/script');
+
 function table(id: string, caption: string): string {
   return `<table><caption>${caption}</caption><thead><tr><th>frame</th><th>self</th><th>%</th><th>total</th><th>%</th></tr></thead><tbody id="${id}"></tbody></table>`;
 }
@@ -36,7 +38,15 @@ export function statusLine(st: Profile['status']): string {
   return bits.join(' · ');
 }
 
-export function renderHtml(profiles: Profile[], opts: { title?: string; timeRange?: { start: number; end: number } } = {}): string {
+/** A section another page adds to the viewer (the advice panel): its CSS, its HTML above the
+ * flamegraph bar, and a script run after the viewer's. */
+export interface HtmlPanel {
+  css: string;
+  html: string;
+  script: string;
+}
+
+export function renderHtml(profiles: Profile[], opts: { title?: string; timeRange?: { start: number; end: number }; panel?: HtmlPanel } = {}): string {
   if (!profiles.length) throw new Error('no profile to render');
   const embedded = profiles.map((p) => {
     const root = buildTree(p.samples);
@@ -45,10 +55,10 @@ export function renderHtml(profiles: Profile[], opts: { title?: string; timeRang
   const title = opts.title ?? `agentpprof — ${profiles.map((p) => p.view).join(', ')}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}${opts.panel?.css ?? ''}</style></head>
 <body>
 <h1>${escapeXml(title)}</h1><div id="subtitle"></div><div id="status" class="note"></div>
-<div id="bar"><select id="view" aria-label="view"></select><button id="orient" type="button">Icicle</button>
+${opts.panel ? `${opts.panel.html}\n` : ''}<div id="bar"><select id="view" aria-label="view"></select><button id="orient" type="button">Icicle</button>
 <input id="search" type="search" placeholder="search (regex)" size="28"><button id="reset" type="button" disabled>Reset zoom</button>
 <span id="matched"></span></div>
 <canvas id="flame" height="0"></canvas>
@@ -56,7 +66,7 @@ export function renderHtml(profiles: Profile[], opts: { title?: string; timeRang
 <div class="tables">${table('top-self', 'Top frames by self weight')}${table('top-total', 'Top frames by total weight')}</div>
 <p class="note">Token counts are agent-reported; cost is list price. Click a frame to zoom, a table row to search for it.</p>
 <script type="application/json" id="agentpprof-data">${scriptJson({ profiles: embedded })}</script>
-<script>${viewerScript('html').replace(/<\/script/gi, '<\\/script')}</script>
-</body></html>
+<script>${inlineScript(viewerScript('html'))}</script>
+${opts.panel ? `<script>${inlineScript(opts.panel.script)}</script>\n` : ''}</body></html>
 `;
 }

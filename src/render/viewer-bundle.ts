@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type ViewerEntry = 'svg' | 'html';
+export type ViewerEntry = 'svg' | 'html' | 'advice';
 const cache = new Map<ViewerEntry, string>();
 
 function packageRoot(): string {
