@@ -104,7 +104,11 @@ describe('advise HTML on examples/', () => {
   }, 120_000);
 });
 
-/** A Claude Code history: `sessions` sessions in /home/alice/shop, each reading src/checkout.ts `rereads` times (12,000 characters) and other files once. */
+/**
+ * A Claude Code history: `sessions` sessions in /home/alice/shop, each reading src/checkout.ts `rereads`
+ * times (12,000 characters) and two other files once; the first session ends in a chain of four
+ * "continue"/"ok" turns.
+ */
 function plantedCorpus(sessions: number, rereads: number): { dir: string; secrets: string[]; reads: { planted: number; other: number } } {
   const dir = mkdtempSync(join(tmpdir(), 'advise-html-'));
   const proj = join(dir, 'claude', 'projects', '-home-alice-shop');
@@ -134,16 +138,26 @@ function plantedCorpus(sessions: number, rereads: number): { dir: string; secret
       if (file === 'src/checkout.ts') reads.planted++;
       else reads.other++;
     }
-    const id = `m${n++}`;
-    lines.push({ ...base, type: 'assistant', uuid: `a${id}`, timestamp: ts(), requestId: `r${id}`,
-      message: { id, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'Done.' }], stop_reason: 'end_turn', usage: { input_tokens: 50, output_tokens: 40, cache_read_input_tokens: 15_000, cache_creation_input_tokens: 0 } } });
+    const answer = () => {
+      const id = `m${n++}`;
+      lines.push({ ...base, type: 'assistant', uuid: `a${id}`, timestamp: ts(), requestId: `r${id}`,
+        message: { id, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'Done.' }], stop_reason: 'end_turn', usage: { input_tokens: 50, output_tokens: 40, cache_read_input_tokens: 15_000, cache_creation_input_tokens: 0 } } });
+    };
+    answer();
+    // Session 0 then goes on with a chain of "continue"/"ok" turns (the churn pattern).
+    if (s === 0) {
+      for (const [i, text] of ['continue', 'go on', 'continue', 'ok'].entries()) {
+        lines.push({ ...base, type: 'user', uuid: `u${s}c${i}`, timestamp: ts(), message: { role: 'user', content: text } });
+        answer();
+      }
+    }
     writeFileSync(join(proj, `${sid}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   }
   return { dir, secrets, reads };
 }
 
 describe('advise HTML on a corpus with a planted re-read pattern', () => {
-  it('ranks the re-read finding, opens the files view on src/checkout.ts with its exact share, and holds no prompt text', async () => {
+  it('opens the files view on the re-read file and the tokens view on the churn chain, with exact shares; holds no prompt text', async () => {
     const { dir, secrets, reads } = plantedCorpus(12, 4);
     const { findings, html, path } = adviseRun(dir, 'planted-advise');
     const rank = findings.findIndex((f) => f.kind === 'repeated-read') + 1;
@@ -159,8 +173,17 @@ describe('advise HTML on a corpus with a planted re-read pattern', () => {
     const { matched, total } = await clickAndCheck(dir, f, rank);
     // The files view counts one read effect a read: the share is the planted reads among all reads.
     expect([matched, total]).toEqual([reads.planted, reads.planted + reads.other]);
+    expect(matched).toBe(f.evidence.reads);
     expect(await page.locator('#matched').textContent()).toContain(`Matched: ${formatShare(48, 48 + 24)}`);
     await page.screenshot({ path: join(OUT, 'planted-advise.png'), fullPage: true });
+    // The churn finding points at the tokens view: a click switches back, with its own share.
+    const churn = findings.findIndex((x) => x.kind === 'churn') + 1;
+    expect(churn).toBeGreaterThan(0);
+    expect(findings[churn - 1].evidence).toMatchObject({ churn_prompts: 4, chains: 1, longest_chain: 4 });
+    // The flamegraph's churn frames hold exactly the tokens the finding reports (4 turns × 15,090).
+    expect((await clickAndCheck(dir, findings[churn - 1], churn)).matched).toBe(findings[churn - 1].evidence.tokens);
+    expect(await page.locator(`#advice li[data-finding="${rank}"]`).getAttribute('aria-pressed')).toBe('false');
+    await page.screenshot({ path: join(OUT, 'planted-advise-churn.png'), fullPage: true });
     // Privacy: the planted prompt texts (and their distinctive words) are nowhere in the page.
     for (const s of secrets) expect(html).not.toContain(s);
     expect(html).not.toContain('PLANTED-SECRET');
