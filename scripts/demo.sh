@@ -29,4 +29,4 @@ $cli advise -q -o "$out/advise.md" -o "$out/advise.html" "${inputs[@]}"
 cat "$out/report.txt"
 cat "$out/tags.txt"
 echo; sed -n '1,40p' "$out/advise.md"
-echo "wrote $(ls "$out" | wc -l) files to $out/ (open $out/agentpprof.html, or any $out/VIEW.svg)" >&2
+echo "wrote $(ls "$out" | wc -l) files to $out/ (open $out/agentpprof.html, $out/advise.html, or any $out/VIEW.svg)" >&2
