@@ -54,12 +54,13 @@ export function readClaudeFile(file: string): FileResult {
       parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
       return;
     }
+    // The byte-level paths assume the usual key order; any surprise falls back to a full parse of the line.
     if (isUser && !last) {
-      const fr = fastToolResult(view, (id) => st.spawners.has(id));
+      const fr = tryOrNull(() => fastToolResult(view, (id) => st.spawners.has(id)));
       if (fr && onFastResult(st, fr)) return;
     }
     // Long assistant lines: parse them without the text/thinking/file bodies the profile only measures.
-    const cut = isAssistant && !last && end - start > CUT_MIN_LINE ? cutLongStrings(view) : null;
+    const cut = isAssistant && !last && end - start > CUT_MIN_LINE ? tryOrNull(() => cutLongStrings(view)) : null;
     let o = parseObjectLine(cut ? cut.json : buf.toString('utf8', start, end), file, lineNo, last, st.skips);
     if (!o) return;
     // A user line whose first type marker was a nested "assistant": its prompt text must not be cut.
@@ -71,6 +72,14 @@ export function readClaudeFile(file: string): FileResult {
   out.skipped = st.skips.examples;
   out.skippedCount = st.skips.count;
   return out;
+}
+
+function tryOrNull<T>(fn: () => T | null): T | null {
+  try {
+    return fn();
+  } catch {
+    return null;
+  }
 }
 
 /**
