@@ -11,7 +11,9 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../src/advise/types.js';
+import { renderAdviceHtml } from '../src/render/advice-html.js';
 import { formatShare } from '../src/viewer/format.js';
+import { filesProfile, tokensProfile } from './render-fixtures.js';
 
 const OUT = resolve('test-output/advise');
 const CHROMIUM = '/usr/bin/chromium';
@@ -189,6 +191,34 @@ describe('advise HTML on a corpus with a planted re-read pattern', () => {
     expect(html).not.toContain('PLANTED-SECRET');
     expect(html).not.toContain('Zurich');
   }, 120_000);
+
+  it('shows names with markup as text and hands the search regex to the viewer unchanged', async () => {
+    const odd: Finding = {
+      kind: 'repeated-read', title: 'src/<b>&"odd\'.ts</script> was read 9 times', advice: 'line one\n  <i>line two</i>',
+      evidence: { file: 'src/<b>&"odd\'.ts' }, trace: { view: 'files', search: 'file:src/<b>&"odd\'\\.ts$', stacks: ['file:src/<b>&"odd\'.ts'] },
+      savingTokens: 0, savingUsd: 0.5,
+    };
+    const path = join(OUT, 'escaping-advise.html');
+    writeFileSync(path, renderAdviceHtml([tokensProfile(50), filesProfile(50)], [odd]));
+    await openPage(path);
+    const item = page.locator('#advice li[data-finding="1"]');
+    expect(await item.locator('.title').textContent()).toBe(odd.title);
+    expect(await item.locator('.advice').textContent()).toBe(odd.advice);
+    expect(await item.locator('.saving').textContent()).toBe('$0.5000');
+    expect(await page.locator('#advice b, #advice i').allTextContents()).toEqual(['src/<b>&"odd\'.ts']); // only the evidence value is bold
+    await item.press('Enter'); // keyboard works too
+    expect(await page.locator('#view').inputValue()).toBe('files');
+    expect(await page.locator('#search').inputValue()).toBe(odd.trace.search);
+    expect(await page.locator('#matched').textContent()).toMatch(/^Matched: 0\.00% /);
+  });
+
+  it('says so when nothing crossed a threshold, and still shows the tokens flamegraph', async () => {
+    const path = join(OUT, 'empty-advise.html');
+    writeFileSync(path, renderAdviceHtml([tokensProfile(50)], []));
+    await openPage(path);
+    expect(await page.locator('#advice').textContent()).toContain('No pattern crossed its threshold');
+    expect(await page.locator('#subtitle').textContent()).toContain('tokens view');
+  });
 
   it('fetched nothing from the network and raised no page error', () => {
     expect(requests).toEqual([]);
