@@ -1,6 +1,6 @@
-// What the scripted model answers. A conversation's next reply is chosen by counting the assistant
-// turns already in the request (the agents resend the whole conversation each time), so one server
-// can serve many agents and runs at once without any state per connection.
+// What the scripted model answers. A conversation's next reply is chosen by its latest typed prompt and
+// the assistant turns since it (the agents resend the whole conversation each time), so one server can
+// serve many agents, subagents and runs at once without any state per connection.
 import type { Usage } from '../../src/model.js';
 import { BUG, TEST_COMMAND } from './repo.js';
 
@@ -26,7 +26,7 @@ export interface ScriptContext {
   request: Record<string, unknown>;
 }
 
-/** Returns the blocks of one reply. An empty array is never returned: the server falls back to text. */
+/** Returns the blocks of one reply; for [] the server answers a short text. */
 export type Script = (ctx: ScriptContext) => ReplyBlock[];
 
 export const FINAL_TEXT = 'Fixed: add() subtracted instead of adding. The test passes now.';
