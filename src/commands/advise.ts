@@ -4,11 +4,11 @@
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { advise, type AdviseInput } from '../advise/index.js';
+import { advise } from '../advise/index.js';
+import { adviseInputs } from '../advise/from-history.js';
 import { adviseJson, adviseMarkdown } from '../advise/format.js';
-import { costTotal, Pricer } from '../cost/pricing.js';
-import type { EventBatch, Session } from '../model.js';
-import { buildProfile, Privacy, tagOf, userNamesIn, VIEW_NAMES } from '../profile/index.js';
+import type { EventBatch } from '../model.js';
+import { buildProfile, VIEW_NAMES } from '../profile/index.js';
 import { filterBatch } from '../sources/index.js';
 import { taggerOptions } from '../tag/index.js';
 import { COMMON_HELP, COMMON_OPTIONS, currentUserNames, loadAndTag, loadPrices } from './profile.js';
@@ -66,24 +66,9 @@ export async function run(argv: string[]): Promise<number> {
   const until = values.until ? Date.parse(values.until) : undefined;
   // Read everything once (without the period filter), then cut the current and the base period.
   const { batch: all, tags } = await loadAndTag({ ...values, since: undefined, until: undefined }, positionals);
-  const pricer = new Pricer(loadPrices(values.prices));
-  const privacy = new Privacy({ userNames: [...currentUserNames(values.user), ...userNamesIn(all.sessions.map((s) => s.cwd))] });
-  const input = (batch: EventBatch): AdviseInput => {
-    const prompts = new Map(batch.prompts.map((p) => [p.id, p]));
-    return {
-      batch,
-      tagOf: (id) => {
-        const p = id ? prompts.get(id) : undefined;
-        return p ? tagOf(p, tags) : id ? tags.get(id) ?? 'unmatched' : 'none';
-      },
-      costOf: (c) => {
-        const parts = pricer.cost(c.model, c.usage);
-        return parts ? costTotal(parts) : 0;
-      },
-      pathLabel: (s: Session | undefined, path: string) => privacy.fileLabel(path, s?.cwd ?? ''),
-      includePrompts: values['include-prompts'],
-    };
-  };
+  const input = adviseInputs(all, {
+    tags, prices: loadPrices(values.prices), userNames: currentUserNames(values.user), includePrompts: values['include-prompts'],
+  });
   const current = filterBatch(all, { since, until });
   let base: EventBatch | undefined;
   if (!values['no-compare']) {
