@@ -210,6 +210,13 @@ describe('advise HTML on a corpus with a planted re-read pattern', () => {
     expect(await page.locator('#view').inputValue()).toBe('files');
     expect(await page.locator('#search').inputValue()).toBe(odd.trace.search);
     expect(await page.locator('#matched').textContent()).toMatch(/^Matched: 0\.00% /);
+    // The URL now names view and search: reloading it reopens the finding, marked.
+    const url = page.url();
+    expect(url).toContain('v=files');
+    await page.goto('about:blank');
+    await openPage(url.replace(/^file:\/\//, ''));
+    expect(await item.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#search').inputValue()).toBe(odd.trace.search);
   });
 
   it('says so when nothing crossed a threshold, and still shows the tokens flamegraph', async () => {

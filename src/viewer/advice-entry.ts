@@ -8,6 +8,10 @@ const viewSel = document.getElementById('view') as HTMLSelectElement;
 const search = document.getElementById('search') as HTMLInputElement;
 const items = Array.from(document.querySelectorAll<HTMLElement>('#advice [data-finding]'));
 
+function mark(item: HTMLElement | undefined) {
+  for (const it of items) it.setAttribute('aria-pressed', String(it === item));
+}
+
 function open(item: HTMLElement) {
   const view = item.dataset.view ?? '';
   if (view && viewSel.value !== view && Array.from(viewSel.options).some((o) => o.value === view)) {
@@ -16,7 +20,7 @@ function open(item: HTMLElement) {
   }
   search.value = item.dataset.search ?? '';
   search.dispatchEvent(new Event('input'));
-  for (const it of items) it.setAttribute('aria-pressed', String(it === item));
+  mark(item);
   document.getElementById('bar')?.scrollIntoView({ block: 'start' });
 }
 
@@ -34,4 +38,6 @@ for (const item of items) {
     }
   });
 }
+// A link to a finding (the viewer keeps view and search in the URL hash) reopens with it marked.
+mark(items.find((it) => it.dataset.search === search.value && (viewSel.hidden || it.dataset.view === viewSel.value)));
 (window as unknown as { agentpprofAdviceReady: boolean }).agentpprofAdviceReady = true;
