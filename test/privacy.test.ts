@@ -151,7 +151,8 @@ describe('privacy: nothing planted leaks into any output format', () => {
     assertClean('--json stdout', stdout);
     expect(JSON.parse(stdout).prompts).toBe(1);
     for (const f of readdirSync(out)) assertClean(`-o ${f}`, textOf(readFileSync(join(out, f))));
-    expect(readFileSync(join(out, 'p.folded'), 'utf8')).toContain('prompt:debug');
+    // Folded files hold one view each (p.tokens.folded, p.files.folded, …).
+    expect(readFileSync(join(out, 'p.tokens.folded'), 'utf8')).toContain('prompt:debug');
     for (const format of ['folded', 'text', 'json-status', 'svg', 'html', 'json']) {
       assertClean(`--format ${format}`, run(['--view', views, '--stack', FRAME_KINDS.join(','), '--format', format, join(dir, 'claude')]));
     }

@@ -81,9 +81,11 @@ describe('views on a hand-built batch', () => {
       { ts: 0, kind: 'connect', target: '10.0.0.7:5432', evidence: 'kernel', pid: 42, session: 's1', toolCall: 't1' },
       { ts: 0, kind: 'read', target: '/etc/hosts', evidence: 'kernel' },
     );
+    // The effect no session or tool claims is counted, not dropped: prompt:unattributed (here without a tool frame).
     expect(folded(buildProfile(k, fixtureTags, { view: 'files', stack: ['tool', 'process', 'file'] }))).toEqual([
-      'tool:Bash;process:node;file:package.json 1', 'tool:Edit;file:src/b.ts 1',
+      'file:external/path 1', 'tool:Bash;process:node;file:package.json 1', 'tool:Edit;file:src/b.ts 1',
     ]);
+    expect(folded(buildProfile(k, fixtureTags, { view: 'files', stack: ['prompt', 'file', 'effect'] }))).toContain('prompt:unattributed;file:external/path;effect:read 1');
     const net = buildProfile(k, fixtureTags, { view: 'network', stack: ['tool', 'domain'] });
     expect(folded(net)).toEqual(['tool:Bash;domain:private.network 1', 'tool:WebFetch;domain:github.com 1']);
     expect(buildProfile(k, fixtureTags, { view: 'files' }).status!.unattributed_effects).toBe(1);

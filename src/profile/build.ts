@@ -45,7 +45,11 @@ interface Site {
   effect?: string;
   domain?: string;
   token?: string;
+  /** A kernel effect no tool call (hence no prompt) could be found for: `prompt:unattributed`, never dropped. */
+  unattributed?: boolean;
 }
+
+export const UNATTRIBUTED = 'unattributed';
 
 const TOKEN_KINDS = ['input', 'output', 'cache_read', 'cache_write'] as const;
 
@@ -106,7 +110,7 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
       case 'agent': return privacy.scrub(s.session.agent);
       case 'project': return privacy.scrub(s.session.project || 'unknown');
       case 'session': return privacy.scrub(s.session.id);
-      case 'prompt': return promptTag(s.call);
+      case 'prompt': return s.unattributed ? UNATTRIBUTED : promptTag(s.call);
       case 'call': return s.call ? CALL_VALUES[callKind(s.call.shape)] ?? `llm/${callKind(s.call.shape)}` : undefined;
       case 'model': return s.call ? privacy.scrub(s.call.model || 'unknown') : undefined;
       case 'tool': return s.tool ? privacy.scrub(s.tool.name) : undefined;
@@ -158,7 +162,8 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
   };
   const emit = (s: Site, weight: number) => {
     if (!(weight > 0)) return;
-    const owner = s.call ?? s.session;
+    // Unattributed effects share their session with call-less sites of another prompt value: own key.
+    const owner = s.unattributed ? `${s.session.id}\u0000${UNATTRIBUTED}` : s.call ?? s.session;
     if (owner !== lastOwner) {
       lastOwner = owner;
       const pass = headWhere.every((w) => { const v = value(w.kind, s); return v !== undefined && w.re.test(v); });
@@ -252,8 +257,9 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
         if (e.kind === 'exec' || (files ? e.kind === 'connect' : e.kind !== 'connect')) continue;
         const tool = e.toolCall ? tools.get(e.toolCall) : undefined;
         const sid = e.session ?? tool?.session;
-        if (!sid) { unattributed++; continue; }
-        const site: Site = tool ? toolSite(tool) : { session: unknownSession(sid) };
+        if (!tool) unattributed++;
+        // Effects of no known session still count, under the `unbound` session the join uses for them.
+        const site: Site = tool ? toolSite(tool) : { session: unknownSession(sid ?? 'unbound'), unattributed: true };
         const proc = e.pid === undefined ? undefined : procs.get(`${e.host ?? ''}:${e.pid}`);
         if (proc !== undefined) site.process = proc;
         if (files) {
