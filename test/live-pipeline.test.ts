@@ -39,8 +39,8 @@ describe('live pipeline on tailed traces', () => {
     proc.traces(true);
     await rt.flush();
     let s = stacksOf(rt, 'tokens');
-    expect(s['agent:claude;prompt:fix;call:llm/tool;model:claude-sonnet-4-5-20250929;token:output']).toBe(45);
-    expect(s['agent:claude;prompt:fix;call:llm/tool;model:claude-sonnet-4-5-20250929;token:cache_read']).toBe(3000);
+    expect(s['agent:claude;prompt:debug;call:llm/tool;model:claude-sonnet-4-5-20250929;token:output']).toBe(45);
+    expect(s['agent:claude;prompt:debug;call:llm/tool;model:claude-sonnet-4-5-20250929;token:cache_read']).toBe(3000);
     appendFileSync(file, text.slice(cut));
     feed.poll();
     proc.traces(true);
@@ -50,10 +50,10 @@ describe('live pipeline on tailed traces', () => {
     expect(s['agent:claude;prompt:review;call:llm/text;model:claude-sonnet-4-5-20250929;token:input']).toBe(80);
     // The first line of msg_2 said llm/text with output 1: no stray weight left under another kind.
     expect(rt.hub.profile('tokens', 'all').total).toBe(120 + 45 + 3000 + 80 + 30);
-    expect(stacksOf(rt, 'ops')['agent:claude;prompt:fix;call:llm/tool;tool:Bash']).toBe(1);
-    expect(stacksOf(rt, 'cost')['agent:claude;prompt:fix;call:llm/tool;model:claude-sonnet-4-5-20250929;token:output']).toBeCloseTo(45 * 15e-6, 12);
+    expect(stacksOf(rt, 'ops')['agent:claude;prompt:debug;call:llm/tool;tool:Bash']).toBe(1);
+    expect(stacksOf(rt, 'cost')['agent:claude;prompt:debug;call:llm/tool;model:claude-sonnet-4-5-20250929;token:output']).toBeCloseTo(45 * 15e-6, 12);
     // Without the collector, files come from tool-input hints.
-    expect(Object.keys(stacksOf(rt, 'files')).some((k) => k.startsWith('prompt:fix;tool:Bash;'))).toBe(true);
+    expect(Object.keys(stacksOf(rt, 'files')).some((k) => k.startsWith('prompt:debug;tool:Bash;'))).toBe(true);
     expect(rt.hub.activeSessions()[0]).toMatchObject({ id: 's1', agent: 'claude', tag: 'review', calls: 2, tools: 1 });
     expect(rt.hub.activeSessions()[0].prompt).toBeUndefined();
   });
