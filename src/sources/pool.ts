@@ -12,6 +12,8 @@ export interface Progress { files: number; totalFiles: number; bytes: number; to
 
 /** Below this much data, starting threads costs more than it saves. */
 const PARALLEL_MIN_BYTES = 24 << 20;
+/** Bytes of files queued in a worker at once. */
+const IN_FLIGHT_BYTES = 6 << 20;
 const YOUNG_MB = Number(process.env.AGENTPPROF_YOUNG_MB) || 48;
 
 /** The worker script: bundled next to the CLI in dist/, or the TypeScript source run through tsx. */
@@ -71,17 +73,22 @@ function runWorker(
     // A larger young generation: parsing makes many short-lived objects, and fewer scavenges save ~10%.
     const worker = new Worker(entry.url, { execArgv: entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     const inFlight = new Set<number>();
+    let inFlightBytes = 0;
     const feed = () => {
-      // Two files in flight: the worker never waits for this thread between files.
-      while (inFlight.size < 2 && queue.length) {
+      // This thread answers only between two of its own files: keep enough queued in the worker
+      // (a few MB, at least two files) that it never waits for us. The files are sorted biggest
+      // first, so what is left queued at the end is small.
+      while ((inFlight.size < 2 || inFlightBytes < IN_FLIGHT_BYTES) && queue.length) {
         const i = queue.shift()!;
         inFlight.add(i);
+        inFlightBytes += files[i].size;
         worker.postMessage({ index: i, format: files[i].format, path: files[i].path });
       }
       if (!inFlight.size) { void worker.terminate(); resolve([]); }
     };
     worker.on('message', (m: { index: number; json: string }) => {
       inFlight.delete(m.index);
+      inFlightBytes -= files[m.index].size;
       done(m.index, JSON.parse(m.json) as FileResult);
       feed();
     });
