@@ -67,8 +67,8 @@ describe('live dashboard in Chromium', () => {
       seen.push(await treeTotal(page));
     }
     expect(seen).toEqual([620, 620 + 1200, 620 + 1200 + 460]);
-    expect(await treeNames(page)).toEqual(expect.arrayContaining(['prompt:debug', 'prompt:review', 'prompt:commit', 'call:llm/tool']));
-    await page.waitForFunction(() => document.querySelector('#sessions')!.textContent!.includes('commit'));
+    expect(await treeNames(page)).toEqual(expect.arrayContaining(['prompt:debug', 'prompt:review', 'prompt:git', 'call:llm/tool']));
+    await page.waitForFunction(() => document.querySelector('#sessions')!.textContent!.includes('git'));
 
     mkdirSync('test-output', { recursive: true });
     await page.screenshot({ path: 'test-output/live-dashboard.png', fullPage: true });
