@@ -8,6 +8,10 @@ import { startLive } from '../live/run.js';
 import { serve, type Serving } from '../live/serve.js';
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback } from '../live/server.js';
 import { defaultRoots } from '../live/traces.js';
+import { currentUserNames } from './profile.js';
+import { FLEET_HELP, FLEET_OPTIONS, fleetOptions } from '../fleet/cli-options.js';
+import { dropTarget } from '../live/privilege.js';
+import { chownSync, mkdirSync } from 'node:fs';
 
 export const summary = 'live dashboard: eBPF collector + trace tailing → a flamegraph that grows while agents work';
 
@@ -40,7 +44,8 @@ Options:
   --tagger NAME         prompt tagger (default regex); --rules FILE, --tag-rule TAG=REGEX add rules
   --no-drop-privileges  as root, keep the server in the root process
   --log-json            JSON log lines on stderr (default: pretty on a terminal)
-`;
+
+${FLEET_HELP}`;
 
 const OPTIONS = {
   port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' },
@@ -51,6 +56,9 @@ const OPTIONS = {
   rules: { type: 'string', multiple: true }, 'tag-rule': { type: 'string', multiple: true },
   'no-drop-privileges': { type: 'boolean' }, 'log-json': { type: 'boolean' },
   'serve-child': { type: 'boolean' }, 'record-fd': { type: 'string' },
+  // For the child: the parent's trace roots and history start, which /api/advice reads.
+  'advice-root': { type: 'string', multiple: true }, 'advice-since': { type: 'string' },
+  ...FLEET_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parse>['values'];
@@ -69,6 +77,8 @@ async function serveWith(v: Values, kernel?: () => boolean, ignorePids = [proces
     tagger: await liveTagger(v), host: v.host ?? DEFAULT_HOST, port, token: v.token ?? process.env.AGENTPPROF_TOKEN,
     includePrompts: v['include-prompts'], kernel,
     record: v['record-fd'] ? Number(v['record-fd']) : v.record ? resolve(v.record) : undefined, ignorePids,
+    advice: v['advice-root'] ? { roots: v['advice-root'], since: Number(v['advice-since'] ?? 0), userNames: currentUserNames() } : undefined,
+    fleet: { ...fleetOptions(v, resolve(v.out!)), onError: (what, err) => process.stderr.write(`agentpprof live: ${what} failed: ${String(err)}\n`) },
   });
 }
 
@@ -101,12 +111,24 @@ export async function run(argv: string[]): Promise<number> {
   // The child gets the processing options only; the parent keeps the reading side.
   const parentOnly = ['--collector-cmd', '--traces', '--collector', '--history', '--record', '--out'];
   const childArgv = argv.filter((a, i) => !parentOnly.includes(a) && !parentOnly.includes(argv[i - 1]) && !/^--(collector(-cmd)?|traces|history|record|out)=/.test(a));
+  // The child does not get --out: it gets the Loki spool's path, created here and owned by the user it runs as.
+  const spool = fleetOptions(v, resolve(v.out!)).spoolDir;
+  if (spool && !v['push-spool']) childArgv.push('--push-spool', spool);
+  if (spool && process.getuid?.() === 0 && !v['no-drop-privileges']) {
+    mkdirSync(spool, { recursive: true });
+    const who = dropTarget();
+    chownSync(spool, who.uid, who.gid);
+  }
+  const roots = [...defaultRoots(), ...(v.traces ?? []).map((d) => resolve(d))];
+  const since = Date.now() - (Number.isFinite(history) ? history : 60) * 60_000;
+  // The server advises (/api/advice) on the same files and window it profiles.
+  const adviceArgs = { 'advice-root': roots, 'advice-since': String(since) };
+  childArgv.push('--advice-since', adviceArgs['advice-since'], ...roots.flatMap((r) => ['--advice-root', r]));
   const live = await startLive({
-    collector, roots: [...defaultRoots(), ...(v.traces ?? []).map((d) => resolve(d))],
-    since: Date.now() - (Number.isFinite(history) ? history : 60) * 60_000,
+    collector, roots, since,
     outDir: resolve(v.out!), record: v.record ? resolve(v.record) : undefined,
     dropPrivileges: !v['no-drop-privileges'], childArgv,
-    serveHere: (kernel) => serveWith(v, kernel), log,
+    serveHere: (kernel) => serveWith({ ...v, ...adviceArgs }, kernel), log,
   });
   process.stdout.write(`agentpprof live: ${live.url}\n`);
   log.info({ url: live.url }, 'serving (open the URL; Ctrl-C writes the profile so far and exits)');

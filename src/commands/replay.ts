@@ -6,6 +6,7 @@ import { replayFile, ReplayClock } from '../live/replay.js';
 import { serve } from '../live/serve.js';
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback } from '../live/server.js';
 import { liveTagger } from './live.js';
+import { FLEET_HELP, FLEET_OPTIONS, fleetOptions } from '../fleet/cli-options.js';
 
 export const summary = 'replay a `live --record` file into the live dashboard';
 
@@ -20,7 +21,8 @@ Options:
   --once           exit when the recording ends (writes the profile to --out)
   --out DIR        where the profile is written on exit (default agentpprof-live/)
   --log-json       JSON log lines on stderr
-`;
+
+${FLEET_HELP}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseArgs({
@@ -29,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
       speed: { type: 'string', default: '1' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' },
       'include-prompts': { type: 'boolean' }, once: { type: 'boolean' }, out: { type: 'string', default: 'agentpprof-live' },
       'log-json': { type: 'boolean' }, tagger: { type: 'string', default: 'regex' },
+      ...FLEET_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new Error('replay needs one recording FILE (see --help)');
@@ -40,6 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   const s = await serve({
     tagger: await liveTagger(v), host: v.host ?? DEFAULT_HOST, port: v.port !== undefined ? Number(v.port) : DEFAULT_PORT,
     token: v.token ?? process.env.AGENTPPROF_TOKEN, includePrompts: v['include-prompts'], clock: clock.now, kernel: () => clock.kernel,
+    fleet: { ...fleetOptions(v, resolve(v.out!)), onError: (what, err) => log.warn({ err: String(err) }, `${what} failed`) },
   });
   s.rt.hub.status.collector = 'replay';
   process.stdout.write(`agentpprof replay: ${s.url}\n`);

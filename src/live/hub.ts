@@ -47,6 +47,12 @@ export interface LiveStatus {
   includePrompts: boolean;
 }
 
+export interface HubTaps {
+  /** Stack ids index `stacks.stacks`. */
+  record: ((view: ViewName, id: number, weight: number, ts: number) => void)[];
+  latency: ((kind: 'llm' | 'tool', tag: string, ms: number) => void)[];
+}
+
 const MAX_SESSIONS = 500;
 const MAX_GAPS = 100;
 
@@ -61,6 +67,8 @@ export class LiveHub {
   };
   readonly #latency = new Map<string, TDigest.TDigest>();
   #now: number;
+  /** Observers of every recorded sample and latency (the fleet exporters: Loki, pprof push, /metrics). */
+  readonly taps: HubTaps = { record: [], latency: [] };
 
   /** `clock` is wall time live, the replayed time in replay. */
   constructor(private readonly clock: () => number = Date.now) {
@@ -74,16 +82,18 @@ export class LiveHub {
 
   /** Adds one sample to a view (all windows at once). */
   record(view: ViewName, stack: string[], weight: number, ts: number): void {
-    this.views[view].add(this.stacks.id(stack), weight, ts, this.now());
+    this.recordId(view, this.stacks.id(stack), weight, ts);
   }
 
   /** Same, for a stack already interned. */
   recordId(view: ViewName, id: number, weight: number, ts: number): void {
     this.views[view].add(id, weight, ts, this.now());
+    for (const t of this.taps.record) t(view, id, weight, ts);
   }
 
   latency(kind: 'llm' | 'tool', tag: string, ms: number): void {
     if (!(ms >= 0)) return;
+    for (const t of this.taps.latency) t(kind, tag, ms);
     const key = `${kind}\u0000${tag}`;
     let d = this.#latency.get(key);
     if (!d) this.#latency.set(key, (d = new TDigest.TDigest()));

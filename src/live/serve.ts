@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import type { Tagger } from '../tag/types.js';
 import { renderProfiles } from '../render/index.js';
 import { VIEWS } from './hub.js';
+import { AdviceSource, type AdviceOptions } from './advice.js';
 import { LiveProcessor } from './processor.js';
 import { LiveRuntime } from './runtime.js';
 import { buildServer, DEFAULT_HOST, DEFAULT_PORT } from './server.js';
+import { hostname } from 'node:os';
+import { FleetExport, type FleetExportOptions } from '../fleet/live-export.js';
 
 export interface ServeOptions {
   tagger: Tagger;
@@ -21,11 +24,16 @@ export interface ServeOptions {
   intervalMs?: number;
   /** Our own pids (and their children): the collector sees them too, they are not the agent's. */
   ignorePids?: number[];
+  /** /api/advice over these trace roots and --history window (live mode; the tagger is the run's). */
+  advice?: Omit<AdviceOptions, 'tagger' | 'includePrompts'>;
+  /** /metrics, Loki and pprof push (src/fleet): host label (default os.hostname()), scrape token, targets. */
+  fleet?: Partial<FleetExportOptions> & { scrapeToken?: string };
 }
 
 export interface Serving {
   rt: LiveRuntime;
   processor: LiveProcessor;
+  fleet: FleetExport;
   url: string;
   token: string;
   /** Stops serving, writes the profile so far into `outDir`; returns the files written. */
@@ -40,7 +48,11 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   const rt: LiveRuntime = new LiveRuntime({ tagger: opts.tagger, includePrompts: opts.includePrompts, record: opts.record, clock: opts.clock, kernel,
     ignorePids: new Set(opts.ignorePids ?? [process.pid]) });
   const processor = new LiveProcessor(rt);
-  const { app, token } = await buildServer({ hub: rt.hub, token: opts.token, intervalMs: opts.intervalMs });
+  const advice = opts.advice && new AdviceSource({ ...opts.advice, tagger: opts.tagger, includePrompts: opts.includePrompts });
+  advice?.warm();
+  const fleet = new FleetExport(rt.hub, { ...opts.fleet, hostLabel: opts.fleet?.hostLabel ?? hostname() });
+  const { app, token } = await buildServer({ hub: rt.hub, advice, token: opts.token, intervalMs: opts.intervalMs,
+    metrics: { metrics: fleet.metrics, beforeScrape: () => fleet.scrape(), scrapeTokens: opts.fleet?.scrapeToken ? [opts.fleet.scrapeToken] : [] } });
   const host = opts.host ?? DEFAULT_HOST;
   const address = await app.listen({ host, port: opts.port ?? DEFAULT_PORT });
   const expire = setInterval(() => processor.tick(), 5000);
@@ -49,7 +61,7 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
   const beat = setInterval(() => processor.traces(), 250);
   beat.unref();
   const serving: Serving = {
-    rt, processor, token,
+    rt, processor, token, fleet,
     url: `${address}/?token=${token}`,
     async close(outDir) {
       const files = await serving.closeToFiles();
@@ -62,6 +74,8 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       await app.close();
       await rt.flush();
       await rt.recorder?.close();
+      // What Loki has not taken yet stays in the spool and is sent by the next run.
+      await fleet.close();
       return renderFlush(rt);
     },
   };

@@ -4,11 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AdviceSource } from './advice.js';
 import type { LiveHub } from './hub.js';
+import { advicePlugin } from './plugins/advice.js';
 import { apiPlugin } from './plugins/api.js';
 import { addAuth } from './plugins/auth.js';
 import { staticPlugin } from './plugins/static.js';
 import { wsPlugin } from './plugins/ws.js';
+import { METRICS_PATH, metricsPlugin, type MetricsPluginOptions } from '../fleet/metrics-plugin.js';
 
 /** Default port of `agentpprof live` (7396: next to AgentSight's 7395 so both can run). */
 export const DEFAULT_PORT = 7396;
@@ -22,6 +25,10 @@ export interface ServerOptions {
   /** Delta period; a few times a second by default. */
   intervalMs?: number;
   dashboardDir?: string;
+  /** Advice on the followed trace files (/api/advice); absent in replay. */
+  advice?: AdviceSource;
+  /** GET /metrics (Prometheus): accepts the access token and these extra tokens (a scrape token). */
+  metrics?: Omit<MetricsPluginOptions, 'tokens'> & { scrapeTokens?: string[] };
 }
 
 export const newToken = (): string => randomBytes(18).toString('base64url');
@@ -32,9 +39,11 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
   // The websocket plugin's own hooks must run before the auth hook: it marks upgrade requests so a
   // refused upgrade's socket is destroyed instead of left open.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  addAuth(app, token);
+  addAuth(app, token, opts.metrics ? [METRICS_PATH] : []);
+  if (opts.metrics) await app.register(metricsPlugin, { ...opts.metrics, tokens: [token, ...(opts.metrics.scrapeTokens ?? [])] });
   await app.register(staticPlugin, { dir: opts.dashboardDir });
   await app.register(apiPlugin, { hub: opts.hub });
+  await app.register(advicePlugin, { advice: opts.advice });
   let tick = () => {};
   await app.register(async (scope) => {
     await wsPlugin(scope, { hub: opts.hub, intervalMs: opts.intervalMs ?? DELTA_MS });

@@ -18,10 +18,12 @@ export function sameToken(a: string, b: string): boolean {
 }
 
 /** Registered on the root instance (not encapsulated) so the hook guards every plugin's routes. */
-export function addAuth(app: FastifyInstance, token: string): void {
+export function addAuth(app: FastifyInstance, token: string, ownCheck: string[] = []): void {
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0];
     if (PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(p))) return;
+    // Routes that check their own tokens (/metrics also takes a separate scrape token).
+    if (ownCheck.includes(path)) return;
     if (!sameToken(tokenOf(req), token)) return reply.code(401).send({ error: 'missing or wrong token' });
   });
 }
