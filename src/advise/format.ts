@@ -15,7 +15,7 @@ export function adviseMarkdown(findings: Finding[], header: string): string {
     lines.push('Evidence: ' + Object.entries(f.evidence).map(([k, v]) => `${k}=${v}`).join(', '));
     lines.push(`Open in the flamegraph: view \`${f.trace.view}\`, search \`${f.trace.search}\` (stacks: ${f.trace.stacks.map((s) => `\`${s}\``).join(', ')})`, '');
   });
-  return lines.join('\n');
+  return lines.join('\n') + '\n';
 }
 
 export function adviseJson(findings: Finding[], meta: Record<string, unknown>): string {

@@ -114,13 +114,14 @@ export async function unmatchedShare(input: AdviseInput, opts: { maxShare?: numb
   const unmatched = matched.filter((m) => !m).length;
   const share = unmatched / human.length;
   if (share <= (opts.maxShare ?? 0.05)) return [];
-  const suggestions = await suggestRules(human.map((p) => p.text), matched, { max: 5 });
+  // Suggested rules are made of the prompts' own words: written into a report only when prompts may be.
+  const suggestions = input.includePrompts ? await suggestRules(human.map((p) => p.text), matched, { max: 5 }) : [];
   const gain = suggestions.reduce((s, x) => s + x.gain, 0);
   return [{
     kind: 'unmatched',
     title: `${unmatched} of ${human.length} human prompts (${Math.round(share * 100)} %) match no tag rule`,
     advice: (suggestions.length ? `Add rules to agentpprof.rules (would tag ${gain} more prompts):\n` + formatSuggestions(suggestions) :
-      'Run `agentpprof tags` to see the unmatched prompts and write rules for them.') +
+      'Run `agentpprof tags --suggest` (it shows the unmatched prompts and proposes rules, in your terminal only) and add the rules to agentpprof.rules.') +
       '\nVague prompts ("it doesn\'t work") cost more turns: a prompt template with the failing command and expected result helps.',
     evidence: { unmatched, prompts: human.length, share_pct: round(share * 100, 1), suggested_rules: suggestions.length, suggested_gain: gain },
     trace: { view: 'tokens', search: '^prompt:unmatched$', stacks: ['prompt:unmatched'] },
