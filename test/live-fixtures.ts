@@ -4,7 +4,7 @@
 export const T0 = Date.parse('2026-11-27T06:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export interface ClaudeTurn { prompt: string; msgId: string; input: number; output: number; cacheRead?: number; tool?: { id: string; name: string; input: unknown } }
+export interface ClaudeTurn { prompt: string; msgId: string; input: number; output: number; cacheRead?: number; tool?: { id: string; name: string; input: unknown; output?: string } }
 
 export function claudeLines(session: string, cwd: string, turns: ClaudeTurn[], t0 = T0): string[] {
   const base = { sessionId: session, cwd, version: '2.1.112', isSidechain: false, userType: 'external' };
@@ -20,7 +20,7 @@ export function claudeLines(session: string, cwd: string, turns: ClaudeTurn[], t
     if (turn.tool) {
       out.push(JSON.stringify({ ...base, type: 'assistant', uuid: `b${i}`, requestId: `req_${i}`, timestamp: iso(t + 10), message: msg([{ type: 'tool_use', id: turn.tool.id, name: turn.tool.name, input: turn.tool.input }], turn.output) }));
       t += 800;
-      out.push(JSON.stringify({ ...base, type: 'user', uuid: `r${i}`, timestamp: iso(t), toolUseResult: { stdout: 'ok' }, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: turn.tool.id, content: 'ok', is_error: false }] } }));
+      out.push(JSON.stringify({ ...base, type: 'user', uuid: `r${i}`, timestamp: iso(t), toolUseResult: { stdout: 'ok' }, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: turn.tool.id, content: turn.tool.output ?? 'ok', is_error: false }] } }));
     } else {
       out.push(JSON.stringify({ ...base, type: 'assistant', uuid: `b${i}`, requestId: `req_${i}`, timestamp: iso(t + 10), message: msg([{ type: 'text', text: 'Done.' }], turn.output) }));
     }
