@@ -19,3 +19,16 @@ describe('agentpprof reads its own pprof and folded outputs back', () => {
     expect(sum(cli([join(dir, 'p.pb.gz'), join(dir, 'tokens.tokens.folded'), '--view', 'tokens', '-f', 'folded']))).toBe(2 * sum(direct));
   }, 60_000);
 });
+
+describe('agentpprof profiles recordings joined with trace files', () => {
+  it('AgentSight recordings of two hosts + their session files: kernel file effects under the prompt tag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentpprof-recs-'));
+    execFileSync('npx', ['tsx', 'test/fixtures/agentsight/make-demo.ts', dir], { encoding: 'utf8' });
+    const out = cli([`hostA=${join(dir, 'a', 'rec')}`, `hostB=${join(dir, 'b', 'rec')}`, join(dir, 'a', 'claude'), join(dir, 'b', 'claude'),
+      '--view', 'files', '--stack', 'host,prompt,tool,file,effect', '-f', 'folded', '-q']);
+    for (const h of ['hostA', 'hostB']) {
+      expect(out).toContain(`host:${h};prompt:debug;tool:Bash;file:out.txt;effect:write 1`);
+      expect(out).toMatch(new RegExp(`^host:${h};prompt:unattributed;`, 'm'));
+    }
+  }, 60_000);
+});

@@ -127,14 +127,27 @@ export async function taggerFrom(values: Record<string, unknown>): Promise<{ tag
 /** Reads the history (the readers' loadHistory) and tags its prompts with the chosen backend. */
 export async function loadAndTag(values: Record<string, unknown>, paths: string[]): Promise<Tagged> {
   const { tagger, name: taggerName, ruleFiles } = await taggerFrom(values);
-  const { loadHistory } = await import('../sources/index.js');
-  const batch = await loadHistory({
-    paths: paths.length ? paths : undefined,
+  const { loadHistory, filterBatch } = await import('../sources/index.js');
+  const filters = {
     since: parseDate(values.since as string | undefined, '--since'),
     until: parseDate(values.until as string | undefined, '--until'),
     project: values.project as string | undefined,
     agent: values.agent as string | undefined,
-  });
+  };
+  // Recordings (AgentSight's, our collector's --json, live --record) are joined with the trace files
+  // given beside them; everything else is trace history.
+  const { splitRecordingArgs } = await import('../sources/agentsight-files.js');
+  const { recordings, others } = paths.length ? splitRecordingArgs(paths) : { recordings: [], others: [] };
+  let batch: EventBatch;
+  if (recordings.length) {
+    const { loadRecordings, outputStatus } = await import('../sources/agentsight.js');
+    const traces = others.length ? await loadHistory({ paths: others }) : undefined;
+    const rec = await loadRecordings(recordings, { traces });
+    if (!values.quiet) process.stderr.write(`${JSON.stringify({ recordings: outputStatus(rec.status) })}\n`);
+    batch = filterBatch(rec, filters);
+  } else {
+    batch = await loadHistory({ paths: paths.length ? paths : undefined, ...filters });
+  }
   const { tags, results } = await tagPrompts(batch, tagger);
   return { batch, tags, results, taggerName, ruleFiles };
 }
