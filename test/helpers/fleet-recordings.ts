@@ -19,7 +19,11 @@ const only = (b: EventBatch, keep: (sid: string | undefined) => boolean): EventB
   effects: b.effects.filter((e) => keep(e.session)), processes: [], skipped: [], skippedCount: 0,
 });
 
-export async function hostRecordings(dir: string, hosts: string[]): Promise<{ recordings: HostRecording[]; tags: Map<string, string> }> {
+/**
+ * `paceMs`: the recorded line timestamps (which pace a replay) are spaced evenly by paceMs from the
+ * first call instead of following the corpus's days-long gaps; the events keep their own times.
+ */
+export async function hostRecordings(dir: string, hosts: string[], paceMs?: number): Promise<{ recordings: HostRecording[]; tags: Map<string, string> }> {
   const h = await loadHistory({ paths: ['examples'], threads: 0 });
   const { tags } = await tagPrompts(h, new RegexTagger(loadRules({ projectRoot: null }).rules));
   const owner = new Map(h.sessions.map((s, i) => [s.id, hosts[i % hosts.length]]));
@@ -33,6 +37,9 @@ export async function hostRecordings(dir: string, hosts: string[]): Promise<{ re
     const prompts = new Map(batch.prompts.map((p) => [p.id, p]));
     const toolsByCall = groupBy(batch.tools, (t) => t.llmCall);
     const effectsByTool = groupBy(batch.effects, (e) => e.toolCall ?? '');
+    const t0 = Math.min(...batch.calls.map((c) => c.ts));
+    let line = 0;
+    const at = (ts: number) => (paceMs ? t0 + paceMs * line++ : ts);
     const sent = new Set<string>();
     const sentEffects = new Set<Effect>();
     const once = <T>(id: string, v: T | undefined): T[] => (v && !sent.has(id) ? (sent.add(id), [v]) : []);
@@ -46,7 +53,7 @@ export async function hostRecordings(dir: string, hosts: string[]): Promise<{ re
         sessions: once(c.session, sessions.get(c.session)),
         prompts: once(c.prompt ?? '', p).map((x) => redactPrompt(x, tags.get(x.id), false)),
         calls: [c], tools, effects,
-      } }, c.ts);
+      } }, at(c.ts));
     }
     // Sessions without calls, tools without a known call, effects without a tool: one last batch.
     const rest = {
@@ -55,7 +62,7 @@ export async function hostRecordings(dir: string, hosts: string[]): Promise<{ re
       tools: batch.tools.filter((t) => !sent.has(t.id)), effects: batch.effects.filter((e) => !sentEffects.has(e)),
     };
     const last = Math.max(0, ...batch.calls.map((c) => c.ts));
-    rec.write({ batch: rest }, last + 1);
+    rec.write({ batch: rest }, at(last + 1));
     await rec.close();
     recordings.push({ host, file, batch });
   }
