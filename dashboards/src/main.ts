@@ -6,6 +6,7 @@ import { frameDetails, formatWeight } from '../../src/viewer/format.js';
 import { FlameCanvas } from '../../src/viewer/flame-canvas.js';
 import { searchRegex } from '../../src/viewer/search.js';
 import type { Delta, Snapshot } from '../../src/live/protocol.js';
+import { AdvicePanel } from './advice.js';
 import { Charts } from './charts.js';
 import { findPath, LiveModel, pathOf } from './model.js';
 
@@ -15,13 +16,14 @@ const token = params.get('token') ?? '';
 const model = new LiveModel();
 const flame = new FlameCanvas($<HTMLCanvasElement>('flame'));
 const charts = new Charts($('charts'));
+const advice = new AdvicePanel($('advice-panel'), `/api/advice?token=${encodeURIComponent(token)}`, openFinding);
 let tree = model.tree();
 let zoomPath: string[] = [];
 let ws: WebSocket | null = null;
 let retry = 250;
 let dirty = true;
 
-(window as unknown as { agentpprof: unknown }).agentpprof = { model, flame, get tree() { return tree; } };
+(window as unknown as { agentpprof: unknown }).agentpprof = { model, flame, advice, get tree() { return tree; } };
 
 function connect(): void {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token)}&view=${$<HTMLSelectElement>('view').value}&window=${$<HTMLSelectElement>('window').value}`;
@@ -83,6 +85,18 @@ function renderStatus(): void {
   missing.textContent = s.missing.length ? 'Missing: ' + s.missing.join(' · ') : '';
 }
 
+/** A finding's flamegraph: its view (a fresh snapshot follows) and its search regex (kept across renders). */
+function openFinding(view: string, search: string): void {
+  const select = $<HTMLSelectElement>('view');
+  if (view !== select.value && Array.from(select.options).some((o) => o.value === view)) {
+    select.value = view;
+    sendView();
+  }
+  $<HTMLInputElement>('search').value = search;
+  applySearch();
+  $('flame').scrollIntoView({ block: 'nearest' });
+}
+
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function renderTables(): void {
@@ -117,4 +131,5 @@ if (hash.get('window')) $<HTMLSelectElement>('window').value = hash.get('window'
 window.addEventListener('resize', () => { charts.resize(document.body.clientWidth); dirty = true; });
 charts.resize(document.body.clientWidth);
 connect();
+advice.start();
 requestAnimationFrame(render);
