@@ -27,6 +27,10 @@ what is missing, in the terminal and on the page. As root, the server and all pa
 process with the uid/gid of the sudo user (SUDO_UID/SUDO_GID), else nobody; the root parent only
 supervises the collector and reads trace files.
 
+The page's Advice panel (GET /api/advice) is \`agentpprof advise\` on the followed trace files and
+--history window, recomputed at most once a minute; click a finding to open the flamegraph on it.
+As root, it reads the roots as the server's user: roots that user cannot read are listed as problems.
+
 Options:
   --port N              port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR           bind another address than ${DEFAULT_HOST} (prints a warning: anyone who can
