@@ -10,6 +10,7 @@ export interface AdviceReply {
   prompts: number;
   calls: number;
   computedAt: number;
+  problems: string[];
   error?: string;
 }
 
@@ -17,6 +18,8 @@ export interface AdviceReply {
 export function adviceHeader(r: AdviceReply): string {
   const at = new Date(r.computedAt).toLocaleTimeString();
   return `${r.sessions} sessions, ${r.prompts} prompts, ${r.calls} LLM calls in the followed trace files (as of ${at}).` +
+    // Nothing read usually means the roots are elsewhere or, as root, not readable by the server's user.
+    (r.sessions === 0 && r.problems.length ? ` Nothing read: ${r.problems.join('; ')}.` : '') +
     (r.error ? ` Last refresh failed: ${r.error}.` : '');
 }
 
