@@ -86,10 +86,12 @@ function runWorker(
       }
       if (!inFlight.size) { void worker.terminate(); resolve([]); }
     };
-    worker.on('message', (m: { index: number; json: string }) => {
+    worker.on('message', (m: { index: number; json: string; prompts: string }) => {
       inFlight.delete(m.index);
       inFlightBytes -= files[m.index].size;
-      done(m.index, JSON.parse(m.json) as FileResult);
+      const r = JSON.parse(m.json) as FileResult;
+      r.prompts = JSON.parse(m.prompts) as FileResult['prompts'];
+      done(m.index, r);
       feed();
     });
     worker.on('error', (err) => {
