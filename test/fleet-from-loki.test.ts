@@ -10,23 +10,8 @@ import { filterBatch } from '../src/sources/index.js';
 import { semanticEvents, PUSHED_VIEWS } from '../src/fleet/events.js';
 import { profileFromLoki } from '../src/fleet/from-loki.js';
 import { LokiPusher } from '../src/fleet/loki-push.js';
-import type { EventBatch } from '../src/model.js';
 import { LokiContract } from './helpers/loki-contract.js';
-
-/** Splits a corpus into per-host batches by session (round robin). */
-function splitHosts(b: EventBatch, hosts: string[]): Map<string, EventBatch> {
-  const owner = new Map(b.sessions.map((s, i) => [s.id, hosts[i % hosts.length]]));
-  const out = new Map<string, EventBatch>();
-  for (const h of hosts) {
-    const keep = (sid: string | undefined) => sid !== undefined && owner.get(sid) === h;
-    out.set(h, {
-      sessions: b.sessions.filter((s) => keep(s.id)), prompts: b.prompts.filter((p) => keep(p.session)),
-      calls: b.calls.filter((c) => keep(c.session)), tools: b.tools.filter((t) => keep(t.session)),
-      effects: b.effects.filter((e) => keep(e.session)), processes: [], skipped: [], skippedCount: 0,
-    });
-  }
-  return out;
-}
+import { splitHosts } from './helpers/fleet-recordings.js';
 
 describe('fleet flamegraph rebuilt from Loki', () => {
   it('equals the sum of the hosts\' own profiles, with a host frame', async () => {

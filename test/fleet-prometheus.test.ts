@@ -2,12 +2,12 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { FleetMetrics } from '../src/fleet/metrics.js';
 import { metricsPlugin } from '../src/fleet/metrics-plugin.js';
-import type { EventBatch } from '../src/model.js';
 import { loadHistory } from '../src/sources/index.js';
 import { loadRules, RegexTagger } from '../src/tag/index.js';
 import { buildProfile, tagPrompts } from '../src/profile/index.js';
 import type { Profile, ViewName } from '../src/profile/types.js';
 import { readFileSync } from 'node:fs';
+import { splitHosts } from './helpers/fleet-recordings.js';
 import { hasPrometheus, startPrometheus, type Prom } from './helpers/prometheus.js';
 
 const TOKEN = 'scrape-' + Math.random().toString(36).slice(2);
@@ -16,12 +16,9 @@ const TOKEN = 'scrape-' + Math.random().toString(36).slice(2);
 async function hostProfiles(hosts: string[]) {
   const h = await loadHistory({ paths: ['examples'], threads: 0 });
   const { tags } = await tagPrompts(h, new RegexTagger(loadRules({ projectRoot: null }).rules));
-  const owner = new Map(h.sessions.map((s, i) => [s.id, hosts[i % hosts.length]]));
+  const perHost = splitHosts(h, hosts);
   return hosts.map((host) => {
-    const mine = (sid: string | undefined) => sid !== undefined && owner.get(sid) === host;
-    const b: EventBatch = { sessions: h.sessions.filter((s) => mine(s.id)), prompts: h.prompts.filter((p) => mine(p.session)),
-      calls: h.calls.filter((c) => mine(c.session)), tools: h.tools.filter((t) => mine(t.session)),
-      effects: h.effects.filter((e) => mine(e.session)), processes: [], skipped: [], skippedCount: 0 };
+    const b = perHost.get(host)!;
     const views = ['tokens', 'cost', 'ops', 'files', 'network'] as const;
     return { host, profiles: Object.fromEntries(views.map((v) => [v, buildProfile(b, tags, { view: v })])) as Record<ViewName, Profile> };
   });

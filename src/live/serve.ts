@@ -75,7 +75,9 @@ export async function serve(opts: ServeOptions): Promise<Serving> {
       await rt.flush();
       await rt.recorder?.close();
       // What Loki has not taken yet stays in the spool and is sent by the next run.
-      await fleet.close();
+      if (!(await fleet.close())) {
+        process.stderr.write(`agentpprof: Loki did not take everything: ${fleet.pusher?.stats.pending} batches wait in ${opts.fleet?.spoolDir} and are sent by the next run with --push\n`);
+      }
       return renderFlush(rt);
     },
   };

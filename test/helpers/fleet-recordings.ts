@@ -13,11 +13,18 @@ import { loadRules, RegexTagger } from '../../src/tag/index.js';
 
 export interface HostRecording { host: string; file: string; batch: EventBatch }
 
-const only = (b: EventBatch, keep: (sid: string | undefined) => boolean): EventBatch => ({
-  sessions: b.sessions.filter((s) => keep(s.id)), prompts: b.prompts.filter((p) => keep(p.session)),
-  calls: b.calls.filter((c) => keep(c.session)), tools: b.tools.filter((t) => keep(t.session)),
-  effects: b.effects.filter((e) => keep(e.session)), processes: [], skipped: [], skippedCount: 0,
-});
+/** Splits a corpus into per-host batches by session, round robin. */
+export function splitHosts(b: EventBatch, hosts: string[]): Map<string, EventBatch> {
+  const owner = new Map(b.sessions.map((s, i) => [s.id, hosts[i % hosts.length]]));
+  return new Map(hosts.map((h) => {
+    const keep = (sid: string | undefined) => sid !== undefined && owner.get(sid) === h;
+    return [h, {
+      sessions: b.sessions.filter((s) => keep(s.id)), prompts: b.prompts.filter((p) => keep(p.session)),
+      calls: b.calls.filter((c) => keep(c.session)), tools: b.tools.filter((t) => keep(t.session)),
+      effects: b.effects.filter((e) => keep(e.session)), processes: [], skipped: [], skippedCount: 0,
+    }];
+  }));
+}
 
 /**
  * `paceMs`: the recorded line timestamps (which pace a replay) are spaced evenly by paceMs from the
@@ -26,11 +33,11 @@ const only = (b: EventBatch, keep: (sid: string | undefined) => boolean): EventB
 export async function hostRecordings(dir: string, hosts: string[], paceMs?: number): Promise<{ recordings: HostRecording[]; tags: Map<string, string> }> {
   const h = await loadHistory({ paths: ['examples'], threads: 0 });
   const { tags } = await tagPrompts(h, new RegexTagger(loadRules({ projectRoot: null }).rules));
-  const owner = new Map(h.sessions.map((s, i) => [s.id, hosts[i % hosts.length]]));
+  const perHost = splitHosts(h, hosts);
   mkdirSync(dir, { recursive: true });
   const recordings: HostRecording[] = [];
   for (const host of hosts) {
-    const batch = only(h, (sid) => sid !== undefined && owner.get(sid) === host);
+    const batch = perHost.get(host)!;
     const file = join(dir, `${host}.jsonl`);
     const rec = new Recorder(file);
     let line = 0, t0 = 0;
