@@ -79,12 +79,16 @@ export function mergeResults(results: FileResult[]): EventBatch {
       if (batch.calls[at] === c && spawn) spawnOf.set(c, spawn);
     }
     for (const t of r.tools) if (!seenTools.has(t.id)) { seenTools.set(t.id, t); batch.tools.push(t); }
-    for (const res of r.results) if (!toolResults.has(res.id)) toolResults.set(res.id, res);
     for (const [a, t] of r.agentLinks) if (!agentToTool.has(a)) agentToTool.set(a, t);
     batch.skippedCount += r.skippedCount;
     for (const s of r.skipped) if (batch.skipped.length < MAX_SKIPPED_EXAMPLES) batch.skipped.push(s);
   }
 
+  // The first result of each tool_use id wins: set in reverse order, one map operation per result.
+  for (let f = results.length - 1; f >= 0; f--) {
+    const rs = results[f].results;
+    for (let i = rs.length - 1; i >= 0; i--) toolResults.set(rs[i].id, rs[i]);
+  }
   for (const t of batch.tools) {
     const res = toolResults.get(t.id);
     if (!res) continue;
@@ -95,12 +99,19 @@ export function mergeResults(results: FileResult[]): EventBatch {
 
   // A sidechain call answers the prompt of the parent call that spawned its subagent.
   if (spawnOf.size) {
-    const callById = new Map<string, LlmCall>();
-    for (const c of batch.calls) if (!c.sidechain) callById.set(c.id, c);
+    // The spawning tool of each sidechain call, then the last main-thread call with that tool's call id.
+    const spawner = new Map<LlmCall, ToolCall>();
+    const parentIds = new Map<string, LlmCall | null>();
     for (const [c, sp] of spawnOf) {
       const toolId = sp.toolUseId ?? (sp.agentId ? agentToTool.get(sp.agentId) : undefined);
       const tool = toolId ? seenTools.get(toolId) : undefined;
-      const parent = tool ? callById.get(tool.llmCall) : undefined;
+      if (!tool) continue;
+      spawner.set(c, tool);
+      parentIds.set(tool.llmCall, null);
+    }
+    for (const c of batch.calls) if (!c.sidechain && parentIds.has(c.id)) parentIds.set(c.id, c);
+    for (const [c, tool] of spawner) {
+      const parent = parentIds.get(tool.llmCall);
       if (parent?.prompt) c.prompt = parent.prompt;
     }
   }

@@ -144,7 +144,8 @@ export function listTraceFiles(opts: ListOptions = {}): Listing {
   const found = new Map<string, Format>();
   const add = (p: string, f: Format) => {
     let real = p;
-    try { real = realpathSync(p); } catch { /* keep the given path */ }
+    // The native realpath(3): one call per file, where the JS version lstat()s every path component.
+    try { real = realpathSync.native(p); } catch { /* keep the given path */ }
     if (!found.has(real)) found.set(real, f);
   };
   const addRoot = (format: Format, dir: string) => {
