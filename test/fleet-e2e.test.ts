@@ -83,7 +83,9 @@ describe.skipIf(!hasPrometheus())('a fleet of three replaying hosts, Prometheus 
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(byTag).toEqual(Object.fromEntries(offline));
-    expect(sumBy(await prom.query('sum by (host) (agentpprof_tokens_total)'), 'host')).toEqual(offlineByHost);
+    const byHost = sumBy(await prom.query('sum by (host) (agentpprof_tokens_total)'), 'host');
+    expect(byHost).toEqual(offlineByHost);
+    console.log('PromQL sum by (host) (agentpprof_tokens_total):', JSON.stringify(byHost));
     console.log('PromQL sum by (tag) (agentpprof_tokens_total):', JSON.stringify(byTag));
 
     // Stop the three: each drains its spool to Loki and writes its own profile.
