@@ -4,6 +4,7 @@ import { clusterPrompts, ClusterTagger } from '../src/tag/cluster.js';
 import { adjustedRandIndex } from '../src/tag/ari.js';
 import { evaluate, parseLabels } from '../src/tag/eval.js';
 import { terms } from '../src/tag/tokenize.js';
+import { INTENT_LEXICON } from '../src/tag/lexicon.js';
 import { seededRandom } from '../src/tag/random.js';
 
 // Prompts of known intent, composed like real ones: an intent phrase (English, Chinese or mixed), an
@@ -47,7 +48,10 @@ describe('clustering tagger', () => {
     console.log(`cluster ARI on 600 generated prompts of 6 intents: ${ari.toFixed(3)} (k=${res.k}, silhouette ${res.silhouette})`);
     expect(ari).toBeGreaterThan(0.3);
     for (const c of res.clusters) expect(c.tag).toMatch(/^[a-z]{2,12}\d*$/);
-    expect(new Set(res.clusters.map((c) => c.tag)).size).toBe(res.clusters.length);
+    // Clusters of one intent share its name (they fold together); keyword names stay distinct.
+    const INTENT_NAMES = new Set(Object.values(INTENT_LEXICON));
+    const other = res.clusters.map((c) => c.tag).filter((t) => !INTENT_NAMES.has(t));
+    expect(new Set(other).size).toBe(other.length);
   });
 
   it('is deterministic: the same input gives the same tags', async () => {

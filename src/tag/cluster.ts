@@ -2,7 +2,7 @@
 // silhouette, each cluster named by its most distinctive keyword. Same input → same tags (fixed seed).
 
 import { kmeans, silhouette, type KMeansResult } from './kmeans.js';
-import { keywordToTag } from './lexicon.js';
+import { INTENT_LEXICON, keywordToTag, usefulTerm } from './lexicon.js';
 import { sparseDotDense, tfidf, type TfIdf } from './tfidf.js';
 import { UNMATCHED, type TagResult, type Tagger } from './types.js';
 
@@ -93,8 +93,12 @@ function describe(model: TfIdf, res: KMeansResult, assign: Int32Array): Cluster[
     for (let j = 0; j < dim; j++) if (c[j] > 0) scored.push([j, c[j] - mean[j]]);
     scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     const keywords = scored.slice(0, 6).map(([j]) => model.vocab[j]);
-    let tag: string | null = null;
-    for (const kw of keywords) {
+    // Name: an intent word the lexicon knows, else the first keyword that is not filler ("pls", "asap").
+    // Clusters of one intent share its name (they fold together); other names stay distinct.
+    const useful = keywords.filter(usefulTerm);
+    const intent = useful.find((k) => k.split(' ')[0] in INTENT_LEXICON);
+    let tag: string | null = intent ? keywordToTag(intent) : null;
+    for (const kw of tag ? [] : useful) {
       const t = keywordToTag(kw);
       if (t && !used.has(t)) { tag = t; break; }
     }

@@ -20,7 +20,24 @@ export const INTENT_LEXICON: Record<string, string> = {
   optimize: 'perf', faster: 'perf', slow: 'perf', latency: 'perf', benchmark: 'perf',
   review: 'review', critique: 'review', show: 'inspect', look: 'inspect', where: 'inspect', explain: 'inspect',
   next: 'continue', proceed: 'continue', paper: 'research', survey: 'research',
+  // The intents name themselves.
+  ...Object.fromEntries(['debug', 'test', 'docs', 'deploy', 'refactor', 'perf', 'inspect', 'continue', 'confirm', 'research',
+    'code', 'edit', 'git', 'implement'].map((t) => [t, t])),
 };
+
+/** Politeness and filler: frequent in every kind of prompt, so they say nothing about the intent. */
+const FILLER = new Set(('hey hi hello thx thanks thank please pls plz quick quickly keep minimal now just asap again one ' +
+  'also really maybe last first new still actually kindly small bit little sure way thing things something stuff ' +
+  'tested report').split(' '));
+
+/** A term worth a rule: not filler; for CJK only words the intent lexicon knows (other bigrams are fragments). */
+export function usefulTerm(t: string): boolean {
+  if (/^[a-z]{1,2}$/.test(t)) return false;
+  if (CJK_CHAR.test(t)) return t in INTENT_LEXICON;
+  return !t.split(' ').some((w) => FILLER.has(w));
+}
+
+const CJK_CHAR = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 /** A valid tag from a keyword: the lexicon's word for CJK terms, else lowercase letters only, ≤ 12. */
 export function keywordToTag(term: string): string | null {

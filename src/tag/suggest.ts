@@ -3,7 +3,7 @@
 // matched prompts) and disturb (already-matched prompts it would re-tag, since user rules come first).
 
 import { clusterPrompts } from './cluster.js';
-import { INTENT_LEXICON, keywordToTag } from './lexicon.js';
+import { keywordToTag, usefulTerm } from './lexicon.js';
 import { isCjk, terms } from './tokenize.js';
 import type { Tagger } from './types.js';
 
@@ -17,18 +17,6 @@ export interface Suggestion {
   /** Already-matched prompts the rule would re-tag. */
   retags: number;
   keywords: string[];
-}
-
-/** Politeness and filler: frequent in every kind of prompt, so they say nothing about the intent. */
-const FILLER = new Set(('hey hi hello thx thanks thank please pls plz quick quickly keep minimal now just asap again one ' +
-  'also really maybe last first new still actually kindly small bit little sure way thing things something stuff ' +
-  'tested report').split(' '));
-
-/** A term worth a rule: not filler; for CJK only words the intent lexicon knows (other bigrams are fragments). */
-function usefulTerm(t: string): boolean {
-  if (/^[a-z]{1,2}$/.test(t)) return false;
-  if (isCjk(t)) return t in INTENT_LEXICON;
-  return !t.split(' ').some((w) => FILLER.has(w));
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
