@@ -127,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
   const since = Date.now() - (Number.isFinite(history) ? history : 60) * 60_000;
   // The server advises (/api/advice) on the same files and window it profiles.
   const adviceArgs = { 'advice-root': roots, 'advice-since': String(since) };
-  childArgv.push('--advice-since', adviceArgs['advice-since'], ...roots.flatMap((r) => ['--advice-root', r]));
+  childArgv.push(`--advice-since=${adviceArgs['advice-since']}`, ...roots.flatMap((r) => ['--advice-root', r]));
   const live = await startLive({
     collector, roots, since,
     outDir: resolve(v.out!), record: v.record ? resolve(v.record) : undefined,
