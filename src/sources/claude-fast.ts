@@ -15,11 +15,14 @@ const K_TOOL_USE_ID = b('"tool_use_id":"');
 const AFTER_ID = b('","type":"tool_result","content":"');
 const IS_ERROR_AFTER = b('","is_error":');
 const END_BLOCK = b('"}]');
-const K_TIMESTAMP = b('"timestamp":"');
-const K_SESSION = b('"sessionId":"');
-const K_SIDECHAIN = b('"isSidechain":');
+/** A key searched in the line's head and middle as latin1 text (cheap builtin searches), in its tail as bytes. */
+const key = (s: string) => ({ text: s, bytes: b(s) });
+type Key = ReturnType<typeof key>;
+const K_TIMESTAMP = key('"timestamp":"');
+const K_SESSION = key('"sessionId":"');
+const K_SIDECHAIN = key('"isSidechain":');
 const K_TOOL_USE_RESULT = b('"toolUseResult":');
-const PROGRESS = b('"type":"progress"');
+const PROGRESS = key('"type":"progress"');
 const TRUE = b('true');
 
 export interface FastToolResult {
@@ -40,6 +43,15 @@ function plainString(line: Buffer, from: number): string | null {
   const bs = line.indexOf(92, from);
   if (bs !== -1 && bs < end) return null;
   return line.toString('latin1', from, end);
+}
+
+/** The same, in the latin1 text of the head or middle; falls back to the bytes when the value runs past it. */
+function plainText(text: string, from: number, line: Buffer, lineFrom: number): string | null {
+  const end = text.indexOf('"', from);
+  if (end === -1) return plainString(line, lineFrom);
+  const bs = text.lastIndexOf('\\', end);
+  if (bs >= from) return null;
+  return text.slice(from, end);
 }
 
 /** True when the quote at `q` is unescaped (an even run of backslashes before it). */
@@ -64,14 +76,22 @@ function stringChars(line: Buffer, s: number, e: number): number {
  * content and toolUseResult, then backwards from the end of the line (keys written after
  * toolUseResult). Real Claude Code writes timestamp before toolUseResult and sessionId after it.
  */
-function findKey(line: Buffer, key: Buffer, cStart: number, mid: Buffer, midAt: number, fromEnd = true): number {
-  const h = line.subarray(0, cStart).indexOf(key);
+function findKey(line: Buffer, k: Key, head: string, mid: string, midAt: number, fromEnd = true): number {
+  const h = head.indexOf(k.text);
   if (h !== -1) return h;
-  const m = mid.indexOf(key);
+  const m = mid.indexOf(k.text);
   if (m !== -1) return midAt + m;
   if (!fromEnd) return -1;
-  const t = line.lastIndexOf(key);
+  const t = line.lastIndexOf(k.bytes);
   return t >= midAt + mid.length ? t : -1;
+}
+
+/** The plain string value of a key found by findKey at `at`. */
+function valueAt(line: Buffer, at: number, k: Key, head: string, mid: string, midAt: number): string | null {
+  const v = at + k.text.length;
+  if (at < head.length) return plainText(head, v, line, v);
+  if (at < midAt + mid.length) return plainText(mid, v - midAt, line, v);
+  return plainString(line, v);
 }
 
 /**
@@ -110,14 +130,15 @@ export function fastToolResult(line: Buffer, isSpawner: (id: string) => boolean)
   // The rest of the message (up to toolUseResult) is small; search it before the end of the line.
   let midEnd = line.indexOf(K_TOOL_USE_RESULT, after);
   if (midEnd === -1) midEnd = line.length;
-  const mid = line.subarray(after, midEnd);
+  const head = line.toString('latin1', 0, cStart);
+  const mid = line.toString('latin1', after, midEnd);
   // A progress line nesting a subagent's tool result names its own type before the nested message.
-  if (findKey(line, PROGRESS, cStart, mid, after, false) !== -1) return null;
-  const sideAt = findKey(line, K_SIDECHAIN, cStart, mid, after);
-  const sidechain = sideAt !== -1 && line[sideAt + K_SIDECHAIN.length] === 116;
-  const tsAt = findKey(line, K_TIMESTAMP, cStart, mid, after);
-  const sAt = findKey(line, K_SESSION, cStart, mid, after);
-  const ts = tsAt === -1 ? NaN : Date.parse(plainString(line, tsAt + K_TIMESTAMP.length) ?? '');
-  const sessionId = sAt === -1 ? undefined : plainString(line, sAt + K_SESSION.length) ?? undefined;
+  if (findKey(line, PROGRESS, head, mid, after, false) !== -1) return null;
+  const sideAt = findKey(line, K_SIDECHAIN, head, mid, after);
+  const sidechain = sideAt !== -1 && line[sideAt + K_SIDECHAIN.text.length] === 116;
+  const tsAt = findKey(line, K_TIMESTAMP, head, mid, after);
+  const sAt = findKey(line, K_SESSION, head, mid, after);
+  const ts = tsAt === -1 ? NaN : Date.parse(valueAt(line, tsAt, K_TIMESTAMP, head, mid, after) ?? '');
+  const sessionId = sAt === -1 ? undefined : valueAt(line, sAt, K_SESSION, head, mid, after) ?? undefined;
   return { id, ts, sessionId, sidechain, error, chars: stringChars(line, cStart, cEnd) };
 }
