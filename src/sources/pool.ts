@@ -49,11 +49,11 @@ export async function readFiles(
     return results;
   }
   // Largest first, so one huge file does not start last and leave a core idle at the end.
-  const queue = files.map((_, i) => i).sort((a, b) => files[b].size - files[a].size);
+  const queue: Queue = { next: files.map((_, i) => i).sort((a, b) => files[b].size - files[a].size), bytes: totalBytes };
   // n-1 workers plus this thread: one fewer thread to start, and this thread's results need no copying.
   const workers = [];
   for (let w = 0; w < n - 1; w++) workers.push(runWorker(entry, files, queue, done));
-  for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+  for (let i = take(queue, files); i !== undefined; i = take(queue, files)) {
     done(i, readTraceFile(files[i].format, files[i].path));
     // Let the workers' finished files in (and hand them new ones) between two of ours.
     await new Promise<void>((r) => setImmediate(r));
@@ -65,9 +65,18 @@ export async function readFiles(
   return results;
 }
 
+/** The files not handed out yet (biggest first) and their total size. */
+interface Queue { next: number[]; bytes: number }
+
+function take(q: Queue, files: TraceFile[]): number | undefined {
+  const i = q.next.shift();
+  if (i !== undefined) q.bytes -= files[i].size;
+  return i;
+}
+
 /** Feeds one worker from the shared queue until it is empty; resolves with the files it failed to read. */
 function runWorker(
-  entry: { url: URL; execArgv?: string[] }, files: TraceFile[], queue: number[], done: (i: number, r: FileResult) => void,
+  entry: { url: URL; execArgv?: string[] }, files: TraceFile[], queue: Queue, done: (i: number, r: FileResult) => void,
 ): Promise<number[]> {
   return new Promise((resolve) => {
     // A larger young generation: parsing makes many short-lived objects, and fewer scavenges save ~10%.
@@ -77,9 +86,10 @@ function runWorker(
     const feed = () => {
       // This thread answers only between two of its own files: keep enough queued in the worker
       // (a few MB, at least two files) that it never waits for us. The files are sorted biggest
-      // first, so what is left queued at the end is small.
-      while ((inFlight.size < 2 || inFlightBytes < IN_FLIGHT_BYTES) && queue.length) {
-        const i = queue.shift()!;
+      // first, so what is left queued at the end is small; near the end a worker holds no more than
+      // a share of what is left, so this thread does not wait for a backlog after its last file.
+      while ((inFlight.size < 2 || inFlightBytes < Math.min(IN_FLIGHT_BYTES, queue.bytes / 4)) && queue.next.length) {
+        const i = take(queue, files)!;
         inFlight.add(i);
         inFlightBytes += files[i].size;
         worker.postMessage({ index: i, format: files[i].format, path: files[i].path });
