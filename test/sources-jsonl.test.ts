@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastToolResult } from '../src/sources/claude-fast.js';
-import { forEachLine } from '../src/sources/jsonl.js';
+import { forEachLine, isoMs } from '../src/sources/jsonl.js';
 import { cutLongStrings, measured } from '../src/sources/claude-cut.js';
 
 describe('forEachLine', () => {
@@ -81,5 +81,18 @@ describe('cutLongStrings', () => {
     expect(measured(tu.input.content, cut.cuts).chars).toBe((msg.message.content[2].input as { content: string }).content.length);
     expect(measured('plain', cut.cuts)).toEqual({ chars: 5, codeBlocks: 0 });
     expect(cutLongStrings(Buffer.from(JSON.stringify({ message: { content: [{ type: 'text', text: 'tiny' }] } })))).toBeNull();
+  });
+});
+
+describe('isoMs', () => {
+  it('equals Date.parse on the agents\' timestamps and on everything its fast path leaves to Date.parse', () => {
+    const base = Date.parse('1999-12-20T00:00:00.000Z');
+    for (let i = 0; i < 50_000; i++) {
+      const s = new Date(base + ((i * 1_234_567_891) % 9e11) + i * 7919).toISOString();
+      expect(isoMs(s)).toBe(Date.parse(s));
+    }
+    for (const s of ['2026-02-30T10:00:00.000Z', '2026-13-01T10:00:00.000Z', '2026-01-01T24:00:00.000Z', '0050-01-01T00:00:00.000Z',
+      '2026-01-01T10:00:00.000+01:00', '2026-01-01T10:00:00Z', 'x026-01-01T10:00:00.000Z', '2026-01-01T1a:00:00.000Z', '', 'garbage',
+      '1969-12-31T23:59:59.999Z', '2026-01-01T10:60:00.000Z']) expect(Object.is(isoMs(s), Date.parse(s))).toBe(true);
   });
 });

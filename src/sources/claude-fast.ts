@@ -10,6 +10,8 @@
 // message and toolUseResult first; keys written after toolUseResult are found from the end of the line
 // (toolUseResult of the built-in tools holds no timestamp/sessionId/isSidechain keys of its own).
 
+import { isoMs } from './jsonl.js';
+
 const b = (s: string) => Buffer.from(s);
 const K_TOOL_USE_ID = b('"tool_use_id":"');
 const AFTER_ID = b('","type":"tool_result","content":"');
@@ -138,7 +140,7 @@ export function fastToolResult(line: Buffer, isSpawner: (id: string) => boolean)
   const sidechain = sideAt !== -1 && line[sideAt + K_SIDECHAIN.text.length] === 116;
   const tsAt = findKey(line, K_TIMESTAMP, head, mid, after);
   const sAt = findKey(line, K_SESSION, head, mid, after);
-  const ts = tsAt === -1 ? NaN : Date.parse(valueAt(line, tsAt, K_TIMESTAMP, head, mid, after) ?? '');
+  const ts = tsAt === -1 ? NaN : isoMs(valueAt(line, tsAt, K_TIMESTAMP, head, mid, after) ?? '');
   const sessionId = sAt === -1 ? undefined : valueAt(line, sAt, K_SESSION, head, mid, after) ?? undefined;
   return { id, ts, sessionId, sidechain, error, chars: stringChars(line, cStart, cEnd) };
 }

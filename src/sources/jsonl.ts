@@ -107,7 +107,28 @@ export function parseObjectLine(
 export function toMs(v: unknown): number {
   if (typeof v === 'number') return v < 1e12 ? v * 1000 : v;
   if (typeof v !== 'string') return NaN;
-  return Date.parse(v);
+  return isoMs(v);
+}
+
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+const num2 = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+
+/**
+ * Date.parse, with a fast path for what the agents write on every line: `YYYY-MM-DDTHH:MM:SS.sssZ`
+ * (Date.parse was ~3% of a scan). Anything else, and days past the 28th, go to Date.parse.
+ */
+export function isoMs(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84
+    || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return Date.parse(s);
+  for (const i of DIGITS) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return Date.parse(s); }
+  const year = num2(s, 0) * 100 + num2(s, 2);
+  const month = num2(s, 5);
+  const day = num2(s, 8);
+  const h = num2(s, 11);
+  const m = num2(s, 14);
+  const sec = num2(s, 17);
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 28 || h > 23 || m > 59 || sec > 59) return Date.parse(s);
+  return Date.UTC(year, month - 1, day, h, m, sec, num2(s, 20) * 10 + s.charCodeAt(22) - 48);
 }
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
