@@ -166,9 +166,9 @@ function checkCodexRaw(run: AgentRun): void {
 }
 
 /** Scenarios and fixtures whose reader checks wait for a readers' fix (/work/notes/readers-mismatch.md). */
-const PENDING_READER_FIX: Record<string, string> = {
-  codexSubagent: 'R4', codexSubagentFork: 'R4', 'codex-0.171.0-subagent': 'R4', 'codex-0.171.0-subagent-fork': 'R4',
-};
+const PENDING_READER_FIX: Record<string, string> = {};
+/** Fixtures of two sessions (a Codex parent and its subagent child): checked by the dedicated test below. */
+const TWO_SESSIONS = new Set(['codex-0.171.0-subagent', 'codex-0.171.0-subagent-fork']);
 
 /** A Codex subagent's replies: those answering the helper's task (a forked child sees the parent's prompt too). */
 const childReplies = (run: { sent: SentLog }) => mainReplies(run.sent).filter((s) => s.prompt.includes(HELPER_TASK));
@@ -261,8 +261,7 @@ describe('the readers on the committed real fixtures (test/fixtures/real)', () =
   it('has the fixtures scripts/agents/save-fixtures.ts writes', () => {
     expect(dirs.sort()).toEqual(Object.values(SCENARIOS).flatMap((s) => (s.fixture ? [s.fixture] : [])).sort());
   });
-  it.skip.each(dirs.filter((d) => PENDING_READER_FIX[d]))('%s — SKIPPED until readers-mismatch R4 is fixed', () => {});
-  it.each(dirs.filter((d) => !PENDING_READER_FIX[d]))('%s', async (name) => {
+  it.each(dirs.filter((d) => !TWO_SESSIONS.has(d)))('%s', async (name) => {
     const dir = join(FIXTURES, name);
     const sent = JSON.parse(readFileSync(join(dir, 'sent.json'), 'utf8')) as SentLog & { agent: string; version: string; expect: Expectation };
     const codex = sent.agent === 'codex';
@@ -272,15 +271,29 @@ describe('the readers on the committed real fixtures (test/fixtures/real)', () =
   });
 });
 
-// Reader bug R4 (/work/notes/readers-mismatch.md): a real Codex subagent's own calls are dropped.
-describe('the readers on real Codex subagents — SKIPPED until readers-mismatch R4 is fixed', () => {
-  it.skip.each(['codexSubagent', 'codexSubagentFork'])('%s: every call of parent and child, with its usage', async (name) => {
+// R4 (/work/notes/readers-mismatch.md, fixed): a real Codex subagent's own calls, plain and forked.
+describe('the readers on real Codex subagents', () => {
+  it.each(['codexSubagent', 'codexSubagentFork'])('%s: every call of parent and child, with its usage', async (name) => {
     const run = runs[name];
     const h = await loadRun(run);
-    const calls = [...h.calls].sort((a, b) => a.ts - b.ts);
-    expect(calls.map((c) => [c.id, c.usage])).toEqual(mainReplies(run.sent).map((s) => [s.id, s.usage]));
+    // Parent and child write their token counts concurrently: compare by response id, not by time.
+    const byId = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : 1);
+    expect(h.calls.map((c): [string, unknown] => [c.id, c.usage]).sort(byId)).toEqual(mainReplies(run.sent).map((s): [string, unknown] => [s.id, s.usage]).sort(byId));
     expect(h.sessions).toHaveLength(2);
     expect(h.sessions.filter((x) => x.parent)).toHaveLength(1);
+  });
+  it.each([...TWO_SESSIONS])('fixture %s: parent and child sessions, every call with its usage', async (name) => {
+    const dir = join(FIXTURES, name);
+    const sent = JSON.parse(readFileSync(join(dir, 'sent.json'), 'utf8')) as SentLog;
+    const h = await loadHistory({ codexDirs: [dir], threads: 0 });
+    expect(h.skippedCount).toBe(0);
+    const byId = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : 1);
+    const calls = h.calls;
+    expect(calls.map((c): [string, unknown] => [c.id, c.usage]).sort(byId)).toEqual(mainReplies(sent).map((s): [string, unknown] => [s.id, s.usage]).sort(byId));
+    expect(h.sessions).toHaveLength(2);
+    const child = h.sessions.find((x) => x.parent)!;
+    expect(h.sessions.map((x) => x.id)).toContain(child.parent);
+    expect(calls.filter((c) => c.session === child.id).every((c) => c.sidechain)).toBe(true);
   });
 });
 

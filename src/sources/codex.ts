@@ -30,8 +30,10 @@ class CodexFile {
   pendingTools: ToolCall[] = [];
   pendingShape: ResponseShape = emptyShape();
   subagent = false;
-  burstSecond = NaN;
+  /** Time of the last replayed line (a subagent's opening burst, a fork's copy of its parent). */
+  burstTs = NaN;
   inBurst = false;
+  sawMeta = false;
   lastTs = 0;
   seq = 0;
   anonTools = 0;
@@ -229,11 +231,20 @@ class CodexFile {
       if (!p && o.type !== 'compacted') { this.skips.add(this.file, lineNo, `${o.type} without payload object`); return; }
       const ts = this.ts(o.timestamp);
       if (o.type === 'session_meta') {
-        this.meta(p!);
-        if (this.subagent) { this.burstSecond = Math.floor(ts / 1000); this.inBurst = true; }
+        // The first session_meta is this rollout's own. A later one is a forked child's copy of its parent's
+        // meta, followed by the parent's history: a replay, like a subagent's opening burst.
+        const own = !this.sawMeta;
+        this.sawMeta = true;
+        if (own) this.meta(p!);
+        if (this.subagent || !own) { this.burstTs = ts; this.inBurst = true; }
         return;
       }
-      if (this.inBurst && Math.floor(ts / 1000) !== this.burstSecond) this.inBurst = false;
+      // A replay is written in one go: lines within a couple of milliseconds of the previous replayed one.
+      // The child's own work (its first request takes longer than that) ends it.
+      if (this.inBurst) {
+        if (ts - this.burstTs > BURST_GAP_MS) this.inBurst = false;
+        else this.burstTs = ts;
+      }
       switch (o.type) {
         case 'turn_context':
           if (typeof p!.model === 'string' && p!.model) this.model = p!.model;
@@ -284,6 +295,8 @@ class CodexFile {
     return this.out;
   }
 }
+
+const BURST_GAP_MS = 2;
 
 function totals(u: Record<string, any> | undefined): Totals | null {
   if (!u) return null;
