@@ -8,16 +8,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../src/advise/types.js';
 import { renderAdviceHtml } from '../src/render/advice-html.js';
 import { formatShare } from '../src/viewer/format.js';
 import { filesProfile, tokensProfile } from './render-fixtures.js';
+import { launchChromium } from './helpers/browser.js';
 
 const OUT = resolve('test-output/advise');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const cli = (args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
 
 /** `advise` on an input: the findings (JSON) and the HTML page, from one run. */
@@ -49,7 +48,7 @@ const requests: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   page.on('request', (r) => {
     if (!r.url().startsWith('file:')) requests.push(r.url());

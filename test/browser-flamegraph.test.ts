@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../src/render/html.js';
 import { renderSvgDetailed, SVG_GEOMETRY } from '../src/render/svg.js';
@@ -13,10 +13,9 @@ import { displayUnit, frameDetails, formatShare, formatWeight } from '../src/vie
 import { ROW_H } from '../src/viewer/flame-canvas.js';
 import type { Profile } from '../src/profile/types.js';
 import { distinctStacks, filesProfile, tokensProfile } from './render-fixtures.js';
+import { launchChromium } from './helpers/browser.js';
 
 const OUT = resolve('test-output/browser');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const weightOf = (p: Profile, pred: (stack: string[]) => boolean) => p.samples.reduce((a, s) => a + (pred(s.stack) ? s.weight : 0), 0);
 const tokens = tokensProfile(400);
@@ -31,7 +30,7 @@ beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, 'tokens.svg'), renderSvgDetailed(tokens, { title: 'tokens (synthetic corpus)' }).svg);
   writeFileSync(join(OUT, 'tokens-files.html'), renderHtml([tokens, files], { title: 'tokens and files (synthetic corpus)' }));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('request', (r) => {
     if (!r.url().startsWith('file:')) requests.push(r.url());

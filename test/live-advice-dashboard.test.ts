@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdviceSource } from '../src/live/advice.js';
 import { LiveProcessor } from '../src/live/processor.js';
@@ -15,15 +15,15 @@ import { buildServer } from '../src/live/server.js';
 import { TraceFeed } from '../src/live/traces.js';
 import { createTagger, loadRules } from '../src/tag/index.js';
 import { PLANTED_FILE, PROMPT_MARKER, writeShopSessions } from './live-advice-corpus.js';
+import { launchChromium } from './helpers/browser.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SCREENSHOT = 'test-output/live-advice-dashboard.png';
 let browser: Browser;
 const closers: (() => unknown)[] = [];
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build-dashboard.mjs'], { stdio: 'inherit' });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

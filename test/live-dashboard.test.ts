@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveRuntime } from '../src/live/runtime.js';
 import { buildServer } from '../src/live/server.js';
@@ -12,14 +12,14 @@ import { FirstWordTagger } from '../src/live/tagger.js';
 import { LiveProcessor } from '../src/live/processor.js';
 import { TraceFeed } from '../src/live/traces.js';
 import { claudeLines } from './live-fixtures.js';
+import { launchChromium } from './helpers/browser.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 let browser: Browser;
 let close: () => Promise<unknown>;
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build-dashboard.mjs'], { stdio: 'inherit' });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => { await browser?.close(); await close?.(); });
 

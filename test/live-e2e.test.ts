@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentInstalled } from '../scripts/agents/install.js';
 import { runClaude } from '../scripts/agents/run-claude.js';
@@ -15,6 +14,7 @@ import { runCodex } from '../scripts/agents/run-codex.js';
 import { mainReplies, type SentReply } from '../scripts/agents/sent-log.js';
 import { defaultRules, RegexTagger } from '../src/tag/index.js';
 import { cli, killAll, until, watch } from './live-helpers.js';
+import { launchChromium } from './helpers/browser.js';
 
 const root = process.getuid?.() === 0;
 const collector = existsSync('agentsight/build/agentsight');
@@ -50,7 +50,7 @@ describe.skipIf(!ready)('live end to end (root, real collector, real agents)', (
     await until(() => tokens.state.last?.status.collector === 'running', 30_000);
     const [{ tag }] = await new RegexTagger(defaultRules()).tagAll(['fix the failing test in src/app.js']);
 
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url);
     // A pause before each reply keeps the run going long enough to catch the page while it grows.

@@ -6,12 +6,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { renderHtml } from '../../src/render/html.js';
 import { renderFlameSvg, renderSvgDetailed } from '../../src/render/svg.js';
 import { buildTree } from '../../src/render/tree.js';
 import { frameColor } from '../../src/viewer/colors.js';
 import { distinctStacks } from '../../test/render-fixtures.js';
+import { launchChromium } from '../../test/helpers/browser.js';
 
 const { values } = parseArgs({ options: { stacks: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
 const N = Number(values.stacks);
@@ -48,7 +48,7 @@ writeFileSync(join(OUT, 'render-100k.svg'), ours.value.svg);
 writeFileSync(join(OUT, 'render-100k-naive.svg'), naive.value.svg);
 writeFileSync(join(OUT, 'render-100k.html'), html.value);
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await launchChromium();
 /** Milliseconds from navigation start to the viewer's first drawn frame (HTML) or the load event (SVG). */
 async function paint(file: string, html: boolean, runs = RUNS): Promise<number> {
   const times: number[] = [];

@@ -37,23 +37,12 @@
 //               Blank lines are not counted.
 // models        per model string as written (Codex without turn_context.model: "gpt-5").
 
-export interface Usage5 {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-}
+// The same shape the readers' scan totals have (src/sources/totals.ts), plus the generator's subagent count.
+import type { ScanTotals, Usage5 } from '../../src/sources/totals.js';
+export type { Usage5 } from '../../src/sources/totals.js';
 
-export interface Totals {
-  sessions: number;
+export interface Totals extends ScanTotals {
   subagents: number;
-  prompts: { human: number; continue: number };
-  llmCalls: number;
-  toolCalls: number;
-  usage: Usage5;
-  skippedLines: number;
-  models: Record<string, { calls: number; usage: Usage5 }>;
 }
 
 export interface Expected {
