@@ -40,7 +40,7 @@ describe('live faults', () => {
     expect(gap.reason).toMatch(/SIGKILL|exit 137/);
     expect(gap.end! - gap.start).toBeGreaterThanOrEqual(0);
     await until(() => w.total() > before + 20); // kept what it had, and grows again
-    expect([...w.state.stacks.values()]).toContain('prompt:unattributed;tool:none;process:cat;file:external/path;effect:read');
+    expect([...w.state.stacks.values()]).toContain('prompt:unattributed;process:cat;file:external/path;effect:read');
     expect(w.state.last!.status.drops).toBeGreaterThan(0);
     w.ws.close();
 

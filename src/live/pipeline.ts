@@ -7,6 +7,7 @@ import type { Effect, EventBatch, LlmCall, Process, Prompt, Session, ToolCall, U
 import type { Tagger } from '../tag/types.js';
 import { CappedMap, Ring } from './capped.js';
 import { callFrame, domainLabel, fileLabel, processLabel } from './frames.js';
+import { programOf } from '../profile/frames.js';
 import type { LiveHub } from './hub.js';
 import { Pricer } from '../cost/pricing.js';
 
@@ -336,19 +337,21 @@ export class LivePipeline {
   #effectStack(e: Effect, session: string | undefined, tool: ToolState | undefined): number {
     const tag = tool?.prefix[1] ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
     const proc = e.pid !== undefined ? this.#procs.get(e.pid) : undefined;
-    const comm = proc ? proc.comm : e.evidence === 'tool-input' ? tool?.tool.name ?? '?' : '?';
+    // As offline (profile/build.ts): the process is the kernel's comm, or the program a tool's command runs;
+    // a frame that does not apply (no tool, no known process) is left out rather than invented.
+    const exec = tool?.tool.hints.find((h) => h.kind === 'exec');
+    const comm = proc ? processLabel(proc.comm) : exec ? programOf(exec.target) ?? '' : '';
     // The hot path (100k+ effects/s): the same (context, process, target) repeats, so its stack id is
     // cached instead of re-deriving labels and joining frames for every event.
     const key = `${tag}\u0001${tool?.tool.name ?? ''}\u0001${session ?? ''}\u0001${comm}\u0001${e.kind}\u0001${e.domain ?? ''}\u0001${e.target}`;
     let id = this.#effectStacks.get(key);
     if (id === undefined) {
-      const toolFrame = `tool:${tool?.tool.name ?? 'none'}`;
-      const procFrame = `process:${proc ? processLabel(comm) : comm}`;
+      const head = [tag, ...(tool ? [`tool:${tool.tool.name}`] : []), ...(comm ? [`process:${comm}`] : [])];
       const cwd = session ? this.#sessions.get(session)?.cwd : undefined;
       id = this.hub.stacks.id(e.kind === 'connect'
-        ? [tag, toolFrame, procFrame, `domain:${domainLabel(e.target, e.domain)}`]
+        ? [...head, `domain:${domainLabel(e.target, e.domain)}`]
         // An exec's target is its command line: only the program becomes a frame (arguments may hold secrets).
-        : [tag, toolFrame, procFrame, `file:${fileLabel(e.kind === 'exec' ? e.target.split(' ')[0] : e.target, cwd)}`, `effect:${e.kind}`]);
+        : [...head, `file:${fileLabel(e.kind === 'exec' ? e.target.split(' ')[0] : e.target, cwd)}`, `effect:${e.kind}`]);
       this.#effectStacks.set(key, id);
     }
     return id;
