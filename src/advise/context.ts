@@ -4,7 +4,7 @@
 
 import { emptyUsage } from '../model.js';
 import type { AdviseInput, Finding } from './types.js';
-import { CHARS_PER_TOKEN, blendedInputPrice, groupBy, round } from './util.js';
+import { CHARS_PER_TOKEN, contextTokens, blendedInputPrice, groupBy, round } from './util.js';
 import { fmtTokens } from './reads.js';
 
 /** Context per call above which carrying history is flagged (tokens). */
@@ -16,7 +16,7 @@ export function contextGrowth(input: AdviseInput, opts: { minCalls?: number; min
   for (const [session, calls] of groupBy(batch.calls, (c) => c.session)) {
     if (calls.length < (opts.minCalls ?? 10)) continue;
     calls.sort((a, b) => a.ts - b.ts);
-    const ctx = calls.map((c) => c.usage.cacheRead + c.usage.input + c.usage.cacheWrite5m + c.usage.cacheWrite1h);
+    const ctx = calls.map((c) => contextTokens(c.usage));
     const peak = Math.max(...ctx);
     if (peak < (opts.minPeak ?? 150_000)) continue;
     const third = Math.max(1, Math.floor(ctx.length / 3));

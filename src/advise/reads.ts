@@ -2,7 +2,7 @@
 // The fix is a line in CLAUDE.md / AGENTS.md that states what agents keep re-reading the file for.
 
 import type { AdviseInput, Finding } from './types.js';
-import { CHARS_PER_TOKEN, blendedInputPrice, defaultPathLabel, indexBy, round } from './util.js';
+import { CHARS_PER_TOKEN, blendedInputPrice, defaultPathLabel, round } from './util.js';
 
 export interface ReadOptions {
   minReads?: number;
@@ -13,7 +13,7 @@ export interface ReadOptions {
 
 export function repeatedReads(input: AdviseInput, opts: ReadOptions = {}): Finding[] {
   const { batch } = input;
-  const sessions = indexBy(batch.sessions, (s) => s.id);
+  const sessions = new Map(batch.sessions.map((s) => [s.id, s]));
   const label = input.pathLabel ?? defaultPathLabel;
   const byFile = new Map<string, { reads: number; sessions: Set<string>; chars: number; firstChars: Map<string, number> }>();
   for (const t of batch.tools) {

@@ -1,13 +1,7 @@
-import { usageTotal, type EventBatch, type LlmCall, type Session } from '../model.js';
+import { usageTotal, type EventBatch, type LlmCall, type Session, type Usage } from '../model.js';
 
 /** Rough tokens for text fed back to the model (tool output): ~4 characters a token for code and logs. */
 export const CHARS_PER_TOKEN = 4;
-
-export function indexBy<T, K>(xs: T[], key: (x: T) => K): Map<K, T> {
-  const m = new Map<K, T>();
-  for (const x of xs) m.set(key(x), x);
-  return m;
-}
 
 export { groupBy } from '../util/collections.js';
 
@@ -25,10 +19,7 @@ export function defaultPathLabel(session: Session | undefined, path: string): st
   return 'external/path';
 }
 
-export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+/** Tokens a call sent as context (everything but its output): what a growing history costs per call. */
+export const contextTokens = (u: Usage): number => u.input + u.cacheRead + u.cacheWrite5m + u.cacheWrite1h;
 
-export function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[i];
-}
+export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;

@@ -2,10 +2,10 @@
 // the context they threw away, calls-per-prompt outliers, the unmatched-prompt share, subagent fan-out.
 
 import TDigestPkg from 'tdigest';
-import type { LlmCall, Prompt } from '../model.js';
+import { usageTotal, type LlmCall, type Prompt } from '../model.js';
 import { suggestRules, formatSuggestions } from '../tag/suggest.js';
 import type { AdviseInput, Finding } from './types.js';
-import { groupBy, round } from './util.js';
+import { contextTokens, groupBy, round } from './util.js';
 import { fmtTokens } from './reads.js';
 
 const { TDigest } = TDigestPkg as unknown as { TDigest: new () => { push(x: number): void; compress(): void; percentile(p: number): number } };
@@ -37,7 +37,7 @@ export function continuationChurn(input: AdviseInput, opts: { minShare?: number;
   }
   if (share < (opts.minShare ?? 0.15) && chains === 0) return [];
   const usd = churn.reduce((s, p) => s + sumCost(input, byPrompt.get(p.id)), 0);
-  const tokens = churn.reduce((s, p) => s + (byPrompt.get(p.id) ?? []).reduce((t, c) => t + c.usage.input + c.usage.output + c.usage.cacheRead + c.usage.cacheWrite5m + c.usage.cacheWrite1h, 0), 0);
+  const tokens = churn.reduce((s, p) => s + (byPrompt.get(p.id) ?? []).reduce((t, c) => t + usageTotal(c.usage), 0), 0);
   // A plan agreed up front removes about half of the go-on / ok turns.
   return [{
     kind: 'churn',
@@ -61,7 +61,7 @@ export function compactions(input: AdviseInput, opts: { minPerSession?: number }
   let before = 0;
   for (const p of comp) {
     const prior = (callsBySession.get(p.session) ?? []).filter((c) => c.ts < p.ts).sort((a, b) => b.ts - a.ts)[0];
-    if (prior) before += prior.usage.cacheRead + prior.usage.input + prior.usage.cacheWrite5m + prior.usage.cacheWrite1h;
+    if (prior) before += contextTokens(prior.usage);
   }
   const heavy = [...perSession.values()].filter((ps) => ps.length >= (opts.minPerSession ?? 2));
   if (!heavy.length) return [];
@@ -94,7 +94,9 @@ export function callBursts(input: AdviseInput, opts: { factor?: number; minPromp
   const [topTag, topList] = [...byTag].sort((a, b) => b[1].length - a[1].length)[0];
   const usd = outliers.reduce((s, [, c]) => s + sumCost(input, c), 0);
   const excessCalls = outliers.reduce((s, [, c]) => s + c.length - p50, 0);
-  const tokens = outliers.reduce((s, [, c]) => s + c.reduce((t, x) => t + x.usage.input + x.usage.output + x.usage.cacheRead + x.usage.cacheWrite5m + x.usage.cacheWrite1h, 0), 0);
+  const tokens = outliers.reduce((s, [, c]) => s + c.reduce((t, x) => t + usageTotal(x.usage), 0), 0);
+  // The calls beyond the median, priced at the outliers' average call; half of them is what a clearer goal saves.
+  const excessShare = excessCalls / Math.max(1, outliers.reduce((s, [, c]) => s + c.length, 0)) / 2;
   return [{
     kind: 'call-burst',
     title: `${outliers.length} prompts took over ${Math.round(limit)} LLM calls each (median ${p50}, p95 ${round(p95, 1)}); most were "${topTag}" (${topList.length})`,
@@ -102,8 +104,8 @@ export function callBursts(input: AdviseInput, opts: { factor?: number; minPromp
       'an open-ended request lets the agent loop. Consider a cheaper model for exploratory loops.',
     evidence: { prompts: perPrompt.length, outliers: outliers.length, p50, p95: round(p95, 1), p99: round(p99, 1), excess_calls: Math.round(excessCalls), tokens, usd: round(usd, 4) },
     trace: { view: 'ops', search: `^prompt:${topTag}$`, stacks: [`prompt:${topTag};call:llm/tool`] },
-    savingTokens: Math.round((tokens * excessCalls) / Math.max(1, outliers.reduce((s, [, c]) => s + c.length, 0)) / 2),
-    savingUsd: round((usd * excessCalls) / Math.max(1, outliers.reduce((s, [, c]) => s + c.length, 0)) / 2, 4),
+    savingTokens: Math.round(tokens * excessShare),
+    savingUsd: round(usd * excessShare, 4),
   }];
 }
 
