@@ -40,6 +40,7 @@ export class LokiPusher {
   private lastNs = 0n;
   readonly stats: LokiPushStats = { sent: 0, failedAttempts: 0, spoolBytes: 0, dropped: 0, pending: 0 };
   private closed = false;
+  private rejected = 0;
 
   constructor(private readonly opts: LokiPushOptions) {
     this.spool = new Spool(opts.spoolDir, opts.maxSpoolBytes);
@@ -90,7 +91,7 @@ export class LokiPusher {
         });
         // 4xx other than 429 will never succeed (malformed / too old): drop it rather than block the queue.
         if (!res.ok && (res.status === 429 || res.status >= 500)) throw new Error(`HTTP ${res.status}`);
-        if (!res.ok) this.stats.dropped++;
+        if (!res.ok) this.rejected++;
         else this.stats.sent += (JSON.parse(batch.body) as { streams: { values: unknown[] }[] }).streams.reduce((s, x) => s + x.values.length, 0);
         this.spool.remove(batch.id);
         this.backoffMs = 0;
@@ -108,7 +109,8 @@ export class LokiPusher {
   private report(): void {
     this.stats.spoolBytes = this.spool.size;
     this.stats.pending = this.spool.length;
-    this.stats.dropped = Math.max(this.stats.dropped, this.spool.dropped);
+    // Batches Loki refused for good plus batches the full spool had to give up.
+    this.stats.dropped = this.rejected + this.spool.dropped;
     this.opts.onStats?.(this.stats);
   }
 
