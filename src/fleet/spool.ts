@@ -8,17 +8,17 @@ import { join } from 'node:path';
 export class Spool {
   private seq = 0;
   private bytes = 0;
+  /** Batch file names, oldest first, with their sizes: the directory is listed once, at start. */
+  private readonly queue: { id: string; size: number }[] = [];
   dropped = 0;
   constructor(readonly dir: string, readonly maxBytes = 256 * 1024 * 1024) {
     mkdirSync(dir, { recursive: true });
-    for (const f of this.files()) {
-      this.bytes += statSync(join(dir, f)).size;
-      this.seq = Math.max(this.seq, Number(f.slice(0, 16)) + 1);
+    for (const id of readdirSync(dir).filter((f) => /^\d{16}\.json$/.test(f)).sort()) {
+      const size = statSync(join(dir, id)).size;
+      this.queue.push({ id, size });
+      this.bytes += size;
+      this.seq = Math.max(this.seq, Number(id.slice(0, 16)) + 1);
     }
-  }
-
-  private files(): string[] {
-    return readdirSync(this.dir).filter((f) => /^\d{16}\.json$/.test(f)).sort();
   }
 
   get size(): number {
@@ -26,33 +26,34 @@ export class Spool {
   }
 
   get length(): number {
-    return this.files().length;
+    return this.queue.length;
   }
 
   push(body: string): void {
-    const name = String(this.seq++).padStart(16, '0') + '.json';
-    const tmp = join(this.dir, name + '.tmp');
+    const id = String(this.seq++).padStart(16, '0') + '.json';
+    const tmp = join(this.dir, id + '.tmp');
     writeFileSync(tmp, body);
-    renameSync(tmp, join(this.dir, name)); // a batch is either whole or absent
-    this.bytes += Buffer.byteLength(body);
-    while (this.bytes > this.maxBytes && this.files().length > 1) {
-      const oldest = this.files()[0];
-      this.remove(oldest);
+    renameSync(tmp, join(this.dir, id)); // a batch is either whole or absent
+    const size = Buffer.byteLength(body);
+    this.queue.push({ id, size });
+    this.bytes += size;
+    while (this.bytes > this.maxBytes && this.queue.length > 1) {
+      this.remove(this.queue[0].id);
       this.dropped++;
     }
   }
 
   /** The oldest batch, or null. */
   peek(): { id: string; body: string } | null {
-    const f = this.files()[0];
-    return f ? { id: f, body: readFileSync(join(this.dir, f), 'utf8') } : null;
+    const head = this.queue[0];
+    return head ? { id: head.id, body: readFileSync(join(this.dir, head.id), 'utf8') } : null;
   }
 
   remove(id: string): void {
-    const p = join(this.dir, id);
-    try {
-      this.bytes -= statSync(p).size;
-      rmSync(p);
-    } catch { /* already gone */ }
+    const i = this.queue.findIndex((q) => q.id === id);
+    if (i < 0) return;
+    this.bytes -= this.queue[i].size;
+    this.queue.splice(i, 1);
+    rmSync(join(this.dir, id), { force: true });
   }
 }
