@@ -193,8 +193,8 @@ async function runEval(values: Record<string, unknown>, file: string): Promise<n
 async function stabilityOf(values: Record<string, unknown>, texts: string[]) {
   const runs = Number(values.stability);
   if (!(runs >= 2)) throw new Error(`--stability expects a number of runs ≥ 2, got "${String(values.stability)}"`);
-  const { rules } = loadRules({ cli: values['tag-rule'] as string[] | undefined, files: values.rules as string[] | undefined, projectRoot: process.cwd(), noDefaults: Boolean(values['no-default-rules']) });
-  const name = (values.tagger as string | undefined) ?? (modelConfigured(values) ? 'hybrid' : 'regex');
-  const r = await stability(() => ({ name, tagAll: async (t: string[]) => (await createTagger(name, { rules, options: { ...values, 'no-llm-cache': true } })).tagAll(t) }), texts, runs);
+  // A fresh tagger per run, without the LLM cache, built from the same options as the tagging itself.
+  const fresh = { ...values, 'no-llm-cache': true };
+  const r = await stability(() => ({ name: 'fresh', tagAll: async (t: string[]) => (await taggerFrom(fresh)).tagger.tagAll(t) }), texts, runs);
   return { runs, ...r };
 }
