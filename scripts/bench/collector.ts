@@ -1,14 +1,17 @@
 // Collector benchmark (root, BTF kernel), two figures measured in one run:
 //  1. overhead: a node HTTPS client (2 KB request, 8 KB streamed response, keep-alive) against a local TLS
-//     server, rounds alternating without / with the collector attached to the client; ratio of medians.
+//     server, one long-lived client, rounds without / with the collector attached in ABBA order; ratio of
+//     medians. --variants nossl,devnull adds rounds that split the cost (no TLS uprobes; no Node reader).
 //  2. throughput: one traced process opening a file as fast as it can; events per second delivered to
 //     the Node reader, and drops (every open must be delivered or counted as a drop).
-//   node --import tsx scripts/bench/collector.ts [--requests 2000] [--rounds 5] [--opens 1000000] [--part overhead|throughput]
+//   node --import tsx scripts/bench/collector.ts [--requests 2000] [--rounds 5] [--opens 1000000]
+//     [--part overhead|throughput] [--variants nossl,devnull] [--loader PATH]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { testCerts } from '../agents/certs.js';
 import type { CollectorRecord, CollectorStats } from '../../src/sources/collector.js';
@@ -19,20 +22,26 @@ const { values } = parseArgs({ options: {
   rounds: { type: 'string', default: '5' },
   opens: { type: 'string', default: '1000000' },
   part: { type: 'string', default: 'all' },
+  // extra traced variants that split the overhead: nossl (no TLS uprobes), devnull (TLS uprobes, no reader)
+  variants: { type: 'string', default: '' },
+  // compare another build of the loader (e.g. an experiment in a scratch copy of agentsight/ + bpf/)
+  loader: { type: 'string', default: LOADER_PATH },
 } });
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 const OPENS = Number(values.opens);
 
-// The client waits for a line on stdin (so the collector can attach first), then times its loop.
+// One long-lived client (a warm JIT and one TLS session for every round, so rounds differ only by the
+// collector): each line on stdin "N" runs N requests and answers the wall and CPU time they took.
 const CLIENT = `
 const https = require('node:https');
 const { readFileSync } = require('node:fs');
-const [port, ca, n] = process.argv.slice(2);
+const [port, caFile] = process.argv.slice(2);
+const ca = readFileSync(caFile);
 const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
 const body = Buffer.alloc(2048, 'q');
 const one = () => new Promise((resolve, reject) => {
-  const req = https.request({ host: 'localhost', port: Number(port), method: 'POST', path: '/v1/bench', agent, ca: readFileSync(ca),
+  const req = https.request({ host: 'localhost', port: Number(port), method: 'POST', path: '/v1/bench', agent, ca,
     headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
     let got = 0;
     res.on('data', (c) => (got += c.length));
@@ -41,15 +50,17 @@ const one = () => new Promise((resolve, reject) => {
   req.on('error', reject);
   req.end(body);
 });
-process.stdin.once('data', async () => {
-  for (let i = 0; i < 50; i++) await one(); // warm-up: TLS session, JIT
-  const t0 = process.hrtime.bigint();
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < Number(n); i++) await one();
-  const c = process.cpuUsage(c0);
-  console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: (c.user + c.system) / 1000 }));
-  process.exit(0);
-});
+let queue = Promise.resolve();
+require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  queue = queue.then(async () => {
+    const n = Number(line);
+    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) await one();
+    const c = process.cpuUsage(c0);
+    console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: (c.user + c.system) / 1000 }));
+  });
+}).on('close', () => queue.then(() => process.exit(0)));
 `;
 
 // The TLS server, in its own process (node too, so untraced but under the same uprobes): 8 KB streamed
@@ -124,6 +135,32 @@ function procCpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
+type Mode = 'base' | 'full' | 'nossl' | 'devnull';
+const MODE_NAME: Record<Mode, string> = {
+  base: 'without collector', full: 'with collector', nossl: 'no TLS uprobes', devnull: 'no reader',
+};
+
+/** Starts the collector in one of the traced modes on `pid`; resolves once it is attached. */
+async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: number; probes?: CollectorStats['probes'] }) {
+  if (mode === 'devnull') {
+    // the loader alone: its frames go to /dev/null, nothing decodes them
+    const p = spawn(values.loader, ['--pid', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((r) => p.stderr!.on('data', (b: Buffer) => b.toString().includes('attached') && r()));
+    return { loaderPid: p.pid!, reads: false, stop: () => new Promise<unknown>((r) => { p.on('exit', r); p.kill('SIGTERM'); }) };
+  }
+  const c = await runCollector({
+    loader: values.loader,
+    args: ['--pid', String(pid), '--prog-stats', ...(mode === 'nossl' ? ['--no-ssl'] : [])],
+    onRecords: (rs) => {
+      for (const r of rs) {
+        if (r.type === 'tls') seen.tls++;
+        else if (r.type === 'stats' && r.stats.probes) seen.probes = r.stats.probes;
+      }
+    },
+  });
+  return { loaderPid: c.proc.pid!, reads: true, stop: () => c.stop() };
+}
+
 async function overhead(work: string): Promise<void> {
   const certs = testCerts();
   writeFileSync(join(work, 'server.cjs'), SERVER);
@@ -138,62 +175,59 @@ async function overhead(work: string): Promise<void> {
       res.on('end', () => resolve((JSON.parse(body) as { cpuMs: number }).cpuMs));
     }).on('error', reject);
   });
-  const args = [join(work, 'client.cjs'), String(port), certs.caFile, String(REQUESTS)];
-  const round = async (traced: boolean): Promise<Round> => {
+  const client = spawn(process.execPath, [join(work, 'client.cjs'), String(port), certs.caFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: client.stdout! })[Symbol.asyncIterator]();
+  const run = async (n: number): Promise<{ ms: number; cpuMs: number }> => {
+    client.stdin!.write(`${n}\n`);
+    const { value, done } = await lines.next();
+    if (done) throw new Error('the benchmark client exited');
+    return JSON.parse(value as string) as { ms: number; cpuMs: number };
+  };
+  await run(Math.max(2000, REQUESTS)); // warm-up: TLS session, JIT (the first rounds ran ~40 % slower with 500)
+
+  const seen = { tls: 0, probes: undefined as CollectorStats['probes'] };
+  const bpfNs: number[] = [];
+  const round = async (mode: Mode): Promise<Round> => {
+    const c = mode === 'base' ? undefined : await attach(mode, client.pid!, seen);
     await serverCpu();
-    let loader0 = 0;
-    let reader0 = process.cpuUsage();
-    const { out, ctx } = await runChild(process.execPath, args, async (pid) => {
-      if (!traced) return undefined;
-      const c = await runCollector({ args: ['--pid', String(pid), '--prog-stats'], onRecords: (rs) => {
-        for (const r of rs) {
-          if (r.type === 'tls') tlsCalls++;
-          else if (r.type === 'stats' && r.stats.probes) probes = r.stats.probes;
-        }
-      } });
-      loader0 = procCpuMs(c.proc.pid!);
-      reader0 = process.cpuUsage();
-      return c;
-    });
+    const loader0 = c ? procCpuMs(c.loaderPid) : 0;
+    const reader0 = process.cpuUsage();
+    const probes0 = seen.probes;
+    const r = await run(REQUESTS);
     const serverCpuMs = await serverCpu();
     // What the collector itself burned while the loop ran: the loader, and this process decoding frames.
-    const loaderCpuMs = ctx ? procCpuMs(ctx.proc.pid!) - loader0 : 0;
-    const r = process.cpuUsage(reader0);
-    const readerCpuMs = ctx ? (r.user + r.system) / 1000 : 0;
-    await ctx?.stop();
-    if (traced) bpfNs.push(sumNs(probes, 'ssl_', 'gai_'));
-    const c = JSON.parse(out) as { ms: number; cpuMs: number };
-    return { ms: c.ms, clientCpuMs: c.cpuMs, serverCpuMs, loaderCpuMs, readerCpuMs };
+    const loaderCpuMs = c ? procCpuMs(c.loaderPid) - loader0 : 0;
+    const rc = process.cpuUsage(reader0);
+    await c?.stop();
+    if (mode === 'full') bpfNs.push(sumNs(seen.probes, 'ssl_', 'gai_') - sumNs(probes0, 'ssl_', 'gai_'));
+    return { ms: r.ms, clientCpuMs: r.cpuMs, serverCpuMs, loaderCpuMs, readerCpuMs: c?.reads ? (rc.user + rc.system) / 1000 : 0 };
   };
-  const base: Round[] = [];
-  const traced: Round[] = [];
-  let tlsCalls = 0;
-  let probes: CollectorStats['probes'];
-  const bpfNs: number[] = [];
+  // ABBA order, so a slow drift of the machine weighs on both sides alike
+  const modes: Mode[] = ['base', 'full', ...(values.variants.split(',').filter(Boolean) as Mode[])];
+  const rounds = new Map<Mode, Round[]>(modes.map((m) => [m, []]));
   for (let i = 0; i < ROUNDS; i++) {
-    base.push(await round(false));
-    traced.push(await round(true));
+    for (const m of i % 2 ? [...modes].reverse() : modes) rounds.get(m)!.push(await round(m));
   }
+  client.stdin!.end();
   server.kill();
+
+  const base = rounds.get('base')!;
   const us = (ms: number) => ((ms / REQUESTS) * 1000).toFixed(1);
-  const line = (name: string, rs: Round[]) => {
-    const wall = median(rs.map((r) => r.ms));
-    return `  ${name.padEnd(18)} wall median ${us(wall)} µs/request (min ${us(Math.min(...rs.map((r) => r.ms)))})  ` +
-      `client CPU ${us(median(rs.map((r) => r.clientCpuMs)))} µs  server CPU ${us(median(rs.map((r) => r.serverCpuMs)))} µs  ` +
-      `rounds ${rs.map((r) => r.ms.toFixed(0)).join(' ')} ms`;
-  };
-  const ratio = (f: (r: Round) => number) => median(traced.map(f)) / median(base.map(f));
+  const ratio = (rs: Round[], f: (r: Round) => number) => median(rs.map(f)) / median(base.map(f));
   const pct = (x: number) => `${((x - 1) * 100).toFixed(1)} %`;
-  console.log(`overhead: ${REQUESTS} HTTPS requests (2 KB up, 8 KB streamed down, keep-alive) × ${ROUNDS} rounds, alternating`);
-  console.log(line('without collector', base));
-  console.log(line('with collector', traced));
-  console.log(`  ratio wall ${ratio((r) => r.ms).toFixed(3)} (${pct(ratio((r) => r.ms))} slower, min-to-min ` +
-    `${pct(Math.min(...traced.map((r) => r.ms)) / Math.min(...base.map((r) => r.ms)))}; target ≤ 5 %, goal ≤ 3 %)`);
-  console.log(`  ratio CPU client ${ratio((r) => r.clientCpuMs).toFixed(3)}  server (untraced, same uprobes) ${ratio((r) => r.serverCpuMs).toFixed(3)}` +
-    `  TLS calls captured ${tlsCalls} (${(tlsCalls / (REQUESTS + 50) / ROUNDS).toFixed(2)}/request)  load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
-  console.log(`  collector's own CPU per request: loader ${us(median(traced.map((r) => r.loaderCpuMs)))} µs, Node reader ` +
-    `${us(median(traced.map((r) => r.readerCpuMs)))} µs; in-kernel BPF time of the TLS uprobes ` +
-    `${(median(bpfNs) / (REQUESTS + 50) / 1000).toFixed(1)} µs/request (every node process on the machine runs them)`);
+  console.log(`overhead: ${REQUESTS} HTTPS requests (2 KB up, 8 KB streamed down, keep-alive) per round, ${ROUNDS} rounds per mode in ABBA order`);
+  for (const [m, rs] of rounds) {
+    console.log(`  ${MODE_NAME[m].padEnd(18)} wall median ${us(median(rs.map((r) => r.ms)))} µs/request ` +
+      `(${m === 'base' ? 'baseline' : pct(ratio(rs, (r) => r.ms))})  client CPU ${us(median(rs.map((r) => r.clientCpuMs)))} µs ` +
+      `(${m === 'base' ? '' : pct(ratio(rs, (r) => r.clientCpuMs))})  server CPU ${us(median(rs.map((r) => r.serverCpuMs)))} µs  ` +
+      `collector CPU: loader ${us(median(rs.map((r) => r.loaderCpuMs)))} µs, reader ${us(median(rs.map((r) => r.readerCpuMs)))} µs  ` +
+      `rounds ${rs.map((r) => r.ms.toFixed(0)).join(' ')} ms`);
+  }
+  const full = rounds.get('full')!;
+  const w = ratio(full, (r) => r.ms);
+  console.log(`  ratio wall ${w.toFixed(3)} (${pct(w)} slower; target ≤ 5 %, goal ≤ 3 %)  TLS calls captured ` +
+    `${(seen.tls / REQUESTS / ROUNDS).toFixed(2)}/request  in-kernel BPF of the TLS uprobes ${(median(bpfNs) / REQUESTS / 1000).toFixed(1)} µs/request` +
+    `  load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
 }
 
 async function throughput(work: string): Promise<void> {
