@@ -198,6 +198,16 @@ describe('Codex rollout files (raw)', () => {
   });
 });
 
+/**
+ * What the Claude reader reports: what the trace logged (asClaudeLogged), except the subagent's last call, which
+ * it completes from the parent's Agent toolUseResult.usage (the server's final usage; src/sources/claude-subagent.ts).
+ * An earlier partial subagent call keeps its logged count: no line holds its final one.
+ */
+const asClaudeRead = (sent: SentReply[], files: string[]): SentReply[] => {
+  const last = sent.filter((s) => s.prompt === HELPER_TASK).at(-1);
+  return asClaudeLogged(sent, files).map((s, i) => (sent[i] === last ? last : s));
+};
+
 const rootOf = (run: AgentRun) => dirname(run.traceDir);
 const loadRun = (run: AgentRun) =>
   loadHistory(run.agent === 'codex' ? { codexDirs: [rootOf(run)], threads: 0 } : { claudeDirs: [rootOf(run)], threads: 0 });
@@ -206,7 +216,7 @@ const expectedOf = (name: string): Expected => {
   return {
     agent: run.agent === 'codex' ? 'codex' : 'claude', version: run.version, cwd: run.repoDir,
     prompts: SCENARIOS[name].prompts, subagentTasks: SCENARIOS[name].subagentTasks,
-    sent: run.agent === 'codex' ? mainReplies(run.sent) : asClaudeLogged(mainReplies(run.sent), run.traceFiles),
+    sent: run.agent === 'codex' ? mainReplies(run.sent) : asClaudeRead(mainReplies(run.sent), run.traceFiles),
     window: [run.start, run.end],
   };
 };
@@ -234,7 +244,8 @@ describe('the readers (loadHistory) on fresh real traces', () => {
     const run = runs[name];
     expect(run.traceFiles.map((f) => f.split('/').slice(-2)[0])).toEqual([expect.stringMatching(/-calc$/), 'subagents']);
     // Its Agent tool_result repeats the subagent's last usage in toolUseResult.usage: never a call of its own.
-    // It holds the FINAL count even when the subagent file kept only a partial one.
+    // It holds the FINAL count even when the subagent file kept only a partial one: the reader completes that
+    // one call with it (asClaudeRead), never adds a call.
     const spawn = readJsonl(run.traceFiles[0]).find((r) => r.toolUseResult?.agentId);
     const last = mainReplies(run.sent).filter((s) => s.prompt === HELPER_TASK).at(-1);
     expect(spawn?.toolUseResult.usage.output_tokens).toBe(last?.usage.output);
@@ -266,7 +277,7 @@ describe('the readers on the committed real fixtures (test/fixtures/real)', () =
     const sent = JSON.parse(readFileSync(join(dir, 'sent.json'), 'utf8')) as SentLog & { agent: string; version: string; expect: Expectation };
     const codex = sent.agent === 'codex';
     const h = await loadHistory(codex ? { codexDirs: [dir], threads: 0 } : { claudeDirs: [dir], threads: 0 });
-    const replies = codex ? mainReplies(sent) : asClaudeLogged(mainReplies(sent), findJsonl(dir));
+    const replies = codex ? mainReplies(sent) : asClaudeRead(mainReplies(sent), findJsonl(dir));
     checkHistory(h, { agent: codex ? 'codex' : 'claude', version: sent.version, cwd: ANON_REPO, sent: replies, ...sent.expect });
   });
 });

@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import type { LlmCall, Prompt, Session, ToolCall, Usage } from '../model.js';
 import { fastToolResult, type FastToolResult } from './claude-fast.js';
 import { cutLongStrings, measured, type Cut } from './claude-cut.js';
+import type { Spawn } from './claude-subagent.js';
 import { classifyClaudePrompt } from './claude-prompts.js';
 import { toolHints, toolSummary } from './hints.js';
 import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
@@ -36,7 +37,7 @@ interface FileState {
   /** Task/Agent tool_use ids: their results link subagents, so they are always parsed in full. */
   spawners: Set<string>;
   /** Subagent file: the agentId from its name and the spawning tool_use id from its .meta.json. */
-  spawn: { agentId?: string; toolUseId?: string } | null;
+  spawn: Spawn | null;
   fallbackSession: string;
   lastTs: number;
 }
@@ -156,8 +157,14 @@ function onUser(st: FileState, o: Record<string, any>, lineNo: number): void {
       }
     }
   }
-  const agentId = str(obj(o.toolUseResult)?.agentId);
-  if (agentId && firstResult) st.out.agentLinks.push([agentId, firstResult]);
+  const spawned = obj(o.toolUseResult);
+  const agentId = str(spawned?.agentId);
+  if (agentId && firstResult) {
+    st.out.agentLinks.push([agentId, firstResult]);
+    // The subagent's last usage: merged later with the subagent's calls (claude-subagent.ts), never a call.
+    const u = obj(spawned!.usage);
+    if (u) st.out.subagentFinals.push({ toolUseId: firstResult, ts, usage: usageOf(u) });
+  }
   if (!text) return;
   const kind = classifyClaudePrompt(text, o);
   const id = str(o.uuid) ?? `${st.file}:${lineNo}`;
@@ -279,7 +286,7 @@ function sessionFromPath(file: string): string {
 }
 
 /** For `<session>/subagents/agent-<id>.jsonl`: the agent id and the Task tool_use that spawned it. */
-function subagentSpawn(file: string): { agentId?: string; toolUseId?: string } | null {
+function subagentSpawn(file: string): Spawn | null {
   if (basename(dirname(file)) !== 'subagents') return null;
   const agentId = basename(file).replace(/^agent-/, '').replace(/\.jsonl$/, '');
   const metaPath = join(dirname(file), basename(file).replace(/\.jsonl$/, '.meta.json'));

@@ -3,6 +3,7 @@
 // subagent lines reappear inline), tool results are joined to their tool calls, and sidechain calls
 // inherit the prompt of the parent call that spawned them.
 import type { EventBatch, LlmCall, Prompt, Session, Skipped, ToolCall } from '../model.js';
+import { repairPartialSubagents, spawnerOf, type Spawn, type SubagentFinal } from './claude-subagent.js';
 
 export interface ToolResult {
   id: string;
@@ -20,18 +21,20 @@ export interface FileResult {
   /** Parallel to `calls`: the dedup key (Claude `message.id:requestId`), or '' for calls that are unique. */
   keys: string[];
   /** Parallel to `calls`: the subagent's agentId / spawning tool_use id when known (sidechain calls only). */
-  spawn: ({ agentId?: string; toolUseId?: string } | null)[];
+  spawn: (Spawn | null)[];
   tools: ToolCall[];
   results: ToolResult[];
   /** agentId → the Task/Agent tool_use id whose result names it. */
   agentLinks: [string, string][];
+  /** Claude Agent/Task results' toolUseResult.usage: only completes a subagent's partial last call (claude-subagent.ts). */
+  subagentFinals: SubagentFinal[];
   skipped: Skipped[];
   skippedCount: number;
 }
 
 export const emptyFileResult = (file: string): FileResult => ({
   file, bytes: 0, sessions: [], prompts: [], calls: [], keys: [], spawn: [], tools: [], results: [],
-  agentLinks: [], skipped: [], skippedCount: 0,
+  agentLinks: [], subagentFinals: [], skipped: [], skippedCount: 0,
 });
 
 const MAX_SKIPPED_EXAMPLES = 20;
@@ -43,10 +46,11 @@ export function mergeResults(results: FileResult[]): EventBatch {
   };
   const sessions = new Map<string, Session>();
   const callIndex = new Map<string, number>();
-  const spawnOf = new Map<LlmCall, { agentId?: string; toolUseId?: string }>();
+  const spawnOf = new Map<LlmCall, Spawn>();
   const seenTools = new Map<string, ToolCall>();
   const toolResults = new Map<string, ToolResult>();
   const agentToTool = new Map<string, string>();
+  const finals = new Map<string, SubagentFinal>();
   const seenPrompts = new Set<string>();
 
   for (const r of results) {
@@ -76,10 +80,14 @@ export function mergeResults(results: FileResult[]): EventBatch {
       }
       const prev = batch.calls[at];
       batch.calls[at] = pickCopy(prev, c);
-      if (batch.calls[at] === c && spawn) spawnOf.set(c, spawn);
+      if (batch.calls[at] === c) {
+        spawnOf.delete(prev); // no longer a call of the batch
+        if (spawn) spawnOf.set(c, spawn);
+      }
     }
     for (const t of r.tools) if (!seenTools.has(t.id)) { seenTools.set(t.id, t); batch.tools.push(t); }
     for (const [a, t] of r.agentLinks) if (!agentToTool.has(a)) agentToTool.set(a, t);
+    for (const f of r.subagentFinals) if (!finals.has(f.toolUseId)) finals.set(f.toolUseId, f);
     batch.skippedCount += r.skippedCount;
     for (const s of r.skipped) if (batch.skipped.length < MAX_SKIPPED_EXAMPLES) batch.skipped.push(s);
   }
@@ -97,13 +105,15 @@ export function mergeResults(results: FileResult[]): EventBatch {
     t.outputChars = res.outputChars;
   }
 
+  if (finals.size) repairPartialSubagents(spawnOf, agentToTool, finals);
+
   // A sidechain call answers the prompt of the parent call that spawned its subagent.
   if (spawnOf.size) {
     // The spawning tool of each sidechain call, then the last main-thread call with that tool's call id.
     const spawner = new Map<LlmCall, ToolCall>();
     const parentIds = new Map<string, LlmCall | null>();
     for (const [c, sp] of spawnOf) {
-      const toolId = sp.toolUseId ?? (sp.agentId ? agentToTool.get(sp.agentId) : undefined);
+      const toolId = spawnerOf(sp, agentToTool);
       const tool = toolId ? seenTools.get(toolId) : undefined;
       if (!tool) continue;
       spawner.set(c, tool);
