@@ -1,20 +1,27 @@
 // Binds recorded processes to agent sessions, ranked as AgentSight's process matcher ranks evidence:
-// the process opened the session's trace file (0.95), it made an API call whose message id the trace
-// file holds (0.90), its cwd equals the session's and it started within a window of the session's
-// start (0.55). A binding is sticky (weaker evidence never replaces it) and covers the process tree:
-// descendants inherit it. Incremental — fed process by process, effect by effect — so live mode uses
-// the same state; pids are scoped by host (recordings of several machines).
+// the process opened the session's trace file (0.95), it wrote a file named after the session's id
+// (0.9: Codex's locks and shell snapshots), it made an API call whose message id the trace file holds
+// (0.90), its cwd equals the session's and it started within a window of the session's start (0.55).
+// A binding is sticky (weaker evidence never replaces it) and covers the process tree: descendants
+// inherit it. Incremental — fed process by process, effect by effect, sessions as they appear — so
+// live mode uses the same state (bounded by `cap`); pids are scoped by host (recordings of several
+// machines).
 import type { Effect, Process, Session } from '../model.js';
+import { CappedMap } from './capped.js';
 
-export type BindingReason = 'trace-file-open' | 'api-message-id' | 'cwd-start' | 'recorded';
+export type BindingReason = 'trace-file-open' | 'session-file' | 'api-message-id' | 'cwd-start' | 'recorded';
 
 /** Confidence of each kind of evidence; 'recorded' (AgentSight's own session table) carries its own. */
 export const CONFIDENCE: Record<BindingReason, number> = {
   'trace-file-open': 0.95,
+  'session-file': 0.9,
   'api-message-id': 0.9,
   'cwd-start': 0.55,
   recorded: 0.7,
 };
+
+/** No evidence is stronger than this: a tree walk can stop at it. */
+const STRONGEST = CONFIDENCE['trace-file-open'];
 
 export interface Binding {
   host?: string;
@@ -36,50 +43,123 @@ export interface Bound {
 export interface BinderOptions {
   /** cwd rule: |process start − session start| must be within this (default 30 s). */
   windowMs?: number;
+  /** Entries kept per table (processes, bindings, sessions); default unbounded. Live runs set it. */
+  cap?: number;
 }
 
 /** Program names that can be an agent's own process (the cwd rule only binds these). */
 const AGENT_COMM = /^(claude|node|codex|codex-linux|gemini|bun|MainThread|HTTP Client)/;
 
-const key = (host: string | undefined, pid: number) => `${host ?? ''}\u0000${pid}`;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** Pids of the local machine (no host) are keyed by number: no string built on the hot path. */
+type Key = string | number;
+const key = (host: string | undefined, pid: number): Key => (host ? `${host}\u0000${pid}` : pid);
 
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
+const table = <K, V>(cap: number | undefined): Map<K, V> => (cap ? new CappedMap<K, V>(cap) : new Map<K, V>());
+
+/** Writers of a file that names a session not known yet (live: kernel events run ahead of the tailer). */
+interface Pending { host?: string; pid: number; ts: number; reason: BindingReason }
+
 export class Binder {
-  readonly #direct = new Map<string, Binding>();
-  readonly #procs = new Map<string, Process>();
+  readonly #direct: Map<Key, Binding>;
+  readonly #procs: Map<Key, Process>;
   /** Trace file basename (holds the session uuid: unique across machines) → session id. */
-  readonly #files = new Map<string, string>();
-  readonly #sessions: Session[] = [];
+  readonly #files: Map<string, string>;
+  readonly #sessions: Map<string, Session>;
+  /** Sessions by cwd, for the cwd rule (newest last, a few per cwd). */
+  readonly #byCwd: Map<string, Session[]>;
+  readonly #pending = new CappedMap<string, Pending[]>(1000);
   readonly #window: number;
+  /** Bumped whenever a binding is made or replaced: callers holding tentative answers look again. */
+  version = 0;
 
   constructor(sessions: Iterable<Session> = [], opts: BinderOptions = {}) {
     this.#window = opts.windowMs ?? 30_000;
+    this.#direct = table(opts.cap);
+    this.#procs = table(opts.cap);
+    this.#files = table(opts.cap);
+    this.#sessions = table(opts.cap);
+    this.#byCwd = table(opts.cap);
     for (const s of sessions) this.addSession(s);
   }
 
+  /** A session appeared or changed (its end moves as lines arrive); binds the writers that ran ahead of it. */
   addSession(s: Session): void {
-    this.#sessions.push(s);
-    if (s.file && basename(s.file).length >= 8) this.#files.set(basename(s.file), s.id);
-  }
-
-  /** A process appeared or changed (exec, fork, exit): kept for the tree walk; the cwd rule runs here. */
-  process(p: Process, host = p.host): void {
-    this.#procs.set(key(host, p.pid), p);
-    if (!p.cwd || !AGENT_COMM.test(p.comm)) return;
-    let best: Session | undefined;
-    for (const s of this.#sessions) {
-      if (s.cwd !== p.cwd || Math.abs(s.start - p.start) > this.#window) continue;
-      if (!best || Math.abs(s.start - p.start) < Math.abs(best.start - p.start)) best = s;
+    const known = this.#sessions.get(s.id);
+    if (known) {
+      Object.assign(known, s, { start: Math.min(known.start, s.start) });
+    } else {
+      const own = { ...s };
+      this.#sessions.set(s.id, own);
+      let l = this.#byCwd.get(s.cwd);
+      if (!l) this.#byCwd.set(s.cwd, (l = []));
+      l.push(own);
+      if (l.length > 64) l.shift();
     }
-    if (best) this.bind(host, p.pid, best.id, 'cwd-start', p.start, p.comm);
+    const file = s.file ? basename(s.file) : '';
+    if (file.length >= 8) this.#files.set(file, s.id);
+    for (const k of file ? [file, s.id] : [s.id]) {
+      for (const w of this.#pending.get(k) ?? []) this.bind(w.host, w.pid, s.id, w.reason, w.ts);
+      this.#pending.delete(k);
+    }
   }
 
-  /** A kernel file effect: opening a session's trace file binds the process to that session. */
-  effect(e: Effect, host = e.host): void {
-    if (e.pid === undefined || (e.kind !== 'write' && e.kind !== 'create' && e.kind !== 'read')) return;
-    const session = this.#files.get(basename(e.target));
-    if (session) this.bind(host, e.pid, session, 'trace-file-open', e.ts);
+  session(id: string): Session | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** A process appeared or changed (fork, exec, exit): kept for the tree walk; the cwd rule runs here. */
+  process(p: Process, host = p.host): void {
+    const k = key(host, p.pid);
+    const known = this.#procs.get(k);
+    const cur = known ? { ...known, ...p } : p;
+    this.#procs.set(k, cur);
+    if (!cur.cwd || !AGENT_COMM.test(cur.comm)) return;
+    let best: Session | undefined;
+    for (const s of this.#byCwd.get(cur.cwd) ?? []) {
+      if (Math.abs(s.start - cur.start) > this.#window) continue;
+      if (!best || Math.abs(s.start - cur.start) < Math.abs(best.start - cur.start)) best = s;
+    }
+    if (best) this.bind(host, cur.pid, best.id, 'cwd-start', cur.start, cur.comm);
+  }
+
+  /** What is known of a process (its comm for frames). */
+  proc(host: string | undefined, pid: number): Process | undefined {
+    return this.#procs.get(key(host, pid));
+  }
+
+  /**
+   * A kernel file effect. Opening a session's trace file binds the process to it (true is returned:
+   * the agent's own bookkeeping, not an effect of its work). Writing or deleting a file named after a
+   * session id binds too: Codex opens its rollout in a way the probes miss, but writes locks and shell
+   * snapshots named after its session (a UUID: as good as the file). Evidence naming a session not
+   * known yet is kept until the session appears.
+   */
+  effect(e: Effect, host = e.host): boolean {
+    if (e.pid === undefined || e.kind === 'exec' || e.kind === 'connect') return false;
+    const file = basename(e.target);
+    const traced = this.#files.get(file);
+    if (traced) {
+      if (e.kind !== 'delete') this.bind(host, e.pid, traced, 'trace-file-open', e.ts);
+      return e.kind !== 'delete';
+    }
+    if (e.kind === 'read') return false;
+    if (/\.jsonl?$/.test(file) && file.length >= 8) this.#wait(file, { host, pid: e.pid, ts: e.ts, reason: 'trace-file-open' });
+    if (!e.target.includes('-')) return false;
+    for (const m of e.target.matchAll(UUID)) {
+      if (this.#sessions.has(m[0])) this.bind(host, e.pid, m[0], 'session-file', e.ts);
+      else this.#wait(m[0], { host, pid: e.pid, ts: e.ts, reason: 'session-file' });
+    }
+    return false;
+  }
+
+  #wait(k: string, w: Pending): void {
+    const l = this.#pending.get(k) ?? [];
+    if (!l.some((x) => x.pid === w.pid && x.host === w.host)) l.push(w);
+    this.#pending.set(k, l.slice(-8));
   }
 
   /** Records evidence; sticky: an existing binding of equal or higher confidence stays. */
@@ -92,19 +172,30 @@ export class Binder {
     const c = comm ?? this.#procs.get(k)?.comm;
     if (c) b.comm = c;
     this.#direct.set(k, b);
+    if (old?.session !== session) this.version++;
   }
 
-  /** The session a pid belongs to: its own binding, else its nearest bound ancestor's. */
+  /**
+   * The session a pid belongs to: its own binding, else its nearest bound ancestor's — unless an
+   * ancestor's evidence is stronger (a tool's `node` child whose cwd matches another session of the
+   * same project is still in this agent's tree).
+   */
   sessionOf(host: string | undefined, pid: number): Bound | undefined {
     let k = key(host, pid);
+    let best: Binding | undefined;
+    let bestDepth = 0;
     for (let depth = 0; depth < 64; depth++) {
       const b = this.#direct.get(k);
-      if (b) return { session: b.session, confidence: b.confidence, reason: depth === 0 ? b.reason : 'inherited' };
+      if (b && (!best || b.confidence > best.confidence)) {
+        best = b;
+        bestDepth = depth;
+        if (b.confidence >= STRONGEST) break;
+      }
       const p = this.#procs.get(k);
-      if (!p || !p.ppid || p.ppid === p.pid) return undefined;
+      if (!p || !p.ppid || p.ppid === p.pid) break;
       k = key(host, p.ppid);
     }
-    return undefined;
+    return best && { session: best.session, confidence: best.confidence, reason: bestDepth === 0 ? best.reason : 'inherited' };
   }
 
   bindings(): Binding[] {

@@ -8,6 +8,7 @@ import type { ApiCall } from '../http/types.js';
 import type { LlmCall, Prompt } from '../model.js';
 import { UNBOUND_SESSION } from './attribute.js';
 import type { Binder } from './bind.js';
+import { CappedMap } from './capped.js';
 
 /** Max calls kept per message id (traces hold one; the index maps id → call). */
 export type TraceCalls = Map<string, LlmCall>;
@@ -20,8 +21,13 @@ export const indexCalls = (calls: Iterable<LlmCall>): TraceCalls => {
 
 /** Prompts of each session sorted by time, for "which prompt was open at t". Grows as prompts arrive (live). */
 export class PromptIndex {
-  readonly #bySession = new Map<string, Prompt[]>();
-  constructor(prompts: Iterable<Prompt> = []) {
+  readonly #bySession: Map<string, Prompt[]>;
+  readonly #perSession: number;
+
+  /** `cap`: sessions kept and `perSession`: prompts kept in each (the latest); default unbounded (live sets them). */
+  constructor(prompts: Iterable<Prompt> = [], opts: { cap?: number; perSession?: number } = {}) {
+    this.#bySession = opts.cap ? new CappedMap(opts.cap) : new Map();
+    this.#perSession = opts.perSession ?? Infinity;
     for (const p of prompts) this.add(p);
   }
 
@@ -33,17 +39,14 @@ export class PromptIndex {
     let i = l.length;
     while (i > 0 && l[i - 1].ts > p.ts) i--;
     l.splice(i, 0, p);
+    if (l.length > this.#perSession) l.shift();
   }
 
   before(session: string, t: number): Prompt | undefined {
     const l = this.#bySession.get(session);
     if (!l) return undefined;
-    let found: Prompt | undefined;
-    for (const p of l) {
-      if (p.ts > t) break;
-      found = p;
-    }
-    return found;
+    for (let i = l.length - 1; i >= 0; i--) if (l[i].ts <= t) return l[i];
+    return undefined;
   }
 }
 
@@ -53,10 +56,13 @@ export class PromptIndex {
  * or a prompt made from its request (one per distinct text and process).
  */
 export class CallJoiner {
-  readonly #own = new Map<string, Prompt>();
+  readonly #own: Map<string, Prompt>;
   matched = 0;
 
-  constructor(private readonly trace: TraceCalls, private readonly binder: Binder, private readonly prompts: PromptIndex) {}
+  /** `cap` bounds the prompts it makes (live); default unbounded. */
+  constructor(private readonly trace: TraceCalls, private readonly binder: Binder, private readonly prompts: PromptIndex, cap?: number) {
+    this.#own = cap ? new CappedMap(cap) : new Map();
+  }
 
   /** Records the binding evidence of a call the traces hold; true when they hold it. */
   bindIfTraced(r: ApiCall): boolean {
@@ -65,26 +71,45 @@ export class CallJoiner {
     return !!t;
   }
 
+  /**
+   * A call the trace files hold, arriving after its recorded copy did (live: TLS runs ahead of the
+   * trace lines): indexed for later copies, and the copy's pid is bound by its message id.
+   */
+  traced(c: LlmCall, copy?: Pick<LlmCall, 'pid' | 'host'>): void {
+    if (!this.trace.has(c.id)) this.trace.set(c.id, c);
+    if (copy?.pid) this.binder.bind(copy.host, copy.pid, c.session, 'api-message-id', c.ts);
+  }
+
   /** The LlmCall (and a new Prompt, when one was made) for a recorded call; null when the traces hold it. */
   add(r: ApiCall): { call: LlmCall; prompt?: Prompt } | null {
     if (this.bindIfTraced(r)) {
       this.matched++;
       return null;
     }
+    return this.place(r);
+  }
+
+  /**
+   * The LlmCall of a recorded call: the session its pid is bound to (`unbound` if none), answering
+   * the prompt the traces hold for it, else the prompt open then, else one made from its request.
+   */
+  place(r: ApiCall): { call: LlmCall; prompt?: Prompt } {
     const session = this.binder.sessionOf(r.host, r.pid)?.session ?? UNBOUND_SESSION;
-    let prompt = session === UNBOUND_SESSION ? undefined : this.prompts.before(session, r.ts);
+    const traced = this.trace.get(r.id);
+    let prompt = traced?.prompt ?? (session === UNBOUND_SESSION ? undefined : this.prompts.before(session, r.ts)?.id);
     let made: Prompt | undefined;
     if (!prompt && r.prompt !== undefined) {
       const k = `${r.host ?? ''}\u0000${r.pid}\u0000${r.prompt}`;
-      prompt = this.#own.get(k);
-      if (!prompt) {
+      let own = this.#own.get(k);
+      if (!own) {
         const id = `rec:${createHash('sha1').update(k).digest('hex').slice(0, 16)}`;
-        prompt = made = { id, session, ts: r.ts, text: r.prompt, kind: 'human' };
-        this.#own.set(k, prompt);
+        own = made = { id, session, ts: r.ts, text: r.prompt, kind: 'human' };
+        this.#own.set(k, own);
       }
+      prompt = own.id;
     }
     const call: LlmCall = {
-      id: r.id, session, prompt: prompt?.id ?? null, ts: r.ts, end: r.end, model: r.model, usage: r.usage, shape: r.shape,
+      id: r.id, session, prompt: prompt ?? null, ts: r.ts, end: r.end, model: r.model, usage: r.usage, shape: r.shape,
       pid: r.pid, source: 'traffic',
     };
     if (r.requestId) call.requestId = r.requestId;

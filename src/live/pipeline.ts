@@ -1,44 +1,42 @@
 // Live pipeline: normalized events in (from tailed trace files, the collector, a replay), samples out
-// into the hub. It keeps just enough join state to attribute each event — prompt tags, calls already
-// counted (deduplicated by message id, so a call seen in a trace file and in TLS counts once), open
-// tools, the pid tree and its session bindings — each map capped so memory stays bounded.
+// into the hub. The join is src/join's, fed incrementally (the Binder, the ToolIndex, the CallJoiner,
+// the EffectJoin that re-places effects when a binding or a tool arrives late), with every table
+// capped so memory stays bounded. What is kept here is the counting: prompt tags, each call's and
+// tool's counted weights (calls deduplicated by message id, so a call seen in a trace file and in TLS
+// counts once) and the moves when a call's or an effect's place changes.
 
+import type { ApiCall } from '../http/types.js';
 import type { Effect, EventBatch, LlmCall, Process, Prompt, Session, ToolCall, Usage } from '../model.js';
 import type { Tagger } from '../tag/types.js';
-import { CappedMap, Ring } from './capped.js';
+import { ToolIndex } from '../join/attribute.js';
+import { Binder } from '../join/bind.js';
+import { CallJoiner, PromptIndex } from '../join/calls.js';
+import { CappedMap } from '../join/capped.js';
+import { EffectJoin } from '../join/incremental.js';
 import { callFrame, domainLabel, fileLabel, processLabel } from './frames.js';
 import { programOf } from '../profile/frames.js';
+import { UNATTRIBUTED } from '../profile/build.js';
 import type { LiveHub } from './hub.js';
 import { Pricer } from '../cost/pricing.js';
 
-export const UNATTRIBUTED = 'unattributed';
-/** Session id prefix of calls seen in TLS from a pid not (yet) bound to a trace session. */
-export const TLS_SESSION = 'pid:';
+export { UNATTRIBUTED };
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-
-/** Keys a written path may bind a pid by: the path itself (a trace file) and any session UUID in it. */
-function sessionKeys(path: string): string[] {
-  const keys = /\.jsonl?$/.test(path) ? [path] : [];
-  if (path.includes('-')) for (const m of path.matchAll(UUID)) keys.push(m[0]);
-  return keys;
-}
 const CAP = 100_000;
-/** How long an effect's attribution may still change (trace lines lag kernel events by up to this). */
-const TENTATIVE_MS = 30_000;
 const TOKEN_KINDS = [['input', 'input'], ['output', 'output'], ['cache_read', 'cacheRead'], ['cache_write', 'cacheWrite']] as const;
 
 interface CallState {
   session: string;
   /** Seen only in TLS so far (session and prompt guessed from the pid). */
   fromTls: boolean;
+  /** The process that made it (TLS): bound by the message id when the trace copy arrives. */
+  pid?: number;
   /** Stack prefix the call's weights were counted under (it changes when later lines reveal tool use). */
   prefix: string[];
   model: string;
   counted: { input: number; output: number; cacheRead: number; cacheWrite: number; cost: Record<string, number>; ms: number };
 }
 
-interface ToolState { tool: ToolCall; prefix: string[]; countedMs: number }
+interface ToolState { prefix: string[]; countedMs: number }
 
 export interface PipelineOptions {
   tagger: Tagger;
@@ -49,22 +47,21 @@ export interface PipelineOptions {
   ignorePids?: Set<number>;
 }
 
+/** Older recordings named the session of a call seen only in TLS `pid:N`. */
+const fromTraffic = (c: LlmCall): boolean => c.source === 'traffic' || c.session.startsWith('pid:');
+
 export class LivePipeline {
-  readonly #sessions = new CappedMap<string, Session>(10_000);
+  readonly #binder = new Binder([], { cap: CAP });
+  /** Live, a tool is open until its result line arrives; 64 per session are enough to place effects. */
+  readonly #join = new EffectJoin<number>(this.#binder, new ToolIndex([], { openEnded: true, perSession: 64, cap: CAP }), { openCap: 20_000 });
+  readonly #promptIndex = new PromptIndex([], { cap: 10_000, perSession: 256 });
+  readonly #callJoiner = new CallJoiner(new CappedMap<string, LlmCall>(CAP), this.#binder, this.#promptIndex, 10_000);
   readonly #promptTags = new CappedMap<string, string>(CAP);
   readonly #sessionTag = new CappedMap<string, string>(10_000);
   readonly #calls = new CappedMap<string, CallState>(CAP);
   readonly #tools = new CappedMap<string, ToolState>(CAP);
-  /** Open (or recently closed) tools per session, newest last, for effect attribution. */
-  readonly #recentTools = new CappedMap<string, string[]>(10_000);
-  readonly #procs = new CappedMap<number, Process>(CAP);
-  readonly #pidSession = new CappedMap<number, string>(CAP);
-  readonly #fileSession = new CappedMap<string, string>(10_000);
   readonly #effectStacks = new CappedMap<string, number>(CAP);
   readonly #pricer = new Pricer();
-  /** Pids that opened a would-be trace file for writing before any session named it. */
-  readonly #openers = new CappedMap<string, number[]>(1000);
-  readonly #tentative = new Ring<{ e: Effect; id: number; at: number }>(20_000);
 
   constructor(private readonly hub: LiveHub, private readonly opts: PipelineOptions) {}
 
@@ -75,26 +72,19 @@ export class LivePipeline {
     for (const p of b.processes ?? []) this.#process(p);
     for (const c of b.calls ?? []) this.#call(c);
     for (const t of b.tools ?? []) this.#tool(t);
-    for (const e of b.effects ?? []) this.effect(e);
+    for (const e of b.effects ?? []) this.#effect(e);
+    if (this.#join.changed) this.#revisit();
     if (b.skippedCount) this.hub.status.skipped += b.skippedCount;
   }
 
   #session(s: Session): void {
-    const known = this.#sessions.get(s.id);
-    this.#sessions.set(s.id, known ? { ...known, ...s, start: Math.min(known.start, s.start) } : s);
-    if (s.file) {
-      this.#fileSession.set(s.file, s.id);
-    }
-    // Its writers may have touched it (or files named after it) before we knew the session.
-    for (const key of s.file ? [s.file, s.id] : [s.id]) {
-      for (const pid of this.#openers.get(key) ?? []) this.#bind(pid, s.id);
-      this.#openers.delete(key);
-    }
+    // Its writers may have touched it (or files named after it) before we knew the session: the Binder binds them now.
+    this.#binder.addSession(s);
     this.#row(s.id, s.end || s.start);
   }
 
   #row(sessionId: string, ts: number) {
-    const s = this.#sessions.get(sessionId);
+    const s = this.#binder.session(sessionId);
     const row = this.hub.session(sessionId, () => ({
       id: sessionId, agent: s?.agent ?? '?', project: s?.project ?? '?', tag: this.#sessionTag.get(sessionId) ?? '-', lastTs: ts,
     }));
@@ -111,6 +101,7 @@ export class LivePipeline {
     const tags = human.length ? await this.opts.tagger.tagAll(human.map((p) => p.text)) : [];
     human.forEach((p, i) => this.#promptTags.set(p.id, tags[i]?.tag ?? 'unmatched'));
     for (const p of fresh) {
+      this.#promptIndex.add(p);
       if (!this.#promptTags.has(p.id)) this.#promptTags.set(p.id, 'continue');
       const tag = this.#promptTags.get(p.id)!;
       this.#sessionTag.set(p.session, tag);
@@ -126,7 +117,7 @@ export class LivePipeline {
   }
 
   #agent(session: string): string {
-    return `agent:${this.#sessions.get(session)?.agent ?? '?'}`;
+    return `agent:${this.#binder.session(session)?.agent ?? '?'}`;
   }
 
   #tagOf(c: Pick<LlmCall, 'prompt' | 'session'>): string {
@@ -136,14 +127,16 @@ export class LivePipeline {
   #call(c: LlmCall): void {
     let st = this.#calls.get(c.id);
     const isNew = !st;
-    const fromTls = c.session.startsWith(TLS_SESSION);
+    const fromTls = fromTraffic(c);
+    // A trace copy after a TLS one: the TLS copy's pid is the session's (bound by the message id).
+    if (!fromTls) this.#callJoiner.traced(c, st?.fromTls ? st : undefined);
     // The trace file knows the call's session and prompt for sure: a TLS copy never overrides it.
     if (st && fromTls && !st.fromTls) c = { ...c, session: st.session };
     const tag = this.#tagOf(c);
     const prefix = st && fromTls && !st.fromTls ? st.prefix : [this.#agent(c.session), `prompt:${tag}`, callFrame(c)];
     const model = st && fromTls && !st.fromTls ? st.model : c.model || '?';
     if (!st) {
-      st = { session: c.session, prefix, model, fromTls, counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cost: {}, ms: 0 } };
+      st = { session: c.session, prefix, model, fromTls, pid: c.pid, counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cost: {}, ms: 0 } };
       this.#calls.set(c.id, st);
       this.hub.record('ops', prefix, 1, c.ts);
     } else {
@@ -192,12 +185,15 @@ export class LivePipeline {
 
   /** A call first seen in TLS (session unknown) turned out to be a trace session's: move its row stats. */
   #moveRow(st: CallState, session: string): void {
-    const from = this.hub.sessions.get(st.session);
+    const k = st.counted;
+    const tokens = k.input + k.output + k.cacheRead + k.cacheWrite;
+    const cost = Object.values(k.cost).reduce((a, b) => a + b, 0);
     const to = this.#row(session, this.hub.now());
+    to.tokens += tokens; to.cost += cost; to.calls += 1;
+    const from = this.hub.sessions.get(st.session);
     if (from) {
-      to.tokens += from.tokens; to.cost += from.cost; to.calls += 1;
-      from.calls -= 1;
-      from.tokens = 0; from.cost = 0;
+      // Only this call's share: other TLS calls (other pids) may share the `unbound` row.
+      from.tokens -= tokens; from.cost -= cost; from.calls -= 1;
       if (from.calls <= 0 && from.tools === 0) this.hub.sessions.delete(st.session);
     }
     st.session = session;
@@ -226,128 +222,73 @@ export class LivePipeline {
   }
 
   #tool(t: ToolCall): void {
-    const call = this.#calls.get(t.llmCall);
-    const prefix = call ? call.prefix : [this.#agent(t.session), `prompt:${this.#sessionTag.get(t.session) ?? UNATTRIBUTED}`, 'call:llm/tool'];
+    const got = this.#join.tool(t);
+    if (!got) return; // a result whose call we never saw (it scrolled out of the caps)
+    const tool = got.tool;
     let st = this.#tools.get(t.id);
-    if (!st && !t.name) return; // a result whose call we never saw (it scrolled out of the caps)
     if (!st) {
-      st = { tool: t, prefix, countedMs: 0 };
-      this.#tools.set(t.id, st);
-      this.hub.record('ops', [...prefix, `tool:${t.name}`], 1, t.ts);
+      const call = this.#calls.get(t.llmCall);
+      const prefix = call ? call.prefix : [this.#agent(t.session), `prompt:${this.#sessionTag.get(t.session) ?? UNATTRIBUTED}`, 'call:llm/tool'];
+      this.#tools.set(t.id, (st = { prefix, countedMs: 0 }));
+      this.hub.record('ops', [...prefix, `tool:${tool.name}`], 1, t.ts);
       this.#row(t.session, t.ts).tools++;
-      const open = this.#recentTools.get(t.session) ?? [];
-      open.push(t.id);
-      if (open.length > 64) open.shift();
-      this.#recentTools.set(t.session, open);
       if (!this.opts.kernel?.()) for (const h of t.hints) this.#count({ ts: t.ts, kind: h.kind, target: h.target, evidence: 'tool-input', session: t.session, toolCall: t.id });
-      this.#reattribute();
-    } else {
-      // A result line: it only brings the end, the status and the output size.
-      const status = t.status !== 'unknown' ? t.status : st.tool.status;
-      const ended = st.tool.end <= st.tool.ts && t.end > st.tool.ts;
-      st.tool = { ...st.tool, end: Math.max(st.tool.end, t.end), status, outputChars: t.outputChars ?? st.tool.outputChars };
-      if (ended) this.#reattribute();
     }
-    const ms = Math.max(0, st.tool.end - st.tool.ts);
+    const ms = Math.max(0, tool.end - tool.ts);
     if (ms > st.countedMs) {
-      this.hub.record('time', [...st.prefix, `tool:${st.tool.name}`], (ms - st.countedMs) / 1000, st.tool.ts);
-      if (st.countedMs === 0 && st.tool.end > st.tool.ts) this.hub.latency('tool', st.prefix[1].slice('prompt:'.length), ms);
+      this.hub.record('time', [...st.prefix, `tool:${tool.name}`], (ms - st.countedMs) / 1000, tool.ts);
+      if (st.countedMs === 0 && tool.end > tool.ts) this.hub.latency('tool', st.prefix[1].slice('prompt:'.length), ms);
       st.countedMs = ms;
     }
     this.#event(t.ts);
   }
 
   #process(p: Process): void {
-    const known = this.#procs.get(p.pid);
-    this.#procs.set(p.pid, known ? { ...known, ...p } : p);
+    this.#binder.process(p);
     if (this.opts.ignorePids?.has(p.ppid)) this.opts.ignorePids.add(p.pid);
     this.#event(p.start || p.exit || this.hub.now());
   }
 
-  /** The session a pid belongs to: its own binding or the nearest bound ancestor's. */
-  sessionOfPid(pid: number): string | undefined {
-    for (let p: number | undefined = pid, depth = 0; p && depth < 64; depth++) {
-      const s = this.#pidSession.get(p);
-      if (s) return s;
-      p = this.#procs.get(p)?.ppid;
-    }
-    return undefined;
+  /** An API call seen in TLS as an LlmCall (+ the prompt made from its request, if one was): placed by the join. */
+  tlsCall(c: ApiCall): { call: LlmCall; prompt?: Prompt } {
+    this.#callJoiner.bindIfTraced(c);
+    return this.#callJoiner.place(c);
   }
 
-  /** The tool open in a session at `ts` (the newest that started before it and had not ended). */
-  #toolAt(session: string, ts: number): ToolState | undefined {
-    const ids = this.#recentTools.get(session) ?? [];
-    for (let i = ids.length - 1; i >= 0; i--) {
-      const st = this.#tools.get(ids[i]);
-      if (!st) continue;
-      const { ts: start, end } = st.tool;
-      if (start - 50 <= ts && (end <= start || ts <= end + 50)) return st;
-    }
-    return undefined;
-  }
-
-  effect(e: Effect): void {
+  #effect(e: Effect): void {
     if (e.pid !== undefined && this.opts.ignorePids?.has(e.pid)) return;
-    if (e.pid !== undefined && e.kind !== 'exec' && e.kind !== 'connect') {
-      // A pid that touches a session's trace file is that session's agent (AgentSight's strongest
-      // evidence). Codex opens its rollout in a way the probes miss, but it writes and deletes files
-      // named after its session id (locks, shell snapshots): as strong, since the id is a UUID.
-      const s = this.#fileSession.get(e.target);
-      if (s) {
-        this.#bind(e.pid, s);
-        this.#event(e.ts);
-        return;
-      }
-      if (e.kind !== 'read') {
-        for (const key of sessionKeys(e.target)) {
-          const byId = this.#sessions.has(key) ? key : undefined;
-          if (byId) this.#bind(e.pid, byId);
-          else this.#remember(key, e.pid);
-        }
-      }
+    // A pid touching a session's trace file is that session's agent: binding evidence, not an effect of its work.
+    if (this.#binder.effect(e)) {
+      this.#event(e.ts);
+      return;
     }
-        this.#count(e);
+    this.#count(e);
     this.#event(e.ts);
   }
 
-  #bind(pid: number, session: string): void {
-    if (this.#pidSession.get(pid) === session) return;
-    this.#pidSession.set(pid, session);
-    this.#reattribute();
-  }
-
-  /** A would-be trace file or session-named file written before any session named it. */
-  #remember(key: string, pid: number): void {
-    const pids = this.#openers.get(key) ?? [];
-    if (!pids.includes(pid)) pids.push(pid);
-    this.#openers.set(key, pids.slice(-8));
-  }
-
   #count(e: Effect): void {
-    const session = e.session ?? (e.pid !== undefined ? this.sessionOfPid(e.pid) : undefined);
-    const tool = e.toolCall ? this.#tools.get(e.toolCall) : session ? this.#toolAt(session, e.ts) : undefined;
-    const id = this.#effectStack(e, session, tool);
+    const place = this.#join.place(e);
+    const id = this.#effectStack(e, place.session, place.tool);
     if (this.hub.stacks.stacks[id][0] === `prompt:${UNATTRIBUTED}`) this.hub.status.unattributed++;
     this.hub.recordId(e.kind === 'connect' ? 'network' : 'files', id, 1, e.ts);
-    // Kernel events usually arrive before the trace lines that bind their pid and name the tool that
-    // caused them: an attribution stays tentative until its tool is known and ended (#reattribute).
-    if (e.evidence === 'kernel' && (!tool || tool.tool.end <= tool.tool.ts)) this.#tentative.push({ e, id, at: this.hub.now() });
+    // Its place may change when the trace lines that bind its pid or name its tool arrive (#revisit).
+    this.#join.hold(e, place, id, this.hub.now());
   }
 
-  #effectStack(e: Effect, session: string | undefined, tool: ToolState | undefined): number {
-    const tag = tool?.prefix[1] ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
-    const proc = e.pid !== undefined ? this.#procs.get(e.pid) : undefined;
+  #effectStack(e: Effect, session: string | undefined, tool: ToolCall | undefined): number {
+    const tag = (tool && this.#tools.get(tool.id)?.prefix[1]) ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
+    const proc = e.pid !== undefined ? this.#binder.proc(e.host, e.pid) : undefined;
     // As offline (profile/build.ts): the process is the kernel's comm, or the program a tool's command runs;
     // a frame that does not apply (no tool, no known process) is left out rather than invented.
-    const exec = tool?.tool.hints.find((h) => h.kind === 'exec');
+    const exec = tool?.hints.find((h) => h.kind === 'exec');
     const comm = proc ? processLabel(proc.comm) : exec ? programOf(exec.target) ?? '' : '';
     // The hot path (100k+ effects/s): the same (context, process, target) repeats, so its stack id is
     // cached instead of re-deriving labels and joining frames for every event.
-    const key = `${tag}\u0001${tool?.tool.name ?? ''}\u0001${session ?? ''}\u0001${comm}\u0001${e.kind}\u0001${e.domain ?? ''}\u0001${e.target}`;
+    const key = `${tag}\u0001${tool?.name ?? ''}\u0001${session ?? ''}\u0001${comm}\u0001${e.kind}\u0001${e.domain ?? ''}\u0001${e.target}`;
     let id = this.#effectStacks.get(key);
     if (id === undefined) {
-      const head = [tag, ...(tool ? [`tool:${tool.tool.name}`] : []), ...(comm ? [`process:${comm}`] : [])];
-      const cwd = session ? this.#sessions.get(session)?.cwd : undefined;
+      const head = [tag, ...(tool ? [`tool:${tool.name}`] : []), ...(comm ? [`process:${comm}`] : [])];
+      const cwd = session ? this.#binder.session(session)?.cwd : undefined;
       id = this.hub.stacks.id(e.kind === 'connect'
         ? [...head, `domain:${domainLabel(e.target, e.domain)}`]
         // An exec's target is its command line: only the program becomes a frame (arguments may hold secrets).
@@ -357,22 +298,16 @@ export class LivePipeline {
     return id;
   }
 
-  /** Join state changed (a pid bound, a tool seen or ended): tentative effects move where they now belong. */
-  #reattribute(): void {
-    const now = this.hub.now();
-    this.#tentative.retain((item) => {
-      if (now - item.at > TENTATIVE_MS) return false;
-      const e = item.e;
-      const session = e.session ?? (e.pid !== undefined ? this.sessionOfPid(e.pid) : undefined);
-      const tool = session ? this.#toolAt(session, e.ts) : undefined;
-      const id = this.#effectStack(e, session, tool);
-      if (id !== item.id) {
+  /** The join learnt something (a pid bound, a tool seen or ended): held effects move where they now belong. */
+  #revisit(): void {
+    this.#join.revisit(this.hub.now(), (e, id, place) => {
+      const next = this.#effectStack(e, place.session, place.tool);
+      if (next !== id) {
         const view = e.kind === 'connect' ? 'network' : 'files';
-        this.hub.recordId(view, item.id, -1, e.ts);
-        this.hub.recordId(view, id, 1, e.ts);
-        item.id = id;
+        this.hub.recordId(view, id, -1, e.ts);
+        this.hub.recordId(view, next, 1, e.ts);
       }
-      return !tool || tool.tool.end <= tool.tool.ts;
+      return next;
     });
   }
 

@@ -1,14 +1,12 @@
 // The processing side of a live run: every input (trace lines, raw collector bytes, collector state)
 // goes through here into the runtime. It runs in the unprivileged server process; the reading side
 // (tailer + collector supervisor) may run as root and only forwards bytes and lines (inputs.ts).
-import { createHash } from 'node:crypto';
 import { HttpAssembler } from '../http/assembler.js';
 import type { ApiCall } from '../http/types.js';
 import type { EventBatch } from '../model.js';
 import { CollectorStream, type CollectorRecord } from '../sources/collector.js';
 import type { LiveInput } from './inputs.js';
 import { TraceMirror } from './mirror.js';
-import { TLS_SESSION } from './pipeline.js';
 import type { LiveRuntime } from './runtime.js';
 
 export class LiveProcessor {
@@ -78,13 +76,9 @@ export class LiveProcessor {
 
   /** An API call seen in TLS: the same message id as its trace-file copy, so the pipeline counts it once. */
   #apiCall(c: ApiCall, b: { calls: EventBatch['calls']; prompts: EventBatch['prompts'] }): void {
-    const session = this.rt.pipeline.sessionOfPid(c.pid) ?? `${TLS_SESSION}${c.pid}`;
-    let prompt: string | null = null;
-    if (c.prompt) {
-      prompt = `tls:${createHash('sha256').update(c.prompt).digest('hex').slice(0, 16)}`;
-      b.prompts.push({ id: prompt, session, ts: c.ts, text: c.prompt, kind: 'human' });
-    }
-    b.calls.push({ id: c.id, requestId: c.requestId, session, prompt, ts: c.ts, end: c.end, model: c.model, usage: c.usage, shape: c.shape });
+    const { call, prompt } = this.rt.pipeline.tlsCall(c);
+    if (prompt) b.prompts.push(prompt);
+    b.calls.push(call);
   }
 
   /** Live mode: idle TLS connections expire so their state does not pile up. */

@@ -1,5 +1,5 @@
-// A Map that forgets its oldest entries past a size cap: live join state (prompts, calls, tools,
-// processes) must stay bounded however long the supervisor runs.
+// Bounded tables for a join that runs as long as a live supervisor: a Map that forgets its oldest
+// entries past a size cap, and a fixed-capacity FIFO.
 export class CappedMap<K, V> extends Map<K, V> {
   constructor(readonly cap: number) {
     super();
