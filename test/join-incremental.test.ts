@@ -51,7 +51,7 @@ describe('Binder fed live', () => {
     expect(b.session(claude.id)).toMatchObject({ start: T, end: T + 60_000 });
   });
 
-  it('an ancestor\'s stronger binding beats a descendant\'s cwd guess (two sessions in one project)', () => {
+  it('an ancestor\'s binding beats a descendant\'s cwd guess (two sessions in one project), not its own evidence', () => {
     const b = new Binder([codex, claude]);
     b.bind(undefined, 500, claude.id, 'trace-file-open', T);
     b.process({ pid: 510, ppid: 500, comm: 'bash', start: T + 100 });
@@ -60,6 +60,10 @@ describe('Binder fed live', () => {
     expect(b.bindings().some((x) => x.pid === 511 && x.reason === 'cwd-start')).toBe(true);
     expect(b.sessionOf(undefined, 511)).toEqual({ session: claude.id, confidence: 0.95, reason: 'inherited' });
     expect(b.proc(undefined, 511)?.comm).toBe('node');
+    // Codex run by Claude's Bash tool: its own session's files bind it, whatever its ancestors.
+    b.process({ pid: 512, ppid: 510, comm: 'codex', start: T + 300 });
+    b.effect(fx(T + 400, 'write', `/home/dev/.codex/shell_snapshots/${CODEX_ID}.sh`, 512));
+    expect(b.sessionOf(undefined, 512)).toEqual({ session: CODEX_ID, confidence: 0.9, reason: 'session-file' });
   });
 
   it('stays bounded', () => {

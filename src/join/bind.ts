@@ -20,9 +20,6 @@ export const CONFIDENCE: Record<BindingReason, number> = {
   recorded: 0.7,
 };
 
-/** No evidence is stronger than this: a tree walk can stop at it. */
-const STRONGEST = CONFIDENCE['trace-file-open'];
-
 export interface Binding {
   host?: string;
   pid: number;
@@ -176,26 +173,25 @@ export class Binder {
   }
 
   /**
-   * The session a pid belongs to: its own binding, else its nearest bound ancestor's — unless an
-   * ancestor's evidence is stronger (a tool's `node` child whose cwd matches another session of the
-   * same project is still in this agent's tree).
+   * The session a pid belongs to: its own binding, else its nearest bound ancestor's. A cwd guess
+   * yields to an ancestor's binding (a tool's `node` child started in a project two sessions share is
+   * still in its agent's tree); evidence of its own does not (an agent run by another agent's tool).
    */
   sessionOf(host: string | undefined, pid: number): Bound | undefined {
     let k = key(host, pid);
-    let best: Binding | undefined;
-    let bestDepth = 0;
+    let guess: Bound | undefined;
     for (let depth = 0; depth < 64; depth++) {
       const b = this.#direct.get(k);
-      if (b && (!best || b.confidence > best.confidence)) {
-        best = b;
-        bestDepth = depth;
-        if (b.confidence >= STRONGEST) break;
+      if (b) {
+        const bound: Bound = { session: b.session, confidence: b.confidence, reason: depth === 0 ? b.reason : 'inherited' };
+        if (b.reason !== 'cwd-start') return bound;
+        guess ??= bound;
       }
       const p = this.#procs.get(k);
       if (!p || !p.ppid || p.ppid === p.pid) break;
       k = key(host, p.ppid);
     }
-    return best && { session: best.session, confidence: best.confidence, reason: bestDepth === 0 ? best.reason : 'inherited' };
+    return guess;
   }
 
   bindings(): Binding[] {

@@ -19,8 +19,6 @@ import { UNATTRIBUTED } from '../profile/build.js';
 import type { LiveHub } from './hub.js';
 import { Pricer } from '../cost/pricing.js';
 
-export { UNATTRIBUTED };
-
 const CAP = 100_000;
 const TOKEN_KINDS = [['input', 'input'], ['output', 'output'], ['cache_read', 'cacheRead'], ['cache_write', 'cacheWrite']] as const;
 
@@ -101,7 +99,8 @@ export class LivePipeline {
     const tags = human.length ? await this.opts.tagger.tagAll(human.map((p) => p.text)) : [];
     human.forEach((p, i) => this.#promptTags.set(p.id, tags[i]?.tag ?? 'unmatched'));
     for (const p of fresh) {
-      this.#promptIndex.add(p);
+      // Only its time is needed to place TLS calls: the text is not kept.
+      this.#promptIndex.add({ ...p, text: '' });
       if (!this.#promptTags.has(p.id)) this.#promptTags.set(p.id, 'continue');
       const tag = this.#promptTags.get(p.id)!;
       this.#sessionTag.set(p.session, tag);
