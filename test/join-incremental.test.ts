@@ -145,7 +145,7 @@ describe('CallJoiner fed live', () => {
   const api = (id: string, pid: number, ts: number, prompt?: string): ApiCall =>
     ({ id, api: 'anthropic-messages', pid, ts, end: ts + 900, model: 'claude-sonnet-4-5', usage, shape, prompt, path: '/v1/messages', stream: true });
 
-  it('places a TLS call by its pid, answering the prompt open then; an unbound one gets a prompt of its own', () => {
+  it('places a TLS call by its pid, answering the prompt open then; a side call or an unbound one gets a prompt of its own', () => {
     const binder = new Binder([claude]);
     const prompts = new PromptIndex([], { cap: 10, perSession: 2 });
     const j = new CallJoiner(new Map(), binder, prompts, 10);
@@ -153,6 +153,11 @@ describe('CallJoiner fed live', () => {
     for (const [i, ts] of [0, 1000, 2000].entries()) prompts.add({ id: `p${i}`, session: claude.id, ts: T + ts, text: 'fix it', kind: 'human' });
     expect(j.place(api('msg_1', 500, T + 2500, 'fix it')).call).toMatchObject({ session: claude.id, prompt: 'p2', source: 'traffic', pid: 500 });
     expect(prompts.before(claude.id, T + 500)).toBeUndefined(); // p0 let go (2 per session)
+    // A side call (a title) is its own thread: a prompt made from its request, in the same session.
+    const side = j.place(api('msg_4', 500, T + 2600, 'Write a 5-10 word title for this conversation'));
+    expect(side.prompt).toMatchObject({ session: claude.id, kind: 'human' });
+    expect(side.call.prompt).toBe(side.prompt!.id);
+    expect(j.place(api('msg_5', 500, T + 2700)).call.prompt).toBe('p2'); // request not captured: the prompt open then
     const free = j.place(api('msg_2', 999, T, 'review the diff'));
     expect(free.call.session).toBe('unbound');
     expect(free.prompt).toMatchObject({ text: 'review the diff', kind: 'human', session: 'unbound' });

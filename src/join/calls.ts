@@ -91,12 +91,14 @@ export class CallJoiner {
 
   /**
    * The LlmCall of a recorded call: the session its pid is bound to (`unbound` if none), answering
-   * the prompt the traces hold for it, else the prompt open then, else one made from its request.
+   * the prompt of its own thread — the one the traces hold for it; else the prompt open then when
+   * that is its request's last human message (or the request was not captured); else a prompt made
+   * from that message: side calls (titles, topic checks) are not the user's thread.
    */
   place(r: ApiCall): { call: LlmCall; prompt?: Prompt } {
     const session = this.binder.sessionOf(r.host, r.pid)?.session ?? UNBOUND_SESSION;
-    const traced = this.trace.get(r.id);
-    let prompt = traced?.prompt ?? (session === UNBOUND_SESSION ? undefined : this.prompts.before(session, r.ts)?.id);
+    const open = session === UNBOUND_SESSION ? undefined : this.prompts.before(session, r.ts);
+    let prompt = this.trace.get(r.id)?.prompt ?? (open && (r.prompt === undefined || open.text === r.prompt) ? open.id : undefined);
     let made: Prompt | undefined;
     if (!prompt && r.prompt !== undefined) {
       const k = `${r.host ?? ''}\u0000${r.pid}\u0000${r.prompt}`;
