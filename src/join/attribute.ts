@@ -36,6 +36,8 @@ export interface ToolIndexOptions {
   cap?: number;
 }
 
+const NONE: readonly ToolCall[] = Object.freeze([]);
+
 /** Tool calls of each session sorted by start, for "which tool was open at t" queries. */
 export class ToolIndex {
   readonly #bySession: Map<string, ToolCall[]>;
@@ -89,9 +91,9 @@ export class ToolIndex {
   }
 
   /** Open tools at t (within slack), the most recently started first. */
-  openAt(session: string, t: number, slack: number): ToolCall[] {
+  openAt(session: string, t: number, slack: number): readonly ToolCall[] {
     const list = this.#bySession.get(session);
-    if (!list) return [];
+    if (!list) return NONE;
     this.#sort(list);
     // Last tool starting at or before t + slack.
     let lo = 0;
@@ -121,7 +123,7 @@ export class ToolIndex {
 const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
 /** Among parallel open tools, the one whose input names the effect's target; else the latest started. */
-function pick(open: ToolCall[], e: Effect): ToolCall {
+function pick(open: readonly ToolCall[], e: Effect): ToolCall {
   if (open.length > 1) {
     const b = base(e.target);
     const hit = open.find((t) => t.hints.some((h) => h.target === e.target || (b.length > 2 && h.target.includes(b))));

@@ -178,19 +178,34 @@ export class Binder {
    * still in its agent's tree); evidence of its own does not (an agent run by another agent's tool).
    */
   sessionOf(host: string | undefined, pid: number): Bound | undefined {
+    const b = this.#find(host, pid);
+    return b && { session: b.session, confidence: b.confidence, reason: this.#depth === 0 ? b.reason : 'inherited' };
+  }
+
+  /** sessionOf's session alone (the live hot path: no object made per event). */
+  sessionIdOf(host: string | undefined, pid: number): string | undefined {
+    return this.#find(host, pid)?.session;
+  }
+
+  /** Depth of the last #find's answer (0: the pid's own binding). */
+  #depth = 0;
+
+  #find(host: string | undefined, pid: number): Binding | undefined {
     let k = key(host, pid);
-    let guess: Bound | undefined;
+    let guess: Binding | undefined;
+    let guessDepth = 0;
     for (let depth = 0; depth < 64; depth++) {
       const b = this.#direct.get(k);
-      if (b) {
-        const bound: Bound = { session: b.session, confidence: b.confidence, reason: depth === 0 ? b.reason : 'inherited' };
-        if (b.reason !== 'cwd-start') return bound;
-        guess ??= bound;
+      if (b && b.reason !== 'cwd-start') {
+        this.#depth = depth;
+        return b;
       }
+      if (b && !guess) { guess = b; guessDepth = depth; }
       const p = this.#procs.get(k);
       if (!p || !p.ppid || p.ppid === p.pid) break;
       k = key(host, p.ppid);
     }
+    this.#depth = guessDepth;
     return guess;
   }
 

@@ -40,7 +40,7 @@ export class EffectJoin<T> {
 
   /** Where an effect belongs now: its pid's session (else the one it names), the tool it names or that session's tool open then. */
   place(e: Effect): Placement {
-    const session = (e.pid !== undefined ? this.binder.sessionOf(e.host, e.pid)?.session : undefined) ?? e.session;
+    const session = (e.pid !== undefined ? this.binder.sessionIdOf(e.host, e.pid) : undefined) ?? e.session;
     const tool = e.toolCall ? this.tools.get(e.toolCall) : session ? this.tools.toolFor(session, e, this.#slack) : undefined;
     return { session, tool };
   }
