@@ -1,8 +1,9 @@
 // Recorded API calls meet the trace files. A call the trace holds (same message id) is the same call:
 // it is not counted again, but it binds its pid to the trace's session (strong evidence) and tells how
 // far the recording's clock is from the trace's. A call the trace lacks becomes an LlmCall of the
-// session its pid is bound to (or `unbound`), answering the prompt open at its time — or, with no
-// trace prompt to answer, a prompt made from the request's last human message.
+// session its pid is bound to (or `unbound`), answering the prompt of its own thread: the prompt open
+// at its time when that is its request's last human message, else a prompt made from that message.
+// Live mode feeds it call by call, in either order (TLS usually runs ahead of the trace lines).
 import { createHash } from 'node:crypto';
 import type { ApiCall } from '../http/types.js';
 import type { LlmCall, Prompt } from '../model.js';

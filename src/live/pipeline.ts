@@ -229,7 +229,9 @@ export class LivePipeline {
       const call = this.#calls.get(t.llmCall);
       const prefix = call ? call.prefix : [this.#agent(t.session), `prompt:${this.#sessionTag.get(t.session) ?? UNATTRIBUTED}`, 'call:llm/tool'];
       this.#tools.set(t.id, (st = { prefix, countedMs: 0 }));
-      this.hub.record('ops', [...prefix, `tool:${tool.name}`], 1, t.ts);
+    }
+    if (got.fresh) {
+      this.hub.record('ops', [...st.prefix, `tool:${tool.name}`], 1, t.ts);
       this.#row(t.session, t.ts).tools++;
       if (!this.opts.kernel?.()) for (const h of t.hints) this.#count({ ts: t.ts, kind: h.kind, target: h.target, evidence: 'tool-input', session: t.session, toolCall: t.id });
     }
@@ -243,8 +245,9 @@ export class LivePipeline {
   }
 
   #process(p: Process): void {
-    this.#binder.process(p);
     if (this.opts.ignorePids?.has(p.ppid)) this.opts.ignorePids.add(p.pid);
+    // Ours (the supervisor, the collector): never an agent's, so never evidence for the Binder's cwd rule.
+    if (!this.opts.ignorePids?.has(p.pid)) this.#binder.process(p);
     this.#event(p.start || p.exit || this.hub.now());
   }
 
