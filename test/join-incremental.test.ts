@@ -162,6 +162,10 @@ describe('CallJoiner fed live', () => {
     expect(free.call.session).toBe('unbound');
     expect(free.prompt).toMatchObject({ text: 'review the diff', kind: 'human', session: 'unbound' });
     expect(j.place(api('msg_3', 999, T + 1, 'review the diff')).prompt).toBeUndefined(); // made once per text and pid
+    // Live keeps digests, not prompt texts: the same answer.
+    const digests = new PromptIndex([{ id: 'p7', session: claude.id, ts: T, text: 'fix it', kind: 'human' }], { digests: true });
+    expect(digests.before(claude.id, T)?.text).not.toContain('fix it');
+    expect(new CallJoiner(new Map(), binder, digests).place(api('msg_6', 500, T + 1, 'fix it')).call.prompt).toBe('p7');
   });
 
   it('binds the pid of a TLS copy by its message id, whichever copy comes first', () => {

@@ -20,20 +20,33 @@ export const indexCalls = (calls: Iterable<LlmCall>): TraceCalls => {
   return m;
 };
 
+const digest = (text: string): string => createHash('sha1').update(text).digest('base64');
+
 /** Prompts of each session sorted by time, for "which prompt was open at t". Grows as prompts arrive (live). */
 export class PromptIndex {
   readonly #bySession: Map<string, Prompt[]>;
   readonly #perSession: number;
+  readonly #digests: boolean;
 
-  /** `cap`: sessions kept and `perSession`: prompts kept in each (the latest); default unbounded (live sets them). */
-  constructor(prompts: Iterable<Prompt> = [], opts: { cap?: number; perSession?: number } = {}) {
+  /**
+   * `cap`: sessions kept and `perSession`: prompts kept in each (the latest); default unbounded.
+   * `digests`: keep a digest of each text instead of the text (live: bounded memory, no raw prompts).
+   */
+  constructor(prompts: Iterable<Prompt> = [], opts: { cap?: number; perSession?: number; digests?: boolean } = {}) {
     this.#bySession = opts.cap ? new CappedMap(opts.cap) : new Map();
     this.#perSession = opts.perSession ?? Infinity;
+    this.#digests = !!opts.digests;
     for (const p of prompts) this.add(p);
+  }
+
+  /** Whether a prompt of this index has this text. */
+  says(p: Prompt, text: string): boolean {
+    return p.text === (this.#digests ? digest(text) : text);
   }
 
   add(p: Prompt): void {
     if (p.kind === 'meta') return;
+    if (this.#digests) p = { ...p, text: digest(p.text) };
     let l = this.#bySession.get(p.session);
     if (!l) this.#bySession.set(p.session, (l = []));
     // Prompts arrive nearly in order: insert from the end.
@@ -99,7 +112,7 @@ export class CallJoiner {
   place(r: ApiCall): { call: LlmCall; prompt?: Prompt } {
     const session = this.binder.sessionOf(r.host, r.pid)?.session ?? UNBOUND_SESSION;
     const open = session === UNBOUND_SESSION ? undefined : this.prompts.before(session, r.ts);
-    let prompt = this.trace.get(r.id)?.prompt ?? (open && (r.prompt === undefined || open.text === r.prompt) ? open.id : undefined);
+    let prompt = this.trace.get(r.id)?.prompt ?? (open && (r.prompt === undefined || this.prompts.says(open, r.prompt)) ? open.id : undefined);
     let made: Prompt | undefined;
     if (!prompt && r.prompt !== undefined) {
       const k = `${r.host ?? ''}\u0000${r.pid}\u0000${r.prompt}`;

@@ -52,7 +52,7 @@ export class LivePipeline {
   readonly #binder = new Binder([], { cap: CAP });
   /** Live, a tool is open until its result line arrives; 64 per session are enough to place effects. */
   readonly #join = new EffectJoin<number>(this.#binder, new ToolIndex([], { openEnded: true, perSession: 64, cap: CAP }), { openCap: 20_000 });
-  readonly #promptIndex = new PromptIndex([], { cap: 10_000, perSession: 256 });
+  readonly #promptIndex = new PromptIndex([], { cap: 10_000, perSession: 256, digests: true });
   readonly #callJoiner = new CallJoiner(new CappedMap<string, LlmCall>(CAP), this.#binder, this.#promptIndex, 10_000);
   readonly #promptTags = new CappedMap<string, string>(CAP);
   readonly #sessionTag = new CappedMap<string, string>(10_000);
@@ -99,8 +99,7 @@ export class LivePipeline {
     const tags = human.length ? await this.opts.tagger.tagAll(human.map((p) => p.text)) : [];
     human.forEach((p, i) => this.#promptTags.set(p.id, tags[i]?.tag ?? 'unmatched'));
     for (const p of fresh) {
-      // Only its time is needed to place TLS calls: the text is not kept.
-      this.#promptIndex.add({ ...p, text: '' });
+      this.#promptIndex.add(p);
       if (!this.#promptTags.has(p.id)) this.#promptTags.set(p.id, 'continue');
       const tag = this.#promptTags.get(p.id)!;
       this.#sessionTag.set(p.session, tag);
