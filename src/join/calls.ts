@@ -20,6 +20,10 @@ export const indexCalls = (calls: Iterable<LlmCall>): TraceCalls => {
   return m;
 };
 
+/** Ids of the prompts a CallJoiner makes from requests (not the traces' own: never indexed as open prompts). */
+const MADE = 'rec:';
+export const isMadePrompt = (id: string): boolean => id.startsWith(MADE);
+
 const digest = (text: string): string => createHash('sha1').update(text).digest('base64');
 
 /** Prompts of each session sorted by time, for "which prompt was open at t". Grows as prompts arrive (live). */
@@ -118,7 +122,7 @@ export class CallJoiner {
       const k = `${r.host ?? ''}\u0000${r.pid}\u0000${r.prompt}`;
       let own = this.#own.get(k);
       if (!own) {
-        const id = `rec:${createHash('sha1').update(k).digest('hex').slice(0, 16)}`;
+        const id = `${MADE}${createHash('sha1').update(k).digest('hex').slice(0, 16)}`;
         own = made = { id, session, ts: r.ts, text: r.prompt, kind: 'human' };
         this.#own.set(k, own);
       }

@@ -10,7 +10,7 @@ import type { Effect, EventBatch, LlmCall, Process, Prompt, Session, ToolCall, U
 import type { Tagger } from '../tag/types.js';
 import { ToolIndex } from '../join/attribute.js';
 import { Binder } from '../join/bind.js';
-import { CallJoiner, PromptIndex } from '../join/calls.js';
+import { CallJoiner, isMadePrompt, PromptIndex } from '../join/calls.js';
 import { CappedMap } from '../join/capped.js';
 import { EffectJoin } from '../join/incremental.js';
 import { callFrame, domainLabel, fileLabel, processLabel } from './frames.js';
@@ -99,7 +99,8 @@ export class LivePipeline {
     const tags = human.length ? await this.opts.tagger.tagAll(human.map((p) => p.text)) : [];
     human.forEach((p, i) => this.#promptTags.set(p.id, tags[i]?.tag ?? 'unmatched'));
     for (const p of fresh) {
-      this.#promptIndex.add(p);
+      // The trace's prompts are what a TLS call may answer; those made from requests are not.
+      if (!isMadePrompt(p.id)) this.#promptIndex.add(p);
       if (!this.#promptTags.has(p.id)) this.#promptTags.set(p.id, 'continue');
       const tag = this.#promptTags.get(p.id)!;
       this.#sessionTag.set(p.session, tag);
