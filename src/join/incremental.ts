@@ -22,7 +22,7 @@ export interface EffectJoinOptions {
 }
 
 /** A place is final once its tool is known and has ended. */
-export const settled = (p: Placement): boolean => !!p.tool && p.tool.end > p.tool.ts;
+const settled = (p: Placement): boolean => !!p.tool && p.tool.end > p.tool.ts;
 
 export class EffectJoin<T> {
   readonly #open: Ring<{ e: Effect; value: T; at: number }>;
