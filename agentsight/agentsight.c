@@ -25,6 +25,7 @@
 #include "attach.h"
 #include "emit.h"
 #include "msgpack.h"
+#include "runtimes.h"
 
 enum { EXIT_USAGE = 2, EXIT_NOT_ROOT = 3, EXIT_NO_BTF = 4, EXIT_BPF = 5, EXIT_OUTPUT = 6 };
 
@@ -35,7 +36,7 @@ _Static_assert(sizeof(struct ev_file) % 8 == 0, "ev_file padding");
 #define MAX_LIST 64
 static struct env {
 	const char *socket;
-	bool json, verbose, all, no_ssl, prog_stats;
+	bool json, verbose, all, no_ssl, prog_stats, ssl_system_wide;
 	char comms[AS_MAX_COMMS][AS_COMM_LEN];
 	int ncomms;
 	bool comms_given;
@@ -54,10 +55,14 @@ static uint64_t malformed;
 
 static const char usage[] =
 	"Usage: agentsight [--socket PATH] [--json] [--comm a,b,…] [--pid N]… [--ssl-binary PATH]…\n"
-	"                  [--ssl-offsets PATH:write=OFF,read=OFF[,handshake=OFF]]… [--no-ssl] [--prog-stats] [--all] [-v]\n"
+	"                  [--ssl-offsets PATH:write=OFF,read=OFF[,handshake=OFF]]… [--ssl-system-wide] [--no-ssl]\n"
+	"                  [--prog-stats] [--all] [-v]\n"
 	"  Traces the process trees of AI agents (default comms: claude,codex,node,bun,gemini; --pid traces those\n"
 	"  processes instead) and writes AgentSight-style events: 4-byte big-endian length + msgpack map per frame,\n"
-	"  or JSON lines with --json, to the Unix socket PATH (as a client) or stdout. Needs root and a BTF kernel.\n";
+	"  or JSON lines with --json, to the Unix socket PATH (as a client) or stdout. Needs root and a BTF kernel.\n"
+	"  TLS probes in runtimes (node, --ssl-binary, --ssl-offsets) are attached per traced process, so other\n"
+	"  processes running the same binary pay nothing; --ssl-system-wide (implied by --all) attaches them to\n"
+	"  every process instead. libssl and getaddrinfo are probed machine-wide.\n";
 
 static int64_t clock_ns(clockid_t c)
 {
@@ -88,10 +93,11 @@ static int parse_args(int argc, char **argv)
 		{ "ssl-binary", required_argument, 0, 'b' }, { "no-ssl", no_argument, 0, 'n' },
 		{ "ssl-offsets", required_argument, 0, 'o' }, { "prog-stats", no_argument, 0, 'S' },
 		{ "all", no_argument, 0, 'a' }, { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' },
+		{ "ssl-system-wide", no_argument, 0, 'W' },
 		{ 0 },
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "s:jc:p:b:o:navhS", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:jc:p:b:o:navhSW", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': env.socket = optarg; break;
 		case 'j': env.json = true; break;
@@ -106,7 +112,8 @@ static int parse_args(int argc, char **argv)
 		case 'o': if (env.noffsets < MAX_LIST) env.ssl_offsets[env.noffsets++] = optarg; break;
 		case 'n': env.no_ssl = true; break;
 		case 'S': env.prog_stats = true; break;
-		case 'a': env.all = true; break;
+		case 'a': env.all = env.ssl_system_wide = true; break;
+		case 'W': env.ssl_system_wide = true; break;
 		case 'v': env.verbose = true; break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: return -1;
@@ -146,8 +153,15 @@ static void flush_out(void)
 	out.len = 0;
 }
 
+static void follow_runtime(const struct ev_hdr *h, size_t size);
+
 static int on_record(void *ctx, void *data, size_t size)
 {
+	if (size >= sizeof(struct ev_hdr)) {
+		follow_runtime(data, size);
+		if (((const struct ev_hdr *)data)->kind == AS_TRACED)
+			return stop ? -1 : 0;
+	}
 	if (emit_record(&out, data, size, *(int64_t *)ctx) != 0)
 		malformed++;
 	if (out.len > (1 << 20))
@@ -268,6 +282,11 @@ static void ensure_tracefs(void)
 		fprintf(stderr, "agentsight: mounting tracefs: %s\n", strerror(errno));
 }
 
+static struct runtimes runtimes;
+static struct agentsight_bpf *skel_g;
+
+/* libc's getaddrinfo and the system libssl machine-wide; the runtimes that embed OpenSSL are collected
+ * (offsets read once) and attached machine-wide only with --ssl-system-wide, else per traced process. */
 static int attach_uprobes(struct agentsight_bpf *skel, struct links *links)
 {
 	char lib[512];
@@ -280,20 +299,60 @@ static int attach_uprobes(struct agentsight_bpf *skel, struct links *links)
 		n += attach_ssl(skel, links, lib, env.verbose);
 	char node[512];
 	if (realpath("/usr/bin/node", node))
-		n += attach_ssl(skel, links, node, env.verbose);
-	for (int i = 0; i < env.nssl; i++) {
-		int k = attach_ssl(skel, links, env.ssl_bins[i], env.verbose);
-		if (k == 0)
+		runtimes_add_symbols(&runtimes, node, env.verbose);
+	for (int i = 0; i < env.nssl; i++)
+		if (runtimes_add_symbols(&runtimes, env.ssl_bins[i], env.verbose) == 0)
 			fprintf(stderr, "agentsight: %s: no OpenSSL symbols (SSL_read/SSL_write), not probed\n", env.ssl_bins[i]);
-		n += k;
-	}
 	for (int i = 0; i < env.noffsets; i++) {
-		int k = attach_ssl_offsets(skel, links, env.ssl_offsets[i], env.verbose);
+		int k = runtimes_add_offsets(&runtimes, env.ssl_offsets[i]);
 		if (k <= 0)
-			fprintf(stderr, "agentsight: --ssl-offsets %s: %s\n", env.ssl_offsets[i], k < 0 ? "malformed" : "not attached");
-		n += k > 0 ? k : 0;
+			fprintf(stderr, "agentsight: --ssl-offsets %s: %s\n", env.ssl_offsets[i], k < 0 ? "malformed" : "no such file");
+	}
+	if (env.ssl_system_wide) {
+		for (int i = 0; i < runtimes.n; i++) {
+			int k = runtimes_attach(skel, &runtimes.rt[i], -1, links->l + links->n,
+						(int)(sizeof(links->l) / sizeof(links->l[0])) - links->n, env.verbose);
+			links->n += k;
+			n += k;
+		}
 	}
 	return n;
+}
+
+/* Per-process TLS probes: a traced process running a runtime gets them (at start, on exec, when an
+ * attached process forks) and loses them when it exits. */
+static void follow_runtime(const struct ev_hdr *h, size_t size)
+{
+	if (env.ssl_system_wide || runtimes.n == 0)
+		return;
+	if (h->kind == AS_EXEC || h->kind == AS_TRACED) {
+		const struct runtime *rt = runtimes_of_pid(&runtimes, h->pid);
+		if (rt)
+			procs_attach(skel_g, h->pid, rt, env.verbose);
+		else if (procs_runtime(h->pid))
+			procs_detach(h->pid); /* it left the runtime for another program */
+	} else if (h->kind == AS_FORK && size >= sizeof(struct ev_fork)) {
+		const struct runtime *rt = procs_runtime(h->pid);
+		if (rt)
+			procs_attach(skel_g, ((const struct ev_fork *)h)->child_pid, rt, env.verbose);
+	} else if (h->kind == AS_EXIT) {
+		procs_detach(h->pid);
+	}
+}
+
+/* The traced processes already running a runtime when we start. */
+static void attach_running(struct agentsight_bpf *skel)
+{
+	if (env.ssl_system_wide || runtimes.n == 0)
+		return;
+	int fd = bpf_map__fd(skel->maps.traced);
+	__u32 key, next;
+	for (int err = bpf_map_get_next_key(fd, NULL, &next); err == 0; err = bpf_map_get_next_key(fd, &key, &next)) {
+		key = next;
+		const struct runtime *rt = runtimes_of_pid(&runtimes, (int)key);
+		if (rt)
+			procs_attach(skel, (int)key, rt, env.verbose);
+	}
 }
 
 int main(int argc, char **argv)
@@ -347,7 +406,9 @@ int main(int argc, char **argv)
 		rc = EXIT_BPF;
 		goto done;
 	}
+	skel_g = skel;
 	int nu = attach_uprobes(skel, &links);
+	attach_running(skel);
 	int64_t off = epoch_offset();
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, &off, NULL);
 	if (!rb || ring_buffer__add(rb, bpf_map__fd(skel->maps.ssl), on_record, &off) != 0) {
@@ -355,7 +416,8 @@ int main(int argc, char **argv)
 		rc = EXIT_BPF;
 		goto done;
 	}
-	fprintf(stderr, "agentsight: attached (%d uprobes), tracing %d running processes\n", nu, seeded);
+	fprintf(stderr, "agentsight: attached (%d uprobes; TLS probes of %d runtimes %s, %d processes now), tracing %d running processes\n",
+		nu, runtimes.n, env.ssl_system_wide ? "machine-wide" : "per process", procs_count(), seeded);
 	emit_stats_now(skel, off); /* the first frame says "attached" to the reader */
 
 	int64_t last = clock_ns(CLOCK_MONOTONIC);
@@ -377,6 +439,7 @@ int main(int argc, char **argv)
 		}
 	}
 	/* detach first, then hand over what the rings still hold */
+	procs_detach_all();
 	for (int i = 0; i < links.n; i++)
 		bpf_link__destroy(links.l[i]);
 	links.n = 0;
@@ -385,6 +448,7 @@ int main(int argc, char **argv)
 	ring_buffer__consume(rb);
 	emit_stats_now(skel, off);
 done:
+	procs_detach_all();
 	for (int i = 0; i < links.n; i++)
 		bpf_link__destroy(links.l[i]);
 	ring_buffer__free(rb);

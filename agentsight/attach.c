@@ -1,6 +1,5 @@
-/* Uprobes by symbol name: libbpf resolves the ELF symbol to a file offset, in shared libraries (libssl,
- * libc) and in executables that export OpenSSL's API (/usr/bin/node). Binaries without the symbols are
- * skipped with a message: a uprobe at a guessed offset could corrupt the traced process. */
+/* Machine-wide uprobes by symbol name in the system libraries (libssl, libc): libbpf resolves the ELF
+ * symbol to a file offset. Runtimes that embed OpenSSL are probed per process (runtimes.c). */
 #include "attach.h"
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -70,38 +69,6 @@ int attach_ssl(struct agentsight_bpf *skel, struct links *links, const char *pat
 		}
 	}
 	n += attach_one(links, skel->progs.ssl_ctrl, path, "SSL_ctrl", false, verbose);
-	return n;
-}
-
-int attach_ssl_offsets(struct agentsight_bpf *skel, struct links *links, const char *spec, bool verbose)
-{
-	char path[512], *colon = strrchr(spec, ':');
-	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof(path))
-		return -1;
-	memcpy(path, spec, colon - spec);
-	path[colon - spec] = 0;
-	int n = 0;
-	char list[256];
-	snprintf(list, sizeof(list), "%s", colon + 1);
-	for (char *save, *kv = strtok_r(list, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(kv, '=');
-		char *end;
-		if (!eq)
-			return -1;
-		*eq = 0;
-		unsigned long long off = strtoull(eq + 1, &end, 0);
-		if (*end || off == 0)
-			return -1;
-		struct bpf_program *prog = strcmp(kv, "write") == 0 ? skel->progs.ssl_write
-					 : strcmp(kv, "read") == 0 ? skel->progs.ssl_read
-					 : strcmp(kv, "handshake") == 0 ? skel->progs.ssl_handshake : NULL;
-		if (!prog)
-			return -1;
-		if (attach_at(links, prog, path, NULL, off, false, verbose)) {
-			n++;
-			n += attach_at(links, skel->progs.ssl_ret, path, NULL, off, true, verbose);
-		}
-	}
 	return n;
 }
 

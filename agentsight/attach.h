@@ -16,10 +16,6 @@ struct links {
 bool ldconfig_find(const char *prefix, char *out, size_t cap);
 /* Attaches SSL_read/write(_ex), SSL_do_handshake and SSL_ctrl probes in `path`. Returns probes attached. */
 int attach_ssl(struct agentsight_bpf *skel, struct links *links, const char *path, bool verbose);
-/* Attaches SSL_write/SSL_read/SSL_do_handshake probes at file offsets in a binary without symbols:
- * spec is "PATH:write=0xOFF,read=0xOFF[,handshake=0xOFF]" (the offsets come from a verified search, e.g.
- * src/sources/collector-boringssl.ts). Returns probes attached, -1 for a malformed spec. */
-int attach_ssl_offsets(struct agentsight_bpf *skel, struct links *links, const char *spec, bool verbose);
 /* Attaches the getaddrinfo entry/return probes in libc. Returns probes attached. */
 int attach_gai(struct agentsight_bpf *skel, struct links *links, const char *libc, bool verbose);
 

@@ -103,15 +103,21 @@ static __always_inline void count(__u32 ring, __u64 bytes, bool dropped)
  * event costs the traced process more than the event itself under load. */
 #define WAKEUP_BYTES (256 * 1024)
 
-/* Never blocks: a full ring is a counted drop. */
-static __always_inline void submit(void *ring, __u32 ring_id, void *data, __u64 size)
+/* Never blocks: a full ring is a counted drop. `wake`: the loader must see this one now (an exec, on
+ * which it may attach TLS probes to the process before it starts talking). */
+static __always_inline void submit_wake(void *ring, __u32 ring_id, void *data, __u64 size, bool wake)
 {
 	if (size > SCRATCH_SIZE)
 		size = SCRATCH_SIZE;
 	((struct ev_hdr *)data)->size = size;
-	__u64 flags = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	__u64 flags = wake || bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	long err = bpf_ringbuf_output(ring, data, size, flags);
 	count(ring_id, size, err != 0);
+}
+
+static __always_inline void submit(void *ring, __u32 ring_id, void *data, __u64 size)
+{
+	submit_wake(ring, ring_id, data, size, false);
 }
 
 static __always_inline void fill_hdr(struct ev_hdr *h, __u16 kind)
@@ -237,7 +243,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->argv_len = alen;
 	__u32 off = flen + alen;
 	e->cwd_len = walk_cwd(tail + bound(off, 0x3fff)); /* masks keep the verifier's bounds */
-	submit(&events, AS_RING_EVENTS, e, sizeof(*e) + off + e->cwd_len);
+	submit_wake(&events, AS_RING_EVENTS, e, sizeof(*e) + off + e->cwd_len, true);
 	return 0;
 }
 
@@ -282,8 +288,14 @@ int BPF_PROG(on_rename, struct task_struct *task, const char *comm)
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	if (BPF_CORE_READ(task, pid) != tgid || is_traced(tgid))
 		return 0;
-	if (comm_matches(comm))
-		track(tgid);
+	if (!comm_matches(comm))
+		return 0;
+	track(tgid);
+	/* the loader may have TLS probes to attach to it (agentsight/runtimes.h) */
+	struct ev_hdr h = {};
+	fill_hdr(&h, AS_TRACED);
+	h.pid = tgid; /* a process can be renamed by another one (/proc/PID/comm) */
+	submit_wake(&events, AS_RING_EVENTS, &h, sizeof(h), true);
 	return 0;
 }
 

@@ -27,6 +27,7 @@ enum as_kind {
 	AS_SSL = 6,
 	AS_SNI = 7,
 	AS_DNS = 8,
+	AS_TRACED = 9, /* a running process became traced (renamed to an agent's name): for the loader only */
 };
 
 /* Which ring a drop/bytes counter belongs to (index into the `counters` per-CPU array). */

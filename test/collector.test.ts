@@ -19,6 +19,26 @@ if (skip) console.warn(`collector tests skipped: ${skip}`);
 
 const NODE_BODY = 'node-request-body:' + 'abcdefghij'.repeat(10_000); // 100 KB: several ring chunks
 
+// A node started later in the tree (by bash): its TLS probes are attached when its exec is seen.
+const NESTED = `
+const { request } = require('node:https');
+const { readFileSync } = require('node:fs');
+const [port, ca] = process.argv.slice(2);
+request({ host: 'localhost', port: Number(port), path: '/from-nested-node', ca: readFileSync(ca) }, (res) => res.resume()).end();
+`;
+
+// Untraced node doing TLS while the collector is attached: per-process TLS probes must not even run in it.
+const BYSTANDER = `
+const { request, Agent } = require('node:https');
+const { readFileSync } = require('node:fs');
+const [port, ca, n] = process.argv.slice(2);
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const one = () => new Promise((ok) => request({ host: 'localhost', port: Number(port), path: '/bystander', agent, ca: readFileSync(ca) },
+  (res) => { res.resume(); res.on('end', ok); }).end());
+(async () => { for (let i = 0; i < Number(n); i++) await one(); process.exit(0); })();
+`;
+const BYSTANDER_REQUESTS = 200;
+
 // The tree's root: waits for "go" on stdin (so the collector is attached first), then works.
 const TREE = `
 import { spawnSync } from 'node:child_process';
@@ -30,7 +50,8 @@ process.stdin.once('data', () => {
   writeFileSync(dir + '/node-out.txt', 'written by node');
   const script = 'cd ' + dir + ' && cat input.txt > copy.txt && echo hello > echo.txt && rm gone.txt && mv a.txt b.txt' +
     ' && exec 3<>/dev/tcp/127.0.0.1/' + tcpPort +
-    " && curl -sS --cacert " + ca + " -H 'X-Probe: curl' https://localhost:" + tlsPort + '/from-curl; true';
+    " && curl -sS --cacert " + ca + " -H 'X-Probe: curl' https://localhost:" + tlsPort + '/from-curl' +
+    ' && node nested.cjs ' + tlsPort + ' ' + ca + '; true';
   spawnSync('bash', ['-c', script], { stdio: ['ignore', 'inherit', 'inherit'] });
   const body = ${JSON.stringify(NODE_BODY)};
   const req = request({ host: 'localhost', port: Number(tlsPort), path: '/from-node', method: 'POST', ca: readFileSync(ca),
@@ -51,6 +72,7 @@ describe.skipIf(skip)('collector: a scripted process tree', () => {
   let outsiderPid = 0;
   let exitCode: number | null = null;
   let beforeStop = 0;
+  let bystanderRuns = -1;
   let tree = new Set<number>();
 
   beforeAll(async () => {
@@ -59,6 +81,8 @@ describe.skipIf(skip)('collector: a scripted process tree', () => {
     writeFileSync(join(dir, 'gone.txt'), 'to delete\n');
     writeFileSync(join(dir, 'a.txt'), 'to rename\n');
     writeFileSync(join(dir, 'tree.mjs'), TREE);
+    writeFileSync(join(dir, 'nested.cjs'), NESTED);
+    writeFileSync(join(dir, 'bystander.cjs'), BYSTANDER);
     const certs = testCerts();
     tls = createHttpsServer({ key: certs.key, cert: certs.cert }, (req, res) => {
       req.resume();
@@ -80,7 +104,20 @@ describe.skipIf(skip)('collector: a scripted process tree', () => {
     });
     rootPid = root.pid!;
     const rootDone = new Promise<number | null>((r) => root.on('exit', (c) => r(c)));
-    const collector = await startCollector(['--pid', String(rootPid)]);
+    const collector = await startCollector(['--pid', String(rootPid), '--prog-stats']);
+    // Before the tree does anything: an untraced node's TLS, then the run counts of the TLS programs.
+    const statsSeen = () => collector.records.filter((r) => r.type === 'stats').length;
+    const sslRuns = () => {
+      const last = collector.records.filter((r) => r.type === 'stats').at(-1);
+      const probes = last?.type === 'stats' ? last.stats.probes ?? {} : {};
+      return Object.entries(probes).filter(([name]) => name.startsWith('ssl_')).reduce((t, [, v]) => t + v.runs, 0);
+    };
+    const runs0 = sslRuns();
+    // (async: the TLS server it talks to lives in this process)
+    const bystander = spawn(process.execPath, [join(dir, 'bystander.cjs'), String(tlsPort), certs.caFile, String(BYSTANDER_REQUESTS)]);
+    expect(await new Promise((r) => bystander.on('exit', r))).toBe(0);
+    for (const seen = statsSeen(); statsSeen() < seen + 2;) await sleep(100); // a STATS frame sent after it ended
+    bystanderRuns = sslRuns() - runs0;
     root.stdin!.write('go\n');
     // A process outside the traced tree doing the same kind of work: it must produce nothing.
     const outsider = spawnSync('cat', [join(dir, 'input.txt')]);
@@ -187,11 +224,22 @@ describe.skipIf(skip)('collector: a scripted process tree', () => {
     // The 100 KB body crossed the ring in 16 KB chunks and came back whole.
     expect(nodeOut).toContain(NODE_BODY);
     expect(text(rootPid, 'read')).toContain('response-part-2 for /from-node');
+    // node exec'd by bash after the collector started: probes attached on its exec, before it spoke
+    const nested = procs().find((p) => p.comm === 'node' && p.argv?.[1] === 'nested.cjs')!;
+    expect(nested.ppid).toBe(execOf('bash')!.pid);
+    expect(text(nested.pid, 'write')).toMatch(/^GET \/from-nested-node HTTP\/1\.1\r\n/);
     const req = chunks().find((c) => c.pid === rootPid && c.direction === 'write' && c.data.includes('POST /from-node'))!;
     expect(req.truncated).toBe(false);
     expect(req.host).toBe('localhost');
     expect(req.comm).toBe('node');
     expect(chunks().every((c) => c.dir === c.direction && typeof c.conn === 'string')).toBe(true);
+  });
+
+  it('runs no TLS probe in an untraced node: its probes are attached per traced process', () => {
+    // Machine-wide, the bystander's ~3 SSL calls per request (and the test's own TLS server's) would each
+    // run a probe; per process they trap nowhere. Left: libssl users elsewhere on the machine, if any.
+    expect(bystanderRuns).toBeGreaterThanOrEqual(0);
+    expect(bystanderRuns).toBeLessThan(BYSTANDER_REQUESTS / 4);
   });
 
   it('records nothing outside the traced tree', () => {

@@ -165,7 +165,7 @@ async function overhead(work: string): Promise<void> {
   const certs = testCerts();
   writeFileSync(join(work, 'server.cjs'), SERVER);
   writeFileSync(join(work, 'client.cjs'), CLIENT);
-  const server = spawn(process.execPath, [join(work, 'server.cjs'), certs.keyFile, certs.certFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.env.SERVER_NODE ?? process.execPath, [join(work, 'server.cjs'), certs.keyFile, certs.certFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((r) => server.stdout!.once('data', (b: Buffer) => r(Number(b.toString().trim()))));
   const ca = readFileSync(certs.caFile);
   const serverCpu = (): Promise<number> => new Promise((resolve, reject) => {

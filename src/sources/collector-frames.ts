@@ -4,6 +4,7 @@
 // The form is detected from the first byte: a frame's length starts with 0x00 for any frame under
 // 16 MB, a JSON line with '{' (or whitespace).
 import { Decoder } from '@msgpack/msgpack';
+import { FrameDecoder } from './collector-msgpack.js';
 
 export type WireForm = 'msgpack' | 'json';
 
@@ -23,6 +24,8 @@ export class FrameSplitter {
   #index = 0;
   #dead = false;
   readonly #decoder = new Decoder();
+  /** Our loader's frames, decoded without the general library; anything else falls back to it. */
+  readonly #fast = new FrameDecoder();
 
   constructor(form?: WireForm) {
     this.form = form;
@@ -36,15 +39,39 @@ export class FrameSplitter {
   push(chunk: Buffer): SplitResult {
     const out: SplitResult = { objects: [], bad: [] };
     if (this.#dead || chunk.length === 0) return out;
+    this.form ??= detect(this.#pendingLen ? this.#pending[0][0] : chunk[0]);
+    if (this.form === 'msgpack') chunk = this.#completePending(chunk, out);
+    if (chunk.length === 0) return out;
     this.#pending.push(chunk);
     this.#pendingLen += chunk.length;
     let buf = this.#pending.length === 1 ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingLen);
-    this.form ??= detect(buf[0]);
     const used = this.form === 'msgpack' ? this.#frames(buf, out) : this.#lines(buf, out);
     buf = buf.subarray(used);
     this.#pending = buf.length ? [buf] : [];
     this.#pendingLen = buf.length;
     return out;
+  }
+
+  /** A frame split across reads: copy just that frame together (not the whole new read) and decode it;
+   * returns the rest of the chunk. */
+  #completePending(chunk: Buffer, out: SplitResult): Buffer {
+    if (this.#pendingLen === 0) return chunk;
+    if (this.#pendingLen < 4) {
+      // not even the length yet: join the few bytes with the new read and carry on from there
+      const joined = Buffer.concat([...this.#pending, chunk]);
+      this.#pending = [];
+      this.#pendingLen = 0;
+      return joined;
+    }
+    const head = this.#pending[0].length >= 4 ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingLen);
+    const need = 4 + head.readUInt32BE(0);
+    if (need - 4 > MAX_FRAME || this.#pendingLen + chunk.length < need) return chunk; // #frames reports / waits
+    const take = need - this.#pendingLen;
+    const frame = Buffer.concat([...this.#pending, chunk.subarray(0, take)], need);
+    this.#pending = [];
+    this.#pendingLen = 0;
+    this.#frames(frame, out);
+    return chunk.subarray(take);
   }
 
   /** Bytes left at end of stream: an incomplete frame or an unterminated last line. */
@@ -74,7 +101,7 @@ export class FrameSplitter {
       off += 4 + len;
       this.#index++;
       try {
-        out.objects.push(this.#decoder.decode(body));
+        out.objects.push(this.#fast.decode(body) ?? this.#decoder.decode(body));
       } catch (err) {
         out.bad.push({ index: this.#index, reason: `bad msgpack: ${(err as Error).message}` });
       }

@@ -1,0 +1,298 @@
+/* TLS probes per process for runtimes that embed OpenSSL: see runtimes.h for why. */
+#include "runtimes.h"
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <pthread.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "agentsight.skel.h"
+
+static const char *const probe_names[RT_NPROBES] = {
+	[RT_WRITE] = "SSL_write", [RT_READ] = "SSL_read", [RT_WRITE_EX] = "SSL_write_ex",
+	[RT_READ_EX] = "SSL_read_ex", [RT_HANDSHAKE] = "SSL_do_handshake", [RT_CTRL] = "SSL_ctrl",
+};
+
+static struct runtime *new_runtime(struct runtimes *r, const char *path)
+{
+	struct stat st;
+	if (r->n >= RT_MAX || stat(path, &st) != 0)
+		return NULL;
+	struct runtime *rt = &r->rt[r->n];
+	memset(rt, 0, sizeof(*rt));
+	snprintf(rt->path, sizeof(rt->path), "%s", path);
+	rt->dev = st.st_dev;
+	rt->ino = st.st_ino;
+	return rt;
+}
+
+/* File offset of each wanted function symbol: its address relative to its section, plus the section's
+ * place in the file (what a uprobe is attached at). */
+static int elf_offsets(const char *path, size_t off[RT_NPROBES])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	elf_version(EV_CURRENT);
+	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	int found = 0;
+	for (Elf_Scn *scn = NULL; e && (scn = elf_nextscn(e, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB) || !sh.sh_entsize)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		size_t count = d ? sh.sh_size / sh.sh_entsize : 0;
+		for (size_t i = 0; i < count; i++) {
+			GElf_Sym sym;
+			if (!gelf_getsym(d, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
+			    !sym.st_value)
+				continue;
+			const char *name = elf_strptr(e, sh.sh_link, sym.st_name);
+			for (int k = 0; name && k < RT_NPROBES; k++) {
+				GElf_Shdr text;
+				if (off[k] || strcmp(name, probe_names[k]) != 0 || !gelf_getshdr(elf_getscn(e, sym.st_shndx), &text))
+					continue;
+				off[k] = sym.st_value - text.sh_addr + text.sh_offset;
+				found++;
+			}
+		}
+	}
+	if (e)
+		elf_end(e);
+	close(fd);
+	return found;
+}
+
+int runtimes_add_symbols(struct runtimes *r, const char *path, bool verbose)
+{
+	struct runtime *rt = new_runtime(r, path);
+	if (!rt)
+		return 0;
+	int found = elf_offsets(path, rt->off);
+	/* without both directions there is no plaintext to speak of */
+	if (!rt->off[RT_WRITE] && !rt->off[RT_WRITE_EX])
+		found = 0;
+	if (!rt->off[RT_READ] && !rt->off[RT_READ_EX])
+		found = 0;
+	if (verbose)
+		fprintf(stderr, "agentsight: %s: %d OpenSSL functions\n", path, found);
+	if (found)
+		r->n++;
+	return found;
+}
+
+int runtimes_add_offsets(struct runtimes *r, const char *spec)
+{
+	char path[512], list[256];
+	const char *colon = strrchr(spec, ':');
+	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof(path))
+		return -1;
+	memcpy(path, spec, colon - spec);
+	path[colon - spec] = 0;
+	snprintf(list, sizeof(list), "%s", colon + 1);
+	size_t off[RT_NPROBES] = { 0 };
+	int n = 0;
+	for (char *save, *kv = strtok_r(list, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '='), *end;
+		if (!eq)
+			return -1;
+		*eq = 0;
+		unsigned long long v = strtoull(eq + 1, &end, 0);
+		int k = strcmp(kv, "write") == 0 ? RT_WRITE : strcmp(kv, "read") == 0 ? RT_READ
+			: strcmp(kv, "handshake") == 0 ? RT_HANDSHAKE : -1;
+		if (k < 0 || *end || v == 0)
+			return -1;
+		off[k] = v;
+		n++;
+	}
+	struct runtime *rt = new_runtime(r, path);
+	if (!rt)
+		return 0;
+	memcpy(rt->off, off, sizeof(off));
+	r->n++;
+	return n;
+}
+
+const struct runtime *runtimes_of_pid(const struct runtimes *r, int pid)
+{
+	char exe[64];
+	struct stat st;
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
+	if (r->n == 0 || stat(exe, &st) != 0)
+		return NULL;
+	for (int i = 0; i < r->n; i++)
+		if (r->rt[i].dev == st.st_dev && r->rt[i].ino == st.st_ino)
+			return &r->rt[i];
+	return NULL;
+}
+
+int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int pid, struct bpf_link **out, int cap,
+		    bool verbose)
+{
+	struct bpf_program *entry[RT_NPROBES] = {
+		[RT_WRITE] = skel->progs.ssl_write, [RT_READ] = skel->progs.ssl_read, [RT_WRITE_EX] = skel->progs.ssl_write_ex,
+		[RT_READ_EX] = skel->progs.ssl_read_ex, [RT_HANDSHAKE] = skel->progs.ssl_handshake, [RT_CTRL] = skel->progs.ssl_ctrl,
+	};
+	int n = 0;
+	for (int k = 0; k < RT_NPROBES; k++) {
+		if (!rt->off[k])
+			continue;
+		for (int ret = 0; ret <= (k != RT_CTRL) && n < cap; ret++) {
+			LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret);
+			struct bpf_link *l = bpf_program__attach_uprobe_opts(ret ? skel->progs.ssl_ret : entry[k], pid, rt->path,
+									     rt->off[k], &opts);
+			if (!l) {
+				if (verbose)
+					fprintf(stderr, "agentsight: %s:%s%s for pid %d not attached: %s\n", rt->path, probe_names[k],
+						ret ? " (ret)" : "", pid, strerror(errno));
+				break; /* no return probe without its entry */
+			}
+			out[n++] = l;
+		}
+	}
+	return n;
+}
+
+/* ---- detaching off the event loop ----
+ * Destroying a uprobe link waits for the kernel's uprobe unregistration to settle (an RCU grace period,
+ * tens to hundreds of ms): done inline, an exiting node process would stall the ring draining for that
+ * long. A reaper thread destroys the links of exited processes instead. */
+
+struct dead { struct bpf_link *l[RT_LINKS]; int n; struct dead *next; };
+
+static pthread_mutex_t reap_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reap_cond = PTHREAD_COND_INITIALIZER;
+static struct dead *reap_head;
+static bool reap_started, reap_quit;
+static pthread_t reaper;
+
+static void *reap_loop(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&reap_lock);
+	for (;;) {
+		while (!reap_head && !reap_quit)
+			pthread_cond_wait(&reap_cond, &reap_lock);
+		struct dead *d = reap_head;
+		if (!d)
+			break;
+		reap_head = d->next;
+		pthread_mutex_unlock(&reap_lock);
+		for (int k = 0; k < d->n; k++)
+			bpf_link__destroy(d->l[k]);
+		free(d);
+		pthread_mutex_lock(&reap_lock);
+	}
+	pthread_mutex_unlock(&reap_lock);
+	return NULL;
+}
+
+static void reap_later(struct bpf_link **l, int n)
+{
+	struct dead *d = malloc(sizeof(*d));
+	if (!reap_started)
+		reap_started = pthread_create(&reaper, NULL, reap_loop, NULL) == 0;
+	if (!d || !reap_started) {
+		for (int k = 0; k < n; k++)
+			bpf_link__destroy(l[k]);
+		free(d);
+		return;
+	}
+	memcpy(d->l, l, n * sizeof(*l));
+	d->n = n;
+	pthread_mutex_lock(&reap_lock);
+	d->next = reap_head;
+	reap_head = d;
+	pthread_cond_signal(&reap_cond);
+	pthread_mutex_unlock(&reap_lock);
+}
+
+/* ---- the per-process links the loader holds (a few dozen processes: a flat array is enough) ---- */
+
+struct proc_links {
+	int pid;
+	const struct runtime *rt;
+	struct bpf_link *l[RT_LINKS];
+	int n;
+};
+
+static struct proc_links *procs;
+static int nprocs, cap_procs;
+static unsigned long attaches;
+
+static int find_proc(int pid)
+{
+	for (int i = 0; i < nprocs; i++)
+		if (procs[i].pid == pid)
+			return i;
+	return -1;
+}
+
+void procs_attach(struct agentsight_bpf *skel, int pid, const struct runtime *rt, bool verbose)
+{
+	int i = find_proc(pid);
+	if (i >= 0 && procs[i].rt == rt)
+		return;
+	if (i >= 0)
+		procs_detach(pid);
+	if (nprocs == cap_procs) {
+		int cap = cap_procs ? 2 * cap_procs : 64;
+		struct proc_links *p = realloc(procs, cap * sizeof(*p));
+		if (!p)
+			return;
+		procs = p;
+		cap_procs = cap;
+	}
+	struct proc_links *p = &procs[nprocs];
+	p->pid = pid;
+	p->rt = rt;
+	p->n = runtimes_attach(skel, rt, pid, p->l, RT_LINKS, verbose);
+	if (verbose)
+		fprintf(stderr, "agentsight: pid %d runs %s: %d TLS probes attached\n", pid, rt->path, p->n);
+	if (p->n > 0) {
+		nprocs++;
+		attaches++;
+	}
+}
+
+const struct runtime *procs_runtime(int pid)
+{
+	int i = find_proc(pid);
+	return i >= 0 ? procs[i].rt : NULL;
+}
+
+void procs_detach(int pid)
+{
+	int i = find_proc(pid);
+	if (i < 0)
+		return;
+	reap_later(procs[i].l, procs[i].n);
+	procs[i] = procs[--nprocs];
+}
+
+void procs_detach_all(void)
+{
+	for (int i = 0; i < nprocs; i++)
+		for (int k = 0; k < procs[i].n; k++)
+			bpf_link__destroy(procs[i].l[k]);
+	nprocs = 0;
+	free(procs);
+	procs = NULL;
+	cap_procs = 0;
+	if (reap_started) {
+		pthread_mutex_lock(&reap_lock);
+		reap_quit = true;
+		pthread_cond_signal(&reap_cond);
+		pthread_mutex_unlock(&reap_lock);
+		pthread_join(reaper, NULL);
+		reap_started = false;
+	}
+}
+
+int procs_count(void) { return nprocs; }
+unsigned long procs_attaches(void) { return attaches; }
