@@ -1,11 +1,12 @@
 // Collector benchmark (root, BTF kernel), two figures measured in one run:
 //  1. overhead: a node HTTPS client (2 KB request, 8 KB streamed response, keep-alive) against a local TLS
 //     server, one long-lived client, rounds without / with the collector attached in ABBA order; ratio of
-//     medians. --variants nossl,devnull adds rounds that split the cost (no TLS uprobes; no Node reader).
+//     medians of paired ratios. --variants nossl,devnull,traps adds rounds that split the cost (no TLS uprobes;
+//     no Node reader; TLS probes that return at once, i.e. the bare trap cost).
 //  2. throughput: one traced process opening a file as fast as it can; events per second delivered to
 //     the Node reader, and drops (every open must be delivered or counted as a drop).
 //   node --import tsx scripts/bench/collector.ts [--requests 2000] [--rounds 5] [--opens 1000000]
-//     [--part overhead|throughput] [--variants nossl,devnull] [--loader PATH]
+//     [--part overhead|throughput] [--variants nossl,devnull,traps] [--loader PATH]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
@@ -135,10 +136,12 @@ function procCpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-type Mode = 'base' | 'full' | 'nossl' | 'devnull';
+type Mode = 'base' | 'full' | 'nossl' | 'devnull' | 'traps';
 const MODE_NAME: Record<Mode, string> = {
-  base: 'without collector', full: 'with collector', nossl: 'no TLS uprobes', devnull: 'no reader',
+  base: 'without collector', full: 'with collector', nossl: 'no TLS uprobes', devnull: 'no reader', traps: 'empty TLS probes',
 };
+/** A build of the loader whose TLS probes return at once (the bare cost of trapping), next to the real one. */
+const TRAPS_LOADER = join(LOADER_PATH, '..', '..', 'build-traps', 'agentsight');
 
 /** Starts the collector in one of the traced modes on `pid`; resolves once it is attached. */
 async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: number; probes?: CollectorStats['probes'] }) {
@@ -149,7 +152,7 @@ async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: num
     return { loaderPid: p.pid!, reads: false, stop: () => new Promise<unknown>((r) => { p.on('exit', r); p.kill('SIGTERM'); }) };
   }
   const c = await runCollector({
-    loader: values.loader,
+    loader: mode === 'traps' ? TRAPS_LOADER : values.loader,
     args: ['--pid', String(pid), '--prog-stats', ...(mode === 'nossl' ? ['--no-ssl'] : [])],
     onRecords: (rs) => {
       for (const r of rs) {
@@ -165,7 +168,7 @@ async function overhead(work: string): Promise<void> {
   const certs = testCerts();
   writeFileSync(join(work, 'server.cjs'), SERVER);
   writeFileSync(join(work, 'client.cjs'), CLIENT);
-  const server = spawn(process.env.SERVER_NODE ?? process.execPath, [join(work, 'server.cjs'), certs.keyFile, certs.certFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [join(work, 'server.cjs'), certs.keyFile, certs.certFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((r) => server.stdout!.once('data', (b: Buffer) => r(Number(b.toString().trim()))));
   const ca = readFileSync(certs.caFile);
   const serverCpu = (): Promise<number> => new Promise((resolve, reject) => {
@@ -194,13 +197,14 @@ async function overhead(work: string): Promise<void> {
     const reader0 = process.cpuUsage();
     const probes0 = seen.probes;
     const r = await run(REQUESTS);
-    const serverCpuMs = await serverCpu();
-    // What the collector itself burned while the loop ran: the loader, and this process decoding frames.
-    const loaderCpuMs = c ? procCpuMs(c.loaderPid) - loader0 : 0;
+    // What the collector itself burned while the loop ran: the loader, and this process decoding frames
+    // (this process's CPU in baseline rounds is what it costs to drive the client).
     const rc = process.cpuUsage(reader0);
+    const loaderCpuMs = c ? procCpuMs(c.loaderPid) - loader0 : 0;
+    const serverCpuMs = await serverCpu();
     await c?.stop();
     if (mode === 'full') bpfNs.push(sumNs(seen.probes, 'ssl_', 'gai_') - sumNs(probes0, 'ssl_', 'gai_'));
-    return { ms: r.ms, clientCpuMs: r.cpuMs, serverCpuMs, loaderCpuMs, readerCpuMs: c?.reads ? (rc.user + rc.system) / 1000 : 0 };
+    return { ms: r.ms, clientCpuMs: r.cpuMs, serverCpuMs, loaderCpuMs, readerCpuMs: (rc.user + rc.system) / 1000 };
   };
   // ABBA order, so a slow drift of the machine weighs on both sides alike
   const modes: Mode[] = ['base', 'full', ...(values.variants.split(',').filter(Boolean) as Mode[])];
@@ -213,19 +217,24 @@ async function overhead(work: string): Promise<void> {
 
   const base = rounds.get('base')!;
   const us = (ms: number) => ((ms / REQUESTS) * 1000).toFixed(1);
-  const ratio = (rs: Round[], f: (r: Round) => number) => median(rs.map(f)) / median(base.map(f));
   const pct = (x: number) => `${((x - 1) * 100).toFixed(1)} %`;
+  // Each traced round against the baseline round next to it (same minute of the machine's drift): the
+  // median of those ratios, and the middle half of them.
+  const paired = (rs: Round[], f: (r: Round) => number) => {
+    const xs = rs.map((r, i) => f(r) / f(base[i])).sort((a, b) => a - b);
+    return { mid: median(xs), lo: xs[Math.floor((xs.length - 1) / 4)], hi: xs[Math.ceil(((xs.length - 1) * 3) / 4)] };
+  };
   console.log(`overhead: ${REQUESTS} HTTPS requests (2 KB up, 8 KB streamed down, keep-alive) per round, ${ROUNDS} rounds per mode in ABBA order`);
   for (const [m, rs] of rounds) {
+    const w = paired(rs, (r) => r.ms);
     console.log(`  ${MODE_NAME[m].padEnd(18)} wall median ${us(median(rs.map((r) => r.ms)))} µs/request ` +
-      `(${m === 'base' ? 'baseline' : pct(ratio(rs, (r) => r.ms))})  client CPU ${us(median(rs.map((r) => r.clientCpuMs)))} µs ` +
-      `(${m === 'base' ? '' : pct(ratio(rs, (r) => r.clientCpuMs))})  server CPU ${us(median(rs.map((r) => r.serverCpuMs)))} µs  ` +
-      `collector CPU: loader ${us(median(rs.map((r) => r.loaderCpuMs)))} µs, reader ${us(median(rs.map((r) => r.readerCpuMs)))} µs  ` +
-      `rounds ${rs.map((r) => r.ms.toFixed(0)).join(' ')} ms`);
+      `${m === 'base' ? '(baseline)' : `(${pct(w.mid)}, middle half ${pct(w.lo)} … ${pct(w.hi)})`}  client CPU ` +
+      `${us(median(rs.map((r) => r.clientCpuMs)))} µs${m === 'base' ? '' : ` (${pct(paired(rs, (r) => r.clientCpuMs).mid)})`}  server CPU ` +
+      `${us(median(rs.map((r) => r.serverCpuMs)))} µs  collector CPU: loader ${us(median(rs.map((r) => r.loaderCpuMs)))} µs, ` +
+      `this process (the reader) ${us(median(rs.map((r) => r.readerCpuMs)))} µs`);
   }
-  const full = rounds.get('full')!;
-  const w = ratio(full, (r) => r.ms);
-  console.log(`  ratio wall ${w.toFixed(3)} (${pct(w)} slower; target ≤ 5 %, goal ≤ 3 %)  TLS calls captured ` +
+  const w = paired(rounds.get('full')!, (r) => r.ms);
+  console.log(`  ratio wall ${w.mid.toFixed(3)} (${pct(w.mid)} slower; target ≤ 5 %, goal ≤ 3 %)  TLS calls captured ` +
     `${(seen.tls / REQUESTS / ROUNDS).toFixed(2)}/request  in-kernel BPF of the TLS uprobes ${(median(bpfNs) / REQUESTS / 1000).toFixed(1)} µs/request` +
     `  load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
 }
@@ -291,6 +300,9 @@ async function main(): Promise<void> {
     return;
   }
   execFileSync('make', ['-s', '-C', join(LOADER_PATH, '..', '..')], { stdio: 'inherit' });
+  if (values.variants.includes('traps')) {
+    execFileSync('make', ['-s', '-C', join(LOADER_PATH, '..', '..'), 'OUT=build-traps', 'BPF_DEFS=-DAS_EMPTY_TLS'], { stdio: 'inherit' });
+  }
   const work = mkdtempSync(join(tmpdir(), 'collector-bench-'));
   try {
     if (values.part !== 'throughput') await overhead(work);

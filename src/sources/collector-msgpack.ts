@@ -34,6 +34,26 @@ function sameBytes(a: Uint8Array, buf: Buffer, start: number): boolean {
 
 class Unsupported extends Error {}
 
+/** A frame's top level: every field the loader writes (agentsight/emit.c) declared up front, so all frames
+ * share one object shape. Built key by key from `{}`, frames of a dozen kinds and key orders made V8
+ * migrate object maps and recompile the reader over and over (a fifth of its CPU). Keys the loader does
+ * not write are still added (slower, but kept). */
+class Frame {
+  [k: string]: Value | undefined;
+  event = undefined; function = undefined; timestamp_ns = undefined; epoch_ns = undefined; comm = undefined;
+  pid = undefined; tid = undefined; ppid = undefined; uid = undefined;
+  filename = undefined; argv = undefined; cwd = undefined; argv_truncated = undefined;
+  exit_code = undefined; signal = undefined; duration_ms = undefined; child_pid = undefined;
+  filepath = undefined; newpath = undefined; flags = undefined; ret = undefined; fd = undefined;
+  access = undefined; create = undefined; truncate = undefined; directory = undefined;
+  family = undefined; family_num = undefined; addr = undefined; port = undefined; target = undefined; path = undefined;
+  host = undefined; addrs = undefined;
+  len = undefined; buf_size = undefined; latency_ms = undefined; is_handshake = undefined; truncated = undefined;
+  bytes_lost = undefined; call_id = undefined; conn = undefined; offset = undefined; last = undefined;
+  data = undefined; data_hex = undefined;
+  rings = undefined; probes = undefined; malformed = undefined;
+}
+
 class Reader {
   pos = 0;
   constructor(readonly buf: Buffer, readonly interner: Interner) {}
@@ -96,13 +116,16 @@ class Reader {
     return out;
   }
 
+  depth = 0;
+
   map(n: number): { [k: string]: Value } {
-    const out: { [k: string]: Value } = {};
+    const out: { [k: string]: Value } = this.depth++ === 0 ? (new Frame() as { [k: string]: Value }) : {};
     for (let i = 0; i < n; i++) {
       const k = this.value();
-      if (typeof k !== 'string') throw new Unsupported('non-string key');
+      if (typeof k !== 'string' || k === '__proto__') throw new Unsupported('non-string or prototype key');
       out[k] = this.value();
     }
+    this.depth--;
     return out;
   }
 }
