@@ -9,7 +9,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@ _Static_assert(sizeof(struct ev_file) % 8 == 0, "ev_file padding");
 #define MAX_LIST 64
 static struct env {
 	const char *socket;
+	const char *listen_path;
 	bool json, verbose, all, no_ssl, prog_stats, ssl_system_wide;
 	char comms[AS_MAX_COMMS][AS_COMM_LEN];
 	int ncomms;
@@ -54,12 +57,13 @@ static int out_fd = 1;
 static uint64_t malformed;
 
 static const char usage[] =
-	"Usage: agentsight [--socket PATH] [--json] [--comm a,b,…] [--pid N]… [--ssl-binary PATH]…\n"
+	"Usage: agentsight [--socket PATH | --listen PATH] [--json] [--comm a,b,…] [--pid N]… [--ssl-binary PATH]…\n"
 	"                  [--ssl-offsets PATH:write=OFF,read=OFF[,handshake=OFF]]… [--ssl-system-wide] [--no-ssl]\n"
 	"                  [--prog-stats] [--all] [-v]\n"
 	"  Traces the process trees of AI agents (default comms: claude,codex,node,bun,gemini; --pid traces those\n"
 	"  processes instead) and writes AgentSight-style events: 4-byte big-endian length + msgpack map per frame,\n"
-	"  or JSON lines with --json, to the Unix socket PATH (as a client) or stdout. Needs root and a BTF kernel.\n"
+	"  or JSON lines with --json, to the Unix socket PATH (as a client; --listen: as a server, for one reader)\n"
+	"  or stdout. Needs root and a BTF kernel.\n"
 	"  TLS probes in runtimes (node, --ssl-binary, --ssl-offsets) are attached per traced process, so other\n"
 	"  processes running the same binary pay nothing; --ssl-system-wide (implied by --all) attaches them to\n"
 	"  every process instead. libssl and getaddrinfo are probed machine-wide.\n";
@@ -89,6 +93,7 @@ static int parse_args(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "socket", required_argument, 0, 's' }, { "json", no_argument, 0, 'j' },
+		{ "listen", required_argument, 0, 'L' },
 		{ "comm", required_argument, 0, 'c' }, { "pid", required_argument, 0, 'p' },
 		{ "ssl-binary", required_argument, 0, 'b' }, { "no-ssl", no_argument, 0, 'n' },
 		{ "ssl-offsets", required_argument, 0, 'o' }, { "prog-stats", no_argument, 0, 'S' },
@@ -97,9 +102,10 @@ static int parse_args(int argc, char **argv)
 		{ 0 },
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "s:jc:p:b:o:navhSW", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:L:jc:p:b:o:navhSW", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': env.socket = optarg; break;
+		case 'L': env.listen_path = optarg; break;
 		case 'j': env.json = true; break;
 		case 'c': add_comms(optarg); env.comms_given = true; break;
 		case 'p':
@@ -259,8 +265,38 @@ static int seed_traced(struct agentsight_bpf *skel)
 	return seeded;
 }
 
+/* --listen: the reader connects to us (so it can read into one reused buffer, Node's `onread`, instead
+ * of a fresh 64 KB buffer per read); one connection, taken before anything is traced. */
+static int accept_output(void)
+{
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", env.listen_path);
+	unlink(env.listen_path);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(lfd, 1) != 0) {
+		fprintf(stderr, "agentsight: cannot listen on %s: %s\n", env.listen_path, strerror(errno));
+		return -1;
+	}
+	int fd = -1;
+	/* up to 30 s for the reader, and a signal still stops us */
+	for (int i = 0; i < 300 && fd < 0 && !stop; i++) {
+		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		if (poll(&p, 1, 100) == 1)
+			fd = accept(lfd, NULL, NULL);
+	}
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	else
+		fprintf(stderr, "agentsight: no reader connected to %s: %s\n", env.listen_path, strerror(errno));
+	close(lfd);
+	unlink(env.listen_path);
+	return fd;
+}
+
 static int open_output(void)
 {
+	if (env.listen_path)
+		return accept_output();
 	if (!env.socket)
 		return 1;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

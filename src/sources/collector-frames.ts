@@ -25,10 +25,16 @@ export class FrameSplitter {
   #dead = false;
   readonly #decoder = new Decoder();
   /** Our loader's frames, decoded without the general library; anything else falls back to it. */
-  readonly #fast = new FrameDecoder();
+  readonly #fast: FrameDecoder;
 
-  constructor(form?: WireForm) {
+  /** The caller reuses its read buffer (Node's `onread`): keep no view of it — a partial frame or line
+   * left over and every byte string handed out are copies. */
+  readonly #copy: boolean;
+
+  constructor(form?: WireForm, opts: { reusedInput?: boolean } = {}) {
     this.form = form;
+    this.#copy = opts.reusedInput ?? false;
+    this.#fast = new FrameDecoder({ copyBytes: this.#copy });
   }
 
   /** Frames/lines seen so far (decoded or not). */
@@ -47,7 +53,7 @@ export class FrameSplitter {
     let buf = this.#pending.length === 1 ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingLen);
     const used = this.form === 'msgpack' ? this.#frames(buf, out) : this.#lines(buf, out);
     buf = buf.subarray(used);
-    this.#pending = buf.length ? [buf] : [];
+    this.#pending = buf.length ? [this.#copy && buf.buffer === chunk.buffer ? Buffer.from(buf) : buf] : [];
     this.#pendingLen = buf.length;
     return out;
   }
@@ -101,7 +107,7 @@ export class FrameSplitter {
       off += 4 + len;
       this.#index++;
       try {
-        out.objects.push(this.#fast.decode(body) ?? this.#decoder.decode(body));
+        out.objects.push(this.#fast.decode(body) ?? this.#decoder.decode(this.#copy ? Buffer.from(body) : body));
       } catch (err) {
         out.bad.push({ index: this.#index, reason: `bad msgpack: ${(err as Error).message}` });
       }

@@ -2,9 +2,12 @@
 // feeds what it sends through the reader, for the tests, the benchmark and anyone who wants the records
 // of a short run. Resolves once the loader is attached: its first frame is a STATS frame, sent after
 // every probe is in place. stop() sends SIGTERM: the loader detaches, drains its rings and exits 0.
+// The loader listens (--listen) and we connect, reading into one reused 1 MB buffer (`onread`): on the
+// 2-core test machine Node's default socket reads (a fresh 64 KB buffer each) cost the reader ~2.5× the
+// CPU per request of the HTTPS benchmark (scripts/bench/collector.ts), CPU taken from the traced agent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +39,25 @@ export interface RunningCollector {
   stop(): Promise<number | null>;
 }
 
+/** Connects to the loader's --listen socket once it exists, reading into `buffer` over and over. */
+async function connectReusing(path: string, buffer: Buffer, onChunk: (b: Buffer) => void, giveUp: Promise<unknown>): Promise<Socket> {
+  let stopped = false;
+  void giveUp.finally(() => (stopped = true));
+  for (;;) {
+    const sock = await new Promise<Socket | undefined>((resolve) => {
+      const s = connect({ path, onread: { buffer, callback: (n: number) => { onChunk(buffer.subarray(0, n)); return true; } } });
+      s.once('connect', () => resolve(s)).once('error', () => resolve(undefined));
+    });
+    if (sock) return sock;
+    if (stopped) throw new Error(`no collector socket at ${path}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export async function runCollector(opts: RunOptions): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'agentsight-'));
   const sockPath = join(dir, 'events.sock');
-  const stream = new CollectorStream();
+  const stream = new CollectorStream({ reusedInput: !opts.stdout });
   let attached!: () => void;
   const isAttached = new Promise<void>((r) => (attached = r));
   let ended!: () => void;
@@ -50,15 +68,7 @@ export async function runCollector(opts: RunOptions): Promise<RunningCollector> 
     opts.onRecords(recs);
     if (recs.some((r) => r.type === 'stats')) attached();
   };
-  let server: Server | undefined;
-  if (!opts.stdout) {
-    server = createServer((conn) => {
-      conn.on('data', feed);
-      conn.on('close', () => ended());
-    });
-    await new Promise<void>((r) => server!.listen(sockPath, r));
-  }
-  const proc = spawn(opts.loader ?? LOADER_PATH, opts.stdout ? opts.args : ['--socket', sockPath, ...opts.args], {
+  const proc = spawn(opts.loader ?? LOADER_PATH, opts.stdout ? opts.args : ['--listen', sockPath, ...opts.args], {
     stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -68,10 +78,18 @@ export async function runCollector(opts: RunOptions): Promise<RunningCollector> 
     proc.stdout!.on('end', () => ended());
   }
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  let sock: Socket | undefined;
   const cleanup = () => {
-    server?.close();
+    sock?.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
+  if (!opts.stdout) {
+    void connectReusing(sockPath, Buffer.allocUnsafe(1 << 20), feed, exited).then((s) => {
+      sock = s;
+      s.on('close', () => ended());
+      s.on('error', () => s.destroy());
+    }, () => ended());
+  }
   const startupMs = opts.startupMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   try {
