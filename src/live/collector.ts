@@ -1,12 +1,14 @@
-// Collector supervision: starts the built-in eBPF collector (agentsight/build/agentsight, writing
-// framed msgpack to a Unix socket we listen on) or any command printing AgentSight JSON lines
+// Collector supervision: starts the built-in eBPF collector (agentsight/build/agentsight, listening on a
+// private Unix socket that we connect to and read into one reused buffer — Node's default socket reads
+// cost the reader more than the decoding) or any command printing AgentSight JSON lines
 // (`--collector-cmd`), forwards its bytes, and restarts it with exponential backoff when it dies.
 // Every restart opens a gap (shown on the page and in the charts) that closes when data flows again.
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectReusing } from '../sources/collector-run.js';
 
 export type CollectorState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
 
@@ -32,8 +34,8 @@ export const builtinCollectorPath = (root: string): string => join(root, 'agents
 
 export class CollectorSupervisor {
   #child?: ResultPromise;
-  #server?: Server;
   #sock?: Socket;
+  readonly #readBuffer = Buffer.allocUnsafe(1 << 20);
   #paused = false;
   #dir?: string;
   #socketPath?: string;
@@ -58,21 +60,21 @@ export class CollectorSupervisor {
     this.#spawn();
   }
 
-  /** The Unix socket the built-in collector connects to; each connection is one collector run. */
+  /** Where each run of the built-in collector listens for us (one connection per run). */
   async #listen(): Promise<void> {
     this.#dir = mkdtempSync(join(tmpdir(), 'agentpprof-'));
     this.#socketPath = join(this.#dir, 'collector.sock');
-    this.#server = createServer((sock: Socket) => {
+  }
+
+  /** Connects to this run's collector; chunks are copied out of the reused read buffer. */
+  #connect(child: ResultPromise): void {
+    connectReusing(this.#socketPath!, this.#readBuffer, (view) => this.#data(Buffer.from(view)), child).then((sock) => {
+      if (this.#child !== child) return void sock.destroy();
       this.#running(); // connected: attached and streaming, even before the first event
       this.#sock = sock;
       if (this.#paused) sock.pause();
-      sock.on('data', (c: Buffer) => this.#data(c));
       sock.on('error', () => sock.destroy());
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.#server!.once('error', reject);
-      this.#server!.listen(this.#socketPath, () => resolve());
-    });
+    }, () => { /* the run ended before it listened: its exit is handled below */ });
   }
 
   #running(): void {
@@ -97,7 +99,7 @@ export class CollectorSupervisor {
     this.#setState('starting');
     const started = Date.now();
     const child = this.opts.builtin
-      ? execa(this.opts.builtin[0], [...this.opts.builtin.slice(1), '--socket', this.#socketPath!], { reject: false, stdout: 'ignore', stderr: 'pipe', buffer: { stderr: false } })
+      ? execa(this.opts.builtin[0], [...this.opts.builtin.slice(1), '--listen', this.#socketPath!], { reject: false, stdout: 'ignore', stderr: 'pipe', buffer: { stderr: false } })
       // Its own process group: a shell's children die with it, and a terminal's Ctrl-C reaches only
       // us (we stop the collector after flushing, not before).
       : execa(this.opts.command!, { shell: true, detached: true, reject: false, stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: false } });
@@ -105,6 +107,7 @@ export class CollectorSupervisor {
     let stderrTail = '';
     child.stderr?.on('data', (c: Buffer) => { stderrTail = (stderrTail + c.toString()).slice(-400); });
     if (!this.opts.builtin) child.stdout?.on('data', (c: Buffer) => this.#data(c));
+    else this.#connect(child);
     child.then((r) => {
       if (this.#child !== child) return;
       this.#child = undefined;
@@ -157,7 +160,9 @@ export class CollectorSupervisor {
       await child;
       clearTimeout(t);
     }
-    await new Promise<void>((r) => (this.#server ? this.#server.close(() => r()) : r()));
+    // what the collector sent while detaching is still in the socket: read it to the end
+    const sock = this.#sock;
+    if (sock && !sock.destroyed) await new Promise<void>((r) => { sock.once('close', () => r()); setTimeout(() => { sock.destroy(); r(); }, 2000); });
     if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
     this.#setState('stopped');
   }

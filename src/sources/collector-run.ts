@@ -39,8 +39,9 @@ export interface RunningCollector {
   stop(): Promise<number | null>;
 }
 
-/** Connects to the loader's --listen socket once it exists, reading into `buffer` over and over. */
-async function connectReusing(path: string, buffer: Buffer, onChunk: (b: Buffer) => void, giveUp: Promise<unknown>): Promise<Socket> {
+/** Connects to the loader's --listen socket once it exists, reading into `buffer` over and over (the
+ * chunks handed to onChunk are views of it: copy what you keep). Gives up when `giveUp` settles. */
+export async function connectReusing(path: string, buffer: Buffer, onChunk: (b: Buffer) => void, giveUp: Promise<unknown>): Promise<Socket> {
   let stopped = false;
   void giveUp.finally(() => (stopped = true));
   for (;;) {
