@@ -19,12 +19,16 @@ if (skip) console.warn(`collector tests skipped: ${skip}`);
 
 const NODE_BODY = 'node-request-body:' + 'abcdefghij'.repeat(10_000); // 100 KB: several ring chunks
 
-// A node started later in the tree (by bash): its TLS probes are attached when its exec is seen.
+// A node started later in the tree (by bash): its TLS probes are attached when its exec is seen. The
+// attach takes ~35 ms on a quiet machine (an RCU grace period per probe, agentsight/runtimes.c) and more
+// under a loaded CI run, so a program that speaks TLS within that time of its exec is missed (the known
+// cost of per-process probes; --ssl-system-wide has no such window). An agent's first model call comes
+// hundreds of ms after start; this one waits 500 ms to stand for that.
 const NESTED = `
 const { request } = require('node:https');
 const { readFileSync } = require('node:fs');
 const [port, ca] = process.argv.slice(2);
-request({ host: 'localhost', port: Number(port), path: '/from-nested-node', ca: readFileSync(ca) }, (res) => res.resume()).end();
+setTimeout(() => request({ host: 'localhost', port: Number(port), path: '/from-nested-node', ca: readFileSync(ca) }, (res) => res.resume()).end(), 500);
 `;
 
 // Untraced node doing TLS while the collector is attached: per-process TLS probes must not even run in it.
