@@ -42,31 +42,6 @@ describe('collector reader', () => {
     expect(s.skipped).toBe(0);
   });
 
-  it('keeps nothing pointing into a read buffer the caller reuses (reusedInput, as with onread)', () => {
-    const body = 'POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\n\r\n' + 'y'.repeat(40_000);
-    const wire = Buffer.concat([
-      frame(sslChunk(7, 0, body.slice(0, 16384), false, body.length)),
-      frame(sslChunk(7, 16384, body.slice(16384, 32768), false, body.length)),
-      frame(sslChunk(7, 32768, body.slice(32768), true, body.length)),
-      frame(sslChunk(8, 0, 'HTTP/1.1 200 OK\r\n\r\nsmall reply', true, 32)),
-      frame(hdr(10, { event: 'FILE_OPEN', filepath: '/repo/a.txt', flags: 0, ret: 3 })),
-    ]);
-    for (const size of [1, 7, 1000, 4096, 65536]) {
-      const shared = Buffer.alloc(size);
-      const s = new CollectorStream({ reusedInput: true });
-      const recs: CollectorRecord[] = [];
-      for (let off = 0; off < wire.length; off += size) {
-        const n = wire.copy(shared, 0, off, off + size);
-        recs.push(...s.push(shared.subarray(0, n)));
-        shared.fill(0x5a); // the caller's next read overwrites it
-      }
-      const calls = tls(recs);
-      expect(calls.map((c) => c.data.toString())).toEqual([body, 'HTTP/1.1 200 OK\r\n\r\nsmall reply']);
-      expect(recs.filter((r) => r.type === 'effect').length).toBe(1);
-      expect(s.skipped).toBe(0);
-    }
-  });
-
   it('reassembles a chunked TLS call and flags a lost chunk', () => {
     const d = new CollectorDecoder();
     const body = 'POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\n\r\n' + 'x'.repeat(40_000);

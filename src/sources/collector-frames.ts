@@ -25,16 +25,10 @@ export class FrameSplitter {
   #dead = false;
   readonly #decoder = new Decoder();
   /** Our loader's frames, decoded without the general library; anything else falls back to it. */
-  readonly #fast: FrameDecoder;
+  readonly #fast = new FrameDecoder();
 
-  /** The caller reuses its read buffer (Node's `onread`): keep no view of it — a partial frame or line
-   * left over and every byte string handed out are copies. */
-  readonly #copy: boolean;
-
-  constructor(form?: WireForm, opts: { reusedInput?: boolean } = {}) {
+  constructor(form?: WireForm) {
     this.form = form;
-    this.#copy = opts.reusedInput ?? false;
-    this.#fast = new FrameDecoder({ copyBytes: this.#copy });
   }
 
   /** Frames/lines seen so far (decoded or not). */
@@ -53,7 +47,7 @@ export class FrameSplitter {
     let buf = this.#pending.length === 1 ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingLen);
     const used = this.form === 'msgpack' ? this.#frames(buf, out) : this.#lines(buf, out);
     buf = buf.subarray(used);
-    this.#pending = buf.length ? [this.#copy && buf.buffer === chunk.buffer ? Buffer.from(buf) : buf] : [];
+    this.#pending = buf.length ? [buf] : [];
     this.#pendingLen = buf.length;
     return out;
   }
@@ -107,7 +101,7 @@ export class FrameSplitter {
       off += 4 + len;
       this.#index++;
       try {
-        out.objects.push(this.#fast.decode(body) ?? this.#decoder.decode(this.#copy ? Buffer.from(body) : body));
+        out.objects.push(this.#fast.decode(body) ?? this.#decoder.decode(body));
       } catch (err) {
         out.bad.push({ index: this.#index, reason: `bad msgpack: ${(err as Error).message}` });
       }

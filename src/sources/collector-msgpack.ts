@@ -56,7 +56,7 @@ class Frame {
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Buffer, readonly interner: Interner, readonly copyBytes: boolean) {}
+  constructor(readonly buf: Buffer, readonly interner: Interner) {}
 
   value(): Value {
     const b = this.buf;
@@ -107,7 +107,7 @@ class Reader {
     const start = this.pos;
     this.pos += len;
     if (this.pos > this.buf.length) throw new Unsupported('truncated bytes');
-    return this.copyBytes ? Buffer.from(this.buf.subarray(start, this.pos)) : this.buf.subarray(start, this.pos);
+    return this.buf.subarray(start, this.pos);
   }
 
   array(n: number): Value[] {
@@ -133,15 +133,9 @@ class Reader {
 /** Decodes one frame body; undefined when it holds anything this reader does not handle (or is malformed). */
 export class FrameDecoder {
   readonly #interner = new Interner();
-  readonly #copyBytes: boolean;
-
-  /** copyBytes: byte strings are copies, not views of the frame (whose buffer the caller will reuse). */
-  constructor(opts: { copyBytes?: boolean } = {}) {
-    this.#copyBytes = opts.copyBytes ?? false;
-  }
 
   decode(body: Buffer): unknown {
-    const r = new Reader(body, this.#interner, this.#copyBytes);
+    const r = new Reader(body, this.#interner);
     try {
       const v = r.value();
       return r.pos === body.length ? v : undefined;

@@ -58,7 +58,7 @@ export async function connectReusing(path: string, buffer: Buffer, onChunk: (b: 
 export async function runCollector(opts: RunOptions): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'agentsight-'));
   const sockPath = join(dir, 'events.sock');
-  const stream = new CollectorStream({ reusedInput: !opts.stdout });
+  const stream = new CollectorStream();
   let attached!: () => void;
   const isAttached = new Promise<void>((r) => (attached = r));
   let ended!: () => void;
@@ -85,7 +85,8 @@ export async function runCollector(opts: RunOptions): Promise<RunningCollector> 
     rmSync(dir, { recursive: true, force: true });
   };
   if (!opts.stdout) {
-    void connectReusing(sockPath, Buffer.allocUnsafe(1 << 20), feed, exited).then((s) => {
+    // one copy per read (the stream keeps views of what it is given, the read buffer is reused)
+    void connectReusing(sockPath, Buffer.allocUnsafe(1 << 20), (view) => feed(Buffer.from(view)), exited).then((s) => {
       sock = s;
       s.on('close', () => ended());
       s.on('error', () => s.destroy());

@@ -20,8 +20,6 @@ export { FrameSplitter, type WireForm } from './collector-frames.js';
 export interface ReadOptions extends DecoderOptions {
   /** Wire form; detected from the first byte when absent. */
   form?: WireForm;
-  /** The caller passes views of one read buffer it reuses: nothing returned may point into it. */
-  reusedInput?: boolean;
   /** Name used in Skipped entries (default "collector"). */
   source?: string;
   /** Called for each frame or line that could not be decoded (they are also counted in `skipped`). */
@@ -38,7 +36,7 @@ export class CollectorStream {
 
   constructor(opts: ReadOptions = {}) {
     this.decoder = new CollectorDecoder(opts);
-    this.#split = new FrameSplitter(opts.form, { reusedInput: opts.reusedInput });
+    this.#split = new FrameSplitter(opts.form);
     this.#source = opts.source ?? 'collector';
     this.#onSkip = opts.onSkip;
   }
