@@ -275,6 +275,8 @@ static int accept_output(void)
 	unlink(env.listen_path);
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(lfd, 1) != 0) {
 		fprintf(stderr, "agentsight: cannot listen on %s: %s\n", env.listen_path, strerror(errno));
+		if (lfd >= 0)
+			close(lfd);
 		return -1;
 	}
 	int fd = -1;

@@ -228,7 +228,6 @@ struct proc_links {
 
 static struct proc_links *procs;
 static int nprocs, cap_procs;
-static unsigned long attaches;
 
 static int find_proc(int pid)
 {
@@ -263,10 +262,8 @@ void procs_attach(struct agentsight_bpf *skel, int pid, const struct runtime *rt
 	if (verbose)
 		fprintf(stderr, "agentsight: pid %d runs %s: %d TLS probes attached in %.1f ms\n", pid, rt->path, p->n,
 			(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	if (p->n > 0) {
+	if (p->n > 0)
 		nprocs++;
-		attaches++;
-	}
 }
 
 const struct runtime *procs_runtime(int pid)
@@ -304,4 +301,3 @@ void procs_detach_all(void)
 }
 
 int procs_count(void) { return nprocs; }
-unsigned long procs_attaches(void) { return attaches; }

@@ -54,8 +54,7 @@ void procs_attach(struct agentsight_bpf *skel, int pid, const struct runtime *rt
 const struct runtime *procs_runtime(int pid);
 void procs_detach(int pid);
 void procs_detach_all(void);
-/* Processes with per-process probes now, and attaches done so far. */
+/* Processes with per-process probes now. */
 int procs_count(void);
-unsigned long procs_attaches(void);
 
 #endif
