@@ -323,6 +323,15 @@ static void ensure_tracefs(void)
 static struct runtimes runtimes;
 static struct agentsight_bpf *skel_g;
 
+/* A binary's SSL_* probes in every process that runs it. */
+static int attach_everywhere(struct agentsight_bpf *skel, const struct runtime *rt, struct links *links)
+{
+	int k = runtimes_attach(skel, rt, -1, links->l + links->n, (int)(sizeof(links->l) / sizeof(links->l[0])) - links->n,
+				env.verbose);
+	links->n += k;
+	return k;
+}
+
 /* libc's getaddrinfo and the system libssl machine-wide; the runtimes that embed OpenSSL are collected
  * (offsets read once) and attached machine-wide only with --ssl-system-wide, else per traced process. */
 static int attach_uprobes(struct agentsight_bpf *skel, struct links *links)
@@ -333,8 +342,11 @@ static int attach_uprobes(struct agentsight_bpf *skel, struct links *links)
 		n += attach_gai(skel, links, lib, env.verbose);
 	if (env.no_ssl)
 		return n;
-	if (ldconfig_find("libssl.so.3", lib, sizeof(lib)) || ldconfig_find("libssl.so", lib, sizeof(lib)))
-		n += attach_ssl(skel, links, lib, env.verbose);
+	/* the system libssl is one more binary with OpenSSL's symbols, probed machine-wide whatever the mode */
+	static struct runtimes libs;
+	if ((ldconfig_find("libssl.so.3", lib, sizeof(lib)) || ldconfig_find("libssl.so", lib, sizeof(lib))) &&
+	    runtimes_add_symbols(&libs, lib, env.verbose) > 0)
+		n += attach_everywhere(skel, &libs.rt[0], links);
 	char node[512];
 	if (realpath("/usr/bin/node", node))
 		runtimes_add_symbols(&runtimes, node, env.verbose);
@@ -346,14 +358,8 @@ static int attach_uprobes(struct agentsight_bpf *skel, struct links *links)
 		if (k <= 0)
 			fprintf(stderr, "agentsight: --ssl-offsets %s: %s\n", env.ssl_offsets[i], k < 0 ? "malformed" : "no such file");
 	}
-	if (env.ssl_system_wide) {
-		for (int i = 0; i < runtimes.n; i++) {
-			int k = runtimes_attach(skel, &runtimes.rt[i], -1, links->l + links->n,
-						(int)(sizeof(links->l) / sizeof(links->l[0])) - links->n, env.verbose);
-			links->n += k;
-			n += k;
-		}
-	}
+	for (int i = 0; env.ssl_system_wide && i < runtimes.n; i++)
+		n += attach_everywhere(skel, &runtimes.rt[i], links);
 	return n;
 }
 

@@ -14,8 +14,6 @@ struct links {
 
 /* Path of the first `ldconfig -p` entry whose name starts with `prefix` (e.g. "libssl.so.3"), or false. */
 bool ldconfig_find(const char *prefix, char *out, size_t cap);
-/* Attaches SSL_read/write(_ex), SSL_do_handshake and SSL_ctrl probes in `path`. Returns probes attached. */
-int attach_ssl(struct agentsight_bpf *skel, struct links *links, const char *path, bool verbose);
 /* Attaches the getaddrinfo entry/return probes in libc. Returns probes attached. */
 int attach_gai(struct agentsight_bpf *skel, struct links *links, const char *libc, bool verbose);
 

@@ -35,7 +35,6 @@ export const builtinCollectorPath = (root: string): string => join(root, 'agents
 export class CollectorSupervisor {
   #child?: ResultPromise;
   #sock?: Socket;
-  readonly #readBuffer = Buffer.allocUnsafe(1 << 20);
   #paused = false;
   #dir?: string;
   #socketPath?: string;
@@ -66,9 +65,9 @@ export class CollectorSupervisor {
     this.#socketPath = join(this.#dir, 'collector.sock');
   }
 
-  /** Connects to this run's collector; chunks are copied out of the reused read buffer. */
+  /** Connects to this run's collector. */
   #connect(child: ResultPromise): void {
-    connectReusing(this.#socketPath!, this.#readBuffer, (view) => this.#data(Buffer.from(view)), child).then((sock) => {
+    connectReusing(this.#socketPath!, (c) => this.#data(c), child).then((sock) => {
       if (this.#child !== child) return void sock.destroy();
       this.#running(); // connected: attached and streaming, even before the first event
       this.#sock = sock;

@@ -39,14 +39,16 @@ export interface RunningCollector {
   stop(): Promise<number | null>;
 }
 
-/** Connects to the loader's --listen socket once it exists, reading into `buffer` over and over (the
- * chunks handed to onChunk are views of it: copy what you keep). Gives up when `giveUp` settles. */
-export async function connectReusing(path: string, buffer: Buffer, onChunk: (b: Buffer) => void, giveUp: Promise<unknown>): Promise<Socket> {
+/** Connects to the loader's --listen socket once it exists and reads it into one reused 1 MB buffer;
+ * onChunk gets a copy of each read (readers keep views of what they are given). Gives up when `giveUp`
+ * settles. */
+export async function connectReusing(path: string, onChunk: (b: Buffer) => void, giveUp: Promise<unknown>): Promise<Socket> {
+  const buffer = Buffer.allocUnsafe(1 << 20);
   let stopped = false;
   void giveUp.finally(() => (stopped = true));
   for (;;) {
     const sock = await new Promise<Socket | undefined>((resolve) => {
-      const s = connect({ path, onread: { buffer, callback: (n: number) => { onChunk(buffer.subarray(0, n)); return true; } } });
+      const s = connect({ path, onread: { buffer, callback: (n: number) => { onChunk(Buffer.from(buffer.subarray(0, n))); return true; } } });
       s.once('connect', () => resolve(s)).once('error', () => resolve(undefined));
     });
     if (sock) return sock;
@@ -85,8 +87,7 @@ export async function runCollector(opts: RunOptions): Promise<RunningCollector> 
     rmSync(dir, { recursive: true, force: true });
   };
   if (!opts.stdout) {
-    // one copy per read (the stream keeps views of what it is given, the read buffer is reused)
-    void connectReusing(sockPath, Buffer.allocUnsafe(1 << 20), (view) => feed(Buffer.from(view)), exited).then((s) => {
+    void connectReusing(sockPath, feed, exited).then((s) => {
       sock = s;
       s.on('close', () => ended());
       s.on('error', () => s.destroy());
