@@ -99,9 +99,11 @@ static __always_inline void count(__u32 ring, __u64 bytes, bool dropped)
 	}
 }
 
-/* Wake the loader only once this much is waiting; otherwise it polls every AS_POLL_MS. A wakeup per
- * event costs the traced process more than the event itself under load. */
-#define WAKEUP_BYTES (256 * 1024)
+/* Wake the loader only once this much is waiting (1/8 of the smaller ring); otherwise it polls once a
+ * batch period (--batch-ms). A wakeup per event costs the traced process more than the event itself. */
+#ifndef AS_WAKEUP_BYTES
+#define AS_WAKEUP_BYTES (2 * 1024 * 1024)
+#endif
 
 /* Never blocks: a full ring is a counted drop. `wake`: the loader must see this one now (an exec, on
  * which it may attach TLS probes to the process before it starts talking). */
@@ -110,7 +112,7 @@ static __always_inline void submit_wake(void *ring, __u32 ring_id, void *data, _
 	if (size > SCRATCH_SIZE)
 		size = SCRATCH_SIZE;
 	((struct ev_hdr *)data)->size = size;
-	__u64 flags = wake || bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	__u64 flags = wake || bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= AS_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	long err = bpf_ringbuf_output(ring, data, size, flags);
 	count(ring_id, size, err != 0);
 }

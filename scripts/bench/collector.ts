@@ -1,12 +1,12 @@
 // Collector benchmark (root, BTF kernel), two figures measured in one run:
 //  1. overhead: a node HTTPS client (2 KB request, 8 KB streamed response, keep-alive) against a local TLS
 //     server, one long-lived client, rounds without / with the collector attached in ABBA order; ratio of
-//     medians of paired ratios. --variants nossl,devnull,traps adds rounds that split the cost (no TLS uprobes;
-//     no Node reader; TLS probes that return at once, i.e. the bare trap cost).
+//     medians of paired ratios. --variants nossl,devnull,traps,sink adds rounds that split the cost (no TLS uprobes;
+//     no Node reader; a reader that only reads the socket; TLS probes that return at once, i.e. the bare trap cost).
 //  2. throughput: one traced process opening a file as fast as it can; events per second delivered to
 //     the Node reader, and drops (every open must be delivered or counted as a drop).
 //   node --import tsx scripts/bench/collector.ts [--requests 2000] [--rounds 5] [--opens 1000000]
-//     [--part overhead|throughput] [--variants nossl,devnull,traps] [--loader PATH]
+//     [--part overhead|throughput] [--variants nossl,devnull,traps,sink] [--loader PATH] [--alt PATH]…
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { testCerts } from '../agents/certs.js';
 import type { CollectorRecord, CollectorStats } from '../../src/sources/collector.js';
-import { LOADER_PATH, runCollector } from '../../src/sources/collector-run.js';
+import { connectReusing, LOADER_PATH, runCollector } from '../../src/sources/collector-run.js';
 
 const { values } = parseArgs({ options: {
   requests: { type: 'string', default: '2000' },
@@ -27,6 +27,9 @@ const { values } = parseArgs({ options: {
   variants: { type: 'string', default: '' },
   // compare another build of the loader (e.g. an experiment in a scratch copy of agentsight/ + bpf/)
   loader: { type: 'string', default: LOADER_PATH },
+  // more full-pipeline rounds with other loader builds (alt0, alt1, … in the table), paired in the same run
+  alt: { type: 'string', multiple: true, default: [] },
+  'show-rounds': { type: 'boolean', default: false },
 } });
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
@@ -136,10 +139,12 @@ function procCpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-type Mode = 'base' | 'full' | 'nossl' | 'devnull' | 'traps';
-const MODE_NAME: Record<Mode, string> = {
+type Mode = 'base' | 'full' | 'nossl' | 'devnull' | 'traps' | 'sink' | `alt${number}`;
+const modeName = (m: Mode): string => (m.startsWith('alt') ? `${m} loader` : MODE_NAME[m as keyof typeof MODE_NAME]);
+const MODE_NAME = {
   base: 'without collector', full: 'with collector', nossl: 'no TLS uprobes', devnull: 'no reader', traps: 'empty TLS probes',
-};
+  sink: 'reader reads only',
+} as const;
 /** A build of the loader whose TLS probes return at once (the bare cost of trapping), next to the real one. */
 const TRAPS_LOADER = join(LOADER_PATH, '..', '..', 'build-traps', 'agentsight');
 
@@ -151,8 +156,18 @@ async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: num
     await new Promise<void>((r) => p.stderr!.on('data', (b: Buffer) => b.toString().includes('attached') && r()));
     return { loaderPid: p.pid!, reads: false, stop: () => new Promise<unknown>((r) => { p.on('exit', r); p.kill('SIGTERM'); }) };
   }
+  if (mode === 'sink') {
+    // the reader's socket reads without decoding: splits the reader's cost into I/O and decode
+    const dir = mkdtempSync(join(tmpdir(), 'agentsight-sink-'));
+    const p = spawn(values.loader, ['--listen', join(dir, 's'), '--pid', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const up = new Promise<void>((r) => p.stderr!.on('data', (b: Buffer) => b.toString().includes('attached') && r()));
+    const exited = new Promise<unknown>((r) => p.on('exit', r));
+    const sock = await connectReusing(join(dir, 's'), () => {}, exited);
+    await up;
+    return { loaderPid: p.pid!, reads: true, stop: async () => { p.kill('SIGTERM'); await exited; sock.destroy(); rmSync(dir, { recursive: true }); } };
+  }
   const c = await runCollector({
-    loader: mode === 'traps' ? TRAPS_LOADER : values.loader,
+    loader: mode === 'traps' ? TRAPS_LOADER : mode.startsWith('alt') ? values.alt[Number(mode.slice(3))] : values.loader,
     args: ['--pid', String(pid), '--prog-stats', ...(mode === 'nossl' ? ['--no-ssl'] : [])],
     onRecords: (rs) => {
       for (const r of rs) {
@@ -207,7 +222,7 @@ async function overhead(work: string): Promise<void> {
     return { ms: r.ms, clientCpuMs: r.cpuMs, serverCpuMs, loaderCpuMs, readerCpuMs: (rc.user + rc.system) / 1000 };
   };
   // ABBA order, so a slow drift of the machine weighs on both sides alike
-  const modes: Mode[] = ['base', 'full', ...(values.variants.split(',').filter(Boolean) as Mode[])];
+  const modes: Mode[] = ['base', 'full', ...(values.variants.split(',').filter(Boolean) as Mode[]), ...values.alt.map((_, i) => `alt${i}` as Mode)];
   const rounds = new Map<Mode, Round[]>(modes.map((m) => [m, []]));
   for (let i = 0; i < ROUNDS; i++) {
     for (const m of i % 2 ? [...modes].reverse() : modes) rounds.get(m)!.push(await round(m));
@@ -227,12 +242,13 @@ async function overhead(work: string): Promise<void> {
   console.log(`overhead: ${REQUESTS} HTTPS requests (2 KB up, 8 KB streamed down, keep-alive) per round, ${ROUNDS} rounds per mode in ABBA order`);
   for (const [m, rs] of rounds) {
     const w = paired(rs, (r) => r.ms);
-    console.log(`  ${MODE_NAME[m].padEnd(18)} wall median ${us(median(rs.map((r) => r.ms)))} µs/request ` +
+    console.log(`  ${modeName(m).padEnd(18)} wall median ${us(median(rs.map((r) => r.ms)))} µs/request ` +
       `${m === 'base' ? '(baseline)' : `(${pct(w.mid)}, middle half ${pct(w.lo)} … ${pct(w.hi)})`}  client CPU ` +
       `${us(median(rs.map((r) => r.clientCpuMs)))} µs${m === 'base' ? '' : ` (${pct(paired(rs, (r) => r.clientCpuMs).mid)})`}  server CPU ` +
       `${us(median(rs.map((r) => r.serverCpuMs)))} µs  collector CPU: loader ${us(median(rs.map((r) => r.loaderCpuMs)))} µs, ` +
       `this process (the reader) ${us(median(rs.map((r) => r.readerCpuMs)))} µs`);
   }
+  if (values['show-rounds']) for (const [m, rs] of rounds) console.log(`  ${m.padEnd(8)} ${rs.map((r) => us(r.ms)).join(' ')}`);
   const w = paired(rounds.get('full')!, (r) => r.ms);
   console.log(`  ratio wall ${w.mid.toFixed(3)} (${pct(w.mid)} slower; target ≤ 5 %, goal ≤ 3 %)  TLS calls captured ` +
     `${(seen.tls / REQUESTS / ROUNDS).toFixed(2)}/request  in-kernel BPF of the TLS uprobes ${(median(bpfNs) / REQUESTS / 1000).toFixed(1)} µs/request` +
