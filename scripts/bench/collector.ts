@@ -243,7 +243,7 @@ async function overhead(work: string): Promise<void> {
   for (const [m, rs] of rounds) {
     const w = paired(rs, (r) => r.ms);
     console.log(`  ${modeName(m).padEnd(18)} wall median ${us(median(rs.map((r) => r.ms)))} µs/request ` +
-      `${m === 'base' ? '(baseline)' : `(${pct(w.mid)}, middle half ${pct(w.lo)} … ${pct(w.hi)})`}  client CPU ` +
+      `${m === 'base' ? '(baseline)' : `(${pct(w.mid)}, middle half ${pct(w.lo)} … ${pct(w.hi)}; ratio of medians ${pct(median(rs.map((r) => r.ms)) / median(base.map((r) => r.ms)))})`}  client CPU ` +
       `${us(median(rs.map((r) => r.clientCpuMs)))} µs${m === 'base' ? '' : ` (${pct(paired(rs, (r) => r.clientCpuMs).mid)})`}  server CPU ` +
       `${us(median(rs.map((r) => r.serverCpuMs)))} µs  collector CPU: loader ${us(median(rs.map((r) => r.loaderCpuMs)))} µs, ` +
       `this process (the reader) ${us(median(rs.map((r) => r.readerCpuMs)))} µs`);

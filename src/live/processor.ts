@@ -23,7 +23,9 @@ export class LiveProcessor {
     switch (m.k) {
       case 'lines': this.mirror.lines(m.lines); return this.traces();
       case 'reset': this.mirror.reset(m.file); return;
-      case 'kernel': return this.#kernel(Buffer.from(m.data));
+      // a view, not a copy: m.data is already this message's own (connectReusing copies each read; IPC
+      // deserializes a fresh array), and the reader keeps views of what it decodes
+      case 'kernel': return this.#kernel(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
       case 'collector': return this.#collector(m.state, m.reason, m.restarts);
       case 'missing': for (const w of m.what) if (!this.rt.hub.status.missing.includes(w)) this.rt.hub.status.missing.push(w); return;
     }
