@@ -139,17 +139,17 @@ function procCpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-type Mode = 'base' | 'full' | 'nossl' | 'devnull' | 'traps' | 'sink' | `alt${number}`;
+type Mode = 'base' | 'full' | 'nossl' | 'devnull' | 'traps' | 'sink' | 'idle' | `alt${number}`;
 const modeName = (m: Mode): string => (m.startsWith('alt') ? `${m} loader` : MODE_NAME[m as keyof typeof MODE_NAME]);
 const MODE_NAME = {
   base: 'without collector', full: 'with collector', nossl: 'no TLS uprobes', devnull: 'no reader', traps: 'empty TLS probes',
-  sink: 'reader reads only',
+  sink: 'reader reads only', idle: 'SCHED_IDLE collector',
 } as const;
 /** A build of the loader whose TLS probes return at once (the bare cost of trapping), next to the real one. */
 const TRAPS_LOADER = join(LOADER_PATH, '..', '..', 'build-traps', 'agentsight');
 
 /** Starts the collector in one of the traced modes on `pid`; resolves once it is attached. */
-async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: number; probes?: CollectorStats['probes'] }) {
+async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: number; probes?: CollectorStats['probes'] }): Promise<{ loaderPid: number; reads: boolean; stop: () => Promise<unknown> }> {
   if (mode === 'devnull') {
     // the loader alone: its frames go to /dev/null, nothing decodes them
     const p = spawn(values.loader, ['--pid', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -165,6 +165,13 @@ async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: num
     const sock = await connectReusing(join(dir, 's'), () => {}, exited);
     await up;
     return { loaderPid: p.pid!, reads: true, stop: async () => { p.kill('SIGTERM'); await exited; sock.destroy(); rmSync(dir, { recursive: true }); } };
+  }
+  if (mode === 'idle') {
+    // reader and loader in SCHED_IDLE: a waking agent thread always preempts them at once
+    const c = await attach('full', pid, seen);
+    const policy = (p: string) => { for (const x of [process.pid, c.loaderPid]) execFileSync('chrt', ['-a', p, '-p', '0', String(x)]); };
+    policy('-i');
+    return { ...c, stop: () => { policy('-o'); return c.stop(); } };
   }
   const c = await runCollector({
     loader: mode === 'traps' ? TRAPS_LOADER : mode.startsWith('alt') ? values.alt[Number(mode.slice(3))] : values.loader,
