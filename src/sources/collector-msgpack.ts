@@ -14,6 +14,17 @@ const INTERN_SLOTS = 4096;
 
 class Interner {
   readonly #slots = new Array<{ bytes: Uint8Array; str: string } | undefined>(INTERN_SLOTS);
+  /** The key last seen at each position of a top-level map: frames of one kind repeat their key order,
+   * so most keys are found by one byte comparison, without hashing. */
+  readonly #byPosition = new Array<{ bytes: Uint8Array; str: string } | undefined>(64);
+
+  key(position: number, buf: Buffer, start: number, len: number): string {
+    const last = position < 64 ? this.#byPosition[position] : undefined;
+    if (last && last.bytes.length === len && sameBytes(last.bytes, buf, start)) return last.str;
+    const str = this.get(buf, start, len);
+    if (position < 64) this.#byPosition[position] = { bytes: Uint8Array.prototype.slice.call(buf, start, start + len), str };
+    return str;
+  }
 
   get(buf: Buffer, start: number, len: number): string {
     let h = len;
@@ -119,9 +130,20 @@ class Reader {
   depth = 0;
 
   map(n: number): { [k: string]: Value } {
-    const out: { [k: string]: Value } = this.depth++ === 0 ? (new Frame() as { [k: string]: Value }) : {};
+    const top = this.depth++ === 0;
+    const out: { [k: string]: Value } = top ? (new Frame() as { [k: string]: Value }) : {};
+    const b = this.buf;
     for (let i = 0; i < n; i++) {
-      const k = this.value();
+      const t = b[this.pos];
+      let k: Value;
+      if (top && (t & 0xe0) === 0xa0 && this.pos + 1 + (t & 0x1f) <= b.length) {
+        // a top-level fixstr key (all of the loader's)
+        const len = t & 0x1f;
+        k = this.interner.key(i, b, this.pos + 1, len);
+        this.pos += 1 + len;
+      } else {
+        k = this.value();
+      }
       if (typeof k !== 'string' || k === '__proto__') throw new Unsupported('non-string or prototype key');
       out[k] = this.value();
     }
