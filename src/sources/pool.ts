@@ -16,16 +16,27 @@ const PARALLEL_MIN_BYTES = 24 << 20;
 const IN_FLIGHT_BYTES = 6 << 20;
 const YOUNG_MB = Number(process.env.AGENTPPROF_YOUNG_MB) || 48;
 
-/** The worker script: bundled next to the CLI in dist/, or the TypeScript source run through tsx. */
-function workerEntry(): { url: URL; execArgv?: string[] } | null {
+/** How to start a reading worker: the script bundled next to the CLI in dist/, or the TypeScript source
+ * through tsx's loader. `--import tsx` in a Worker's execArgv does not reach the worker's module loader
+ * (the worker failed on the .ts file and this thread silently read everything), so a small eval'd
+ * script registers tsx in the worker and then imports the source. */
+type WorkerEntry = { script: URL | string; eval?: boolean };
+
+function workerEntry(): WorkerEntry | null {
   const here = import.meta.url;
   for (const rel of ['./worker.js', './sources/worker.js', '../sources/worker.js']) {
     const url = new URL(rel, here);
-    if (existsSync(fileURLToPath(url))) return { url };
+    if (existsSync(fileURLToPath(url))) return { script: url };
   }
   const ts = new URL('./worker.ts', here);
-  if (existsSync(fileURLToPath(ts))) return { url: ts, execArgv: ['--import', 'tsx'] };
-  return null;
+  if (!existsSync(fileURLToPath(ts))) return null;
+  let api: string;
+  try {
+    api = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return null;
+  }
+  return { eval: true, script: `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(ts.href)}); })` };
 }
 
 export async function readFiles(
@@ -76,11 +87,11 @@ function take(q: Queue, files: TraceFile[]): number | undefined {
 
 /** Feeds one worker from the shared queue until it is empty; resolves with the files it failed to read. */
 function runWorker(
-  entry: { url: URL; execArgv?: string[] }, files: TraceFile[], queue: Queue, done: (i: number, r: FileResult) => void,
+  entry: WorkerEntry, files: TraceFile[], queue: Queue, done: (i: number, r: FileResult) => void,
 ): Promise<number[]> {
   return new Promise((resolve) => {
     // A larger young generation: parsing makes many short-lived objects, and fewer scavenges save ~10%.
-    const worker = new Worker(entry.url, { execArgv: entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
+    const worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     const inFlight = new Set<number>();
     let inFlightBytes = 0;
     const feed = () => {
