@@ -51,7 +51,7 @@ static struct env {
 	int nssl;
 	const char *ssl_offsets[MAX_LIST];
 	int noffsets;
-} env;
+} env = { .batch_ms = AS_BATCH_MS };
 
 static volatile sig_atomic_t stop;
 static struct enc out;
@@ -136,8 +136,6 @@ static int parse_args(int argc, char **argv)
 	}
 	if (optind < argc)
 		return -1;
-	if (env.batch_ms == 0)
-		env.batch_ms = AS_BATCH_MS;
 	if (!env.comms_given && env.npids == 0)
 		add_comms("claude,codex,node,bun,gemini");
 	return 0;

@@ -1,12 +1,13 @@
 // Collector benchmark (root, BTF kernel), two figures measured in one run:
 //  1. overhead: a node HTTPS client (2 KB request, 8 KB streamed response, keep-alive) against a local TLS
 //     server, one long-lived client, rounds without / with the collector attached in ABBA order; ratio of
-//     medians of paired ratios. --variants nossl,devnull,traps,sink adds rounds that split the cost (no TLS uprobes;
-//     no Node reader; a reader that only reads the socket; TLS probes that return at once, i.e. the bare trap cost).
+//     medians of paired ratios. --variants nossl,devnull,traps,sink,idle adds rounds that split the cost (no TLS
+//     uprobes; no Node reader; TLS probes that return at once, i.e. the bare trap cost; a reader that only reads
+//     the socket; reader and loader in SCHED_IDLE). --alt PATH adds full-pipeline rounds with another loader build.
 //  2. throughput: one traced process opening a file as fast as it can; events per second delivered to
 //     the Node reader, and drops (every open must be delivered or counted as a drop).
 //   node --import tsx scripts/bench/collector.ts [--requests 2000] [--rounds 5] [--opens 1000000]
-//     [--part overhead|throughput] [--variants nossl,devnull,traps,sink] [--loader PATH] [--alt PATH]…
+//     [--part overhead|throughput] [--variants nossl,devnull,traps,sink,idle] [--loader PATH] [--alt PATH]… [--show-rounds]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
@@ -148,20 +149,26 @@ const MODE_NAME = {
 /** A build of the loader whose TLS probes return at once (the bare cost of trapping), next to the real one. */
 const TRAPS_LOADER = join(LOADER_PATH, '..', '..', 'build-traps', 'agentsight');
 
+/** The loader alone with these arguments; `up` settles once it says it is attached. */
+function spawnLoader(args: string[]) {
+  const p = spawn(values.loader, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const up = new Promise<void>((r) => p.stderr!.on('data', (b: Buffer) => b.toString().includes('attached') && r()));
+  const exited = new Promise<unknown>((r) => p.on('exit', r));
+  return { p, up, exited };
+}
+
 /** Starts the collector in one of the traced modes on `pid`; resolves once it is attached. */
 async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: number; probes?: CollectorStats['probes'] }): Promise<{ loaderPid: number; reads: boolean; stop: () => Promise<unknown> }> {
   if (mode === 'devnull') {
     // the loader alone: its frames go to /dev/null, nothing decodes them
-    const p = spawn(values.loader, ['--pid', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await new Promise<void>((r) => p.stderr!.on('data', (b: Buffer) => b.toString().includes('attached') && r()));
-    return { loaderPid: p.pid!, reads: false, stop: () => new Promise<unknown>((r) => { p.on('exit', r); p.kill('SIGTERM'); }) };
+    const { p, up, exited } = spawnLoader(['--pid', String(pid)]);
+    await up;
+    return { loaderPid: p.pid!, reads: false, stop: () => { p.kill('SIGTERM'); return exited; } };
   }
   if (mode === 'sink') {
     // the reader's socket reads without decoding: splits the reader's cost into I/O and decode
     const dir = mkdtempSync(join(tmpdir(), 'agentsight-sink-'));
-    const p = spawn(values.loader, ['--listen', join(dir, 's'), '--pid', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const up = new Promise<void>((r) => p.stderr!.on('data', (b: Buffer) => b.toString().includes('attached') && r()));
-    const exited = new Promise<unknown>((r) => p.on('exit', r));
+    const { p, up, exited } = spawnLoader(['--listen', join(dir, 's'), '--pid', String(pid)]);
     const sock = await connectReusing(join(dir, 's'), () => {}, exited);
     await up;
     return { loaderPid: p.pid!, reads: true, stop: async () => { p.kill('SIGTERM'); await exited; sock.destroy(); rmSync(dir, { recursive: true }); } };
