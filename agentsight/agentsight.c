@@ -29,6 +29,7 @@
 #include "emit.h"
 #include "msgpack.h"
 #include "runtimes.h"
+#include "umulti.h"
 
 enum { EXIT_USAGE = 2, EXIT_NOT_ROOT = 3, EXIT_NO_BTF = 4, EXIT_BPF = 5, EXIT_OUTPUT = 6 };
 
@@ -450,6 +451,17 @@ int main(int argc, char **argv)
 		return EXIT_BPF;
 	}
 	skel->rodata->trace_all = env.all;
+	/* TLS probes as uprobe_multi links where the kernel has them (umulti.h); AGENTSIGHT_PERF_UPROBES=1
+	 * keeps the perf-event uprobes (to compare them). The choice is made before loading: a program
+	 * loaded for one kind cannot be attached as the other. */
+	runtimes_multi = !env.no_ssl && !getenv("AGENTSIGHT_PERF_UPROBES") && umulti_supported();
+	if (runtimes_multi) {
+		struct bpf_program *ssl_progs[] = { skel->progs.ssl_write, skel->progs.ssl_read, skel->progs.ssl_write_ex,
+						    skel->progs.ssl_read_ex, skel->progs.ssl_handshake, skel->progs.ssl_ctrl,
+						    skel->progs.ssl_ret };
+		for (size_t i = 0; i < sizeof(ssl_progs) / sizeof(ssl_progs[0]); i++)
+			bpf_program__set_expected_attach_type(ssl_progs[i], (enum bpf_attach_type)AS_TRACE_UPROBE_MULTI);
+	}
 	if (agentsight_bpf__load(skel) != 0) {
 		fprintf(stderr, "agentsight: loading BPF programs failed (%s); run with -v for the verifier log\n", strerror(errno));
 		rc = EXIT_BPF;
@@ -474,8 +486,9 @@ int main(int argc, char **argv)
 		rc = EXIT_BPF;
 		goto done;
 	}
-	fprintf(stderr, "agentsight: attached (%d uprobes; TLS probes of %d runtimes %s, %d processes now), tracing %d running processes\n",
-		nu, runtimes.n, env.ssl_system_wide ? "machine-wide" : "per process", procs_count(), seeded);
+	fprintf(stderr, "agentsight: attached (%d uprobe links%s; TLS probes of %d runtimes %s, %d processes now), tracing %d running processes\n",
+		nu, runtimes_multi ? ", TLS ones uprobe_multi" : "", runtimes.n, env.ssl_system_wide ? "machine-wide" : "per process",
+		procs_count(), seeded);
 	emit_stats_now(skel, off); /* the first frame says "attached" to the reader */
 
 	int64_t last = clock_ns(CLOCK_MONOTONIC);
@@ -499,7 +512,7 @@ int main(int argc, char **argv)
 	/* detach first, then hand over what the rings still hold */
 	procs_detach_all();
 	for (int i = 0; i < links.n; i++)
-		bpf_link__destroy(links.l[i]);
+		plink_destroy(&links.l[i]);
 	links.n = 0;
 	agentsight_bpf__detach(skel);
 	stop = 0;
@@ -508,7 +521,7 @@ int main(int argc, char **argv)
 done:
 	procs_detach_all();
 	for (int i = 0; i < links.n; i++)
-		bpf_link__destroy(links.l[i]);
+		plink_destroy(&links.l[i]);
 	ring_buffer__free(rb);
 	agentsight_bpf__destroy(skel);
 	return rc;

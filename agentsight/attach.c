@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "agentsight.skel.h"
 
 bool ldconfig_find(const char *prefix, char *out, size_t cap)
@@ -27,6 +28,16 @@ bool ldconfig_find(const char *prefix, char *out, size_t cap)
 	return found;
 }
 
+void plink_destroy(struct plink *p)
+{
+	if (p->l)
+		bpf_link__destroy(p->l);
+	else if (p->fd >= 0)
+		close(p->fd);
+	p->l = NULL;
+	p->fd = -1;
+}
+
 static bool attach_one(struct links *links, struct bpf_program *prog, const char *path, const char *func, bool ret,
 		       bool verbose)
 {
@@ -39,7 +50,7 @@ static bool attach_one(struct links *links, struct bpf_program *prog, const char
 			fprintf(stderr, "agentsight: %s:%s%s not attached: %s\n", path, func, ret ? " (ret)" : "", strerror(errno));
 		return false;
 	}
-	links->l[links->n++] = l;
+	links->l[links->n++] = (struct plink){ .l = l, .fd = -1 };
 	return true;
 }
 

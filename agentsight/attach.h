@@ -7,8 +7,17 @@
 struct agentsight_bpf;
 struct bpf_link;
 
+/* One attachment: a libbpf link (perf-event uprobes, tracepoints) or the fd of a BPF link made with the
+ * bpf syscall (uprobe_multi, umulti.h); fd is -1 for the former. */
+struct plink {
+	struct bpf_link *l;
+	int fd;
+};
+
+void plink_destroy(struct plink *p);
+
 struct links {
-	struct bpf_link *l[256];
+	struct plink l[256];
 	int n;
 };
 

@@ -13,6 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "agentsight.skel.h"
+#include "attach.h"
+#include "umulti.h"
+
+bool runtimes_multi;
 
 static const char *const probe_names[RT_NPROBES] = {
 	[RT_WRITE] = "SSL_write", [RT_READ] = "SSL_read", [RT_WRITE_EX] = "SSL_write_ex",
@@ -132,7 +136,38 @@ const struct runtime *runtimes_of_pid(const struct runtimes *r, int pid)
 	return NULL;
 }
 
-int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int pid, struct bpf_link **out, int cap,
+/* One uprobe_multi link per entry program, and one for all the return probes. */
+static int attach_multi(struct agentsight_bpf *skel, struct bpf_program *const entry[RT_NPROBES], const int order[RT_NPROBES],
+			const struct runtime *rt, int pid, struct plink *out, int cap, bool verbose)
+{
+	uint64_t rets[RT_NPROBES];
+	int n = 0, nret = 0;
+	for (int i = 0; i < RT_NPROBES && n < cap - 1; i++) {
+		int k = order[i];
+		if (!rt->off[k])
+			continue;
+		uint64_t off = rt->off[k];
+		int fd = umulti_attach(bpf_program__fd(entry[k]), rt->path, &off, 1, false, pid < 0 ? 0 : pid);
+		if (fd < 0) {
+			if (verbose)
+				fprintf(stderr, "agentsight: %s:%s for pid %d not attached: %s\n", rt->path, probe_names[k], pid, strerror(-fd));
+			continue; /* no return probe without its entry */
+		}
+		out[n++] = (struct plink){ .l = NULL, .fd = fd };
+		if (k != RT_CTRL)
+			rets[nret++] = off;
+	}
+	if (nret) {
+		int fd = umulti_attach(bpf_program__fd(skel->progs.ssl_ret), rt->path, rets, nret, true, pid < 0 ? 0 : pid);
+		if (fd >= 0)
+			out[n++] = (struct plink){ .l = NULL, .fd = fd };
+		else if (verbose)
+			fprintf(stderr, "agentsight: %s: return probes for pid %d not attached: %s\n", rt->path, pid, strerror(-fd));
+	}
+	return n;
+}
+
+int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int pid, struct plink *out, int cap,
 		    bool verbose)
 {
 	struct bpf_program *entry[RT_NPROBES] = {
@@ -142,6 +177,8 @@ int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int p
 	/* Each attach waits for an RCU grace period (~3.5 ms here, 11 probes ~35 ms): the ones a fresh
 	 * process uses first go first — SNI at connect, then the request write and the reply read. */
 	static const int order[RT_NPROBES] = { RT_CTRL, RT_WRITE, RT_READ, RT_HANDSHAKE, RT_WRITE_EX, RT_READ_EX };
+	if (runtimes_multi)
+		return attach_multi(skel, entry, order, rt, pid, out, cap, verbose);
 	int n = 0;
 	for (int i = 0; i < RT_NPROBES; i++) {
 		int k = order[i];
@@ -157,7 +194,7 @@ int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int p
 						ret ? " (ret)" : "", pid, strerror(errno));
 				break; /* no return probe without its entry */
 			}
-			out[n++] = l;
+			out[n++] = (struct plink){ .l = l, .fd = -1 };
 		}
 	}
 	return n;
@@ -168,7 +205,7 @@ int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int p
  * tens to hundreds of ms): done inline, an exiting node process would stall the ring draining for that
  * long. A reaper thread destroys the links of exited processes instead. */
 
-struct dead { struct bpf_link *l[RT_LINKS]; int n; struct dead *next; };
+struct dead { struct plink l[RT_LINKS]; int n; struct dead *next; };
 
 static pthread_mutex_t reap_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t reap_cond = PTHREAD_COND_INITIALIZER;
@@ -189,7 +226,7 @@ static void *reap_loop(void *arg)
 		reap_head = d->next;
 		pthread_mutex_unlock(&reap_lock);
 		for (int k = 0; k < d->n; k++)
-			bpf_link__destroy(d->l[k]);
+			plink_destroy(&d->l[k]);
 		free(d);
 		pthread_mutex_lock(&reap_lock);
 	}
@@ -197,14 +234,14 @@ static void *reap_loop(void *arg)
 	return NULL;
 }
 
-static void reap_later(struct bpf_link **l, int n)
+static void reap_later(struct plink *l, int n)
 {
 	struct dead *d = malloc(sizeof(*d));
 	if (!reap_started)
 		reap_started = pthread_create(&reaper, NULL, reap_loop, NULL) == 0;
 	if (!d || !reap_started) {
 		for (int k = 0; k < n; k++)
-			bpf_link__destroy(l[k]);
+			plink_destroy(&l[k]);
 		free(d);
 		return;
 	}
@@ -222,7 +259,7 @@ static void reap_later(struct bpf_link **l, int n)
 struct proc_links {
 	int pid;
 	const struct runtime *rt;
-	struct bpf_link *l[RT_LINKS];
+	struct plink l[RT_LINKS];
 	int n;
 };
 
@@ -285,7 +322,7 @@ void procs_detach_all(void)
 {
 	for (int i = 0; i < nprocs; i++)
 		for (int k = 0; k < procs[i].n; k++)
-			bpf_link__destroy(procs[i].l[k]);
+			plink_destroy(&procs[i].l[k]);
 	nprocs = 0;
 	free(procs);
 	procs = NULL;

@@ -5,7 +5,8 @@
  * per SSL call, traced or not. A uprobe attached for one pid is only written into that process's memory,
  * so untraced processes pay nothing. The loader attaches when a traced process is seen running a
  * runtime (at start, on EXEC, on FORK of an attached parent) and detaches on EXIT. A link for a pid
- * follows that process through exec (the kernel filters by its current memory map).
+ * follows that process through exec (the kernel filters by its current memory map). Where the kernel has
+ * them, the links are uprobe_multi links, not task-bound perf events (umulti.h says why).
  * System libraries (libssl, libc's getaddrinfo) stay attached machine-wide: short-lived programs such as
  * curl start TLS within milliseconds of exec, before a per-process attach could land. */
 #ifndef AS_RUNTIMES_H
@@ -15,7 +16,7 @@
 #include <sys/types.h>
 
 struct agentsight_bpf;
-struct bpf_link;
+struct plink;
 
 enum rt_probe { RT_WRITE, RT_READ, RT_WRITE_EX, RT_READ_EX, RT_HANDSHAKE, RT_CTRL, RT_NPROBES };
 
@@ -43,9 +44,12 @@ int runtimes_add_offsets(struct runtimes *r, const char *spec);
 const struct runtime *runtimes_of_pid(const struct runtimes *r, int pid);
 /* Most links one runtime needs: entry + return probe per function, entry only for SSL_ctrl. */
 #define RT_LINKS (2 * RT_NPROBES - 1)
+/* Programs loaded for uprobe_multi links (agentsight.c decides before loading, umulti_supported()):
+ * runtimes_attach then makes those links instead of perf-event uprobes. */
+extern bool runtimes_multi;
 /* Attaches a runtime's probes for one process (pid > 0) or machine-wide (pid -1) into out[0..cap).
- * Returns the number attached. */
-int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int pid, struct bpf_link **out, int cap,
+ * Returns the number of links made. */
+int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int pid, struct plink *out, int cap,
 		    bool verbose);
 
 /* The per-process links the loader holds. */

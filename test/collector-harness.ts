@@ -25,6 +25,8 @@ export function ensureLoader(): void {
 }
 
 export interface Collector {
+  /** The loader's pid. */
+  pid: number;
   records: CollectorRecord[];
   stderr: () => string;
   skipped: () => number;
@@ -33,11 +35,11 @@ export interface Collector {
 }
 
 /** Starts the loader with `args` and resolves once it is attached, keeping every record. */
-export async function startCollector(args: string[], opts: { stdout?: boolean } = {}): Promise<Collector> {
+export async function startCollector(args: string[], opts: { stdout?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Collector> {
   ensureLoader();
   const records: CollectorRecord[] = [];
-  const run = await runCollector({ args, stdout: opts.stdout, onRecords: (r) => records.push(...r) });
-  return { records, stderr: run.stderr, skipped: () => run.stream.skipped, stop: run.stop };
+  const run = await runCollector({ args, stdout: opts.stdout, env: opts.env, onRecords: (r) => records.push(...r) });
+  return { pid: run.proc.pid!, records, stderr: run.stderr, skipped: () => run.stream.skipped, stop: run.stop };
 }
 
 /** Records of the given pids only (the traced tree), in arrival order. */

@@ -1,11 +1,12 @@
 // The loader's other modes, as root: JSON lines on stdout, scoping by a comm a process takes after it
-// started (node's process.title → task_rename), a TLS write larger than the 512 KB capture cap, and
+// started (node's process.title → task_rename), a TLS write larger than the 512 KB capture cap, how a
+// traced process's TLS probes are attached (uprobe_multi links, or perf events as the fallback), and
 // the distinct exit codes with one clear line when it cannot run.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCerts } from '../scripts/agents/certs.js';
@@ -32,6 +33,43 @@ process.stdin.once('data', () => {
   req.end(body);
 });
 `;
+
+// Waits for a line on stdin, then one small POST over TLS.
+const SMALL = `
+const { request } = require('node:https');
+const { readFileSync } = require('node:fs');
+const [port, ca] = process.argv.slice(1);
+process.stdin.once('data', () => {
+  const req = request({ host: 'localhost', port: Number(port), method: 'POST', path: '/small', ca: readFileSync(ca),
+    headers: { 'content-length': 5 } }, (res) => { res.resume(); res.on('end', () => process.exit(0)); });
+  req.end('hello');
+});
+`;
+
+interface LinkInfo { type: string; pid?: number; path?: string; probes: number }
+
+/** The BPF links a process holds, from /proc/PID/fdinfo (uprobe_multi links name their pid and file). */
+function linksOf(pid: number): LinkInfo[] {
+  const out: LinkInfo[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+    } catch {
+      continue; // closed meanwhile
+    }
+    const field = (k: string) => text.match(new RegExp(`^${k}:\\s*(.*)$`, 'm'))?.[1];
+    const type = field('link_type');
+    if (!type) continue;
+    out.push({ type, pid: field('pid') === undefined ? undefined : Number(field('pid')), path: field('path'), probes: Number(field('uprobe_cnt') ?? 0) });
+  }
+  return out;
+}
+
+const kernelAtLeast = (major: number, minor: number): boolean => {
+  const [a, b] = release().split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+};
 
 describe.skipIf(skip)('collector modes', () => {
   let dir: string;
@@ -82,6 +120,39 @@ describe.skipIf(skip)('collector modes', () => {
     } else {
       // node split the body into several SSL_write calls: each must then be complete.
       expect(writes.every((w) => !w.truncated && w.data.length === w.len)).toBe(true);
+    }
+  });
+
+  // A uprobe for one pid made with perf_event_open is a task-bound perf event, and every context switch of
+  // that task then schedules its perf context: measured at ~3 µs per switch here. uprobe_multi links
+  // (kernel 6.6+) write the breakpoints into that process only without being perf events.
+  it('attaches a traced node\'s TLS probes as uprobe_multi links for its pid; the perf-event fallback captures too', async () => {
+    const port = (server.address() as AddressInfo).port;
+    const node = realpathSync(process.execPath);
+    for (const perf of [false, true]) {
+      const child = spawn(process.execPath, ['-e', SMALL, String(port), testCerts().caFile], { stdio: ['pipe', 'ignore', 'inherit'] });
+      const done = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      const c = await startCollector(['--pid', String(child.pid)], { env: perf ? { AGENTSIGHT_PERF_UPROBES: '1' } : {} });
+      const links = linksOf(c.pid);
+      const multi = links.filter((l) => l.type === 'uprobe_multi' || l.type === 'uretprobe_multi');
+      if (perf || !kernelAtLeast(6, 6)) {
+        expect(multi).toEqual([]);
+        expect(c.stderr()).not.toContain('uprobe_multi');
+      } else {
+        expect(c.stderr()).toContain('TLS ones uprobe_multi');
+        const mine = multi.filter((l) => l.pid === child.pid);
+        // SSL_write, SSL_read, … one entry link each, and one link for all their return probes
+        expect(mine.filter((l) => l.type === 'uprobe_multi' && l.path === node).length).toBeGreaterThanOrEqual(2);
+        expect(mine.find((l) => l.type === 'uretprobe_multi' && l.path === node)?.probes).toBeGreaterThanOrEqual(2);
+      }
+      child.stdin!.write('go\n');
+      expect(await done).toBe(0);
+      await sleep(200);
+      expect(await c.stop()).toBe(0);
+      const tls = c.records.flatMap((r): TlsChunk[] => (r.type === 'tls' && r.chunk.pid === child.pid ? [r.chunk] : []));
+      const text = (dir: string) => tls.filter((t) => t.direction === dir).map((t) => Buffer.from(t.data).toString('latin1')).join('');
+      expect(text('write')).toMatch(/^POST \/small HTTP\/1\.1\r\n[\s\S]*\r\n\r\nhello$/);
+      expect(text('read')).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nok$/);
     }
   });
 

@@ -29,6 +29,8 @@ export interface RunOptions {
   /** Read the loader's stdout instead of giving it a socket. */
   stdout?: boolean;
   startupMs?: number;
+  /** Added to this process's environment for the loader. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningCollector {
@@ -72,7 +74,7 @@ export async function runCollector(opts: RunOptions): Promise<RunningCollector> 
     if (recs.some((r) => r.type === 'stats')) attached();
   };
   const proc = spawn(opts.loader ?? LOADER_PATH, opts.stdout ? opts.args : ['--listen', sockPath, ...opts.args], {
-    stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'],
+    stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'], env: opts.env && { ...process.env, ...opts.env },
   });
   let stderr = '';
   proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
