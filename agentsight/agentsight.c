@@ -69,7 +69,9 @@ static const char usage[] =
 	"  or stdout. Needs root and a BTF kernel.\n"
 	"  TLS probes in runtimes (node, --ssl-binary, --ssl-offsets) are attached per traced process, so other\n"
 	"  processes running the same binary pay nothing; --ssl-system-wide (implied by --all) attaches them to\n"
-	"  every process instead. libssl and getaddrinfo are probed machine-wide.\n"
+	"  every process instead. libssl and getaddrinfo are probed machine-wide. On kernels 6.6+ the TLS probes\n"
+	"  are uprobe_multi links (AGENTSIGHT_PERF_UPROBES=1: perf-event uprobes, which tax every context switch\n"
+	"  of a traced process).\n"
 	"  --batch-ms N: how long events wait in the rings before they are written (default 100, 1–1000); a\n"
 	"  ring filling up and an exec are sent at once. Fewer, larger batches cost the reader less CPU.\n";
 
