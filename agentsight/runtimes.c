@@ -174,8 +174,8 @@ int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int p
 		[RT_WRITE] = skel->progs.ssl_write, [RT_READ] = skel->progs.ssl_read, [RT_WRITE_EX] = skel->progs.ssl_write_ex,
 		[RT_READ_EX] = skel->progs.ssl_read_ex, [RT_HANDSHAKE] = skel->progs.ssl_handshake, [RT_CTRL] = skel->progs.ssl_ctrl,
 	};
-	/* Each attach waits for an RCU grace period (~3.5 ms here, 11 probes ~35 ms): the ones a fresh
-	 * process uses first go first — SNI at connect, then the request write and the reply read. */
+	/* A perf-event uprobe's attach waits for an RCU grace period (~3.5 ms here, 11 probes ~35 ms): the
+	 * ones a fresh process uses first go first — SNI at connect, then the request write and the reply read. */
 	static const int order[RT_NPROBES] = { RT_CTRL, RT_WRITE, RT_READ, RT_HANDSHAKE, RT_WRITE_EX, RT_READ_EX };
 	if (runtimes_multi)
 		return attach_multi(skel, entry, order, rt, pid, out, cap, verbose);
