@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "agentsight.h"
 #include "agentsight.skel.h"
 #include "attach.h"
 #include "umulti.h"
@@ -136,18 +137,20 @@ const struct runtime *runtimes_of_pid(const struct runtimes *r, int pid)
 	return NULL;
 }
 
-/* One uprobe_multi link per entry program, and one for all the return probes. */
+/* One uprobe_multi link per entry program, and one for all the return probes. A link for one pid carries
+ * AS_COOKIE_TRACED: its programs then skip the `traced` lookup (the kernel filtered already). */
 static int attach_multi(struct agentsight_bpf *skel, struct bpf_program *const entry[RT_NPROBES], const int order[RT_NPROBES],
 			const struct runtime *rt, int pid, struct plink *out, int cap, bool verbose)
 {
 	uint64_t rets[RT_NPROBES];
+	uint64_t cookie = pid > 0 ? AS_COOKIE_TRACED : 0;
 	int n = 0, nret = 0;
 	for (int i = 0; i < RT_NPROBES && n < cap - 1; i++) {
 		int k = order[i];
 		if (!rt->off[k])
 			continue;
 		uint64_t off = rt->off[k];
-		int fd = umulti_attach(bpf_program__fd(entry[k]), rt->path, &off, 1, false, pid < 0 ? 0 : pid);
+		int fd = umulti_attach(bpf_program__fd(entry[k]), rt->path, &off, 1, false, pid < 0 ? 0 : pid, cookie);
 		if (fd < 0) {
 			if (verbose)
 				fprintf(stderr, "agentsight: %s:%s for pid %d not attached: %s\n", rt->path, probe_names[k], pid, strerror(-fd));
@@ -158,7 +161,7 @@ static int attach_multi(struct agentsight_bpf *skel, struct bpf_program *const e
 			rets[nret++] = off;
 	}
 	if (nret) {
-		int fd = umulti_attach(bpf_program__fd(skel->progs.ssl_ret), rt->path, rets, nret, true, pid < 0 ? 0 : pid);
+		int fd = umulti_attach(bpf_program__fd(skel->progs.ssl_ret), rt->path, rets, nret, true, pid < 0 ? 0 : pid, cookie);
 		if (fd >= 0)
 			out[n++] = (struct plink){ .l = NULL, .fd = fd };
 		else if (verbose)

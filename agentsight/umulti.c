@@ -18,14 +18,20 @@ struct link_create_uprobe_multi {
 
 #define UPROBE_MULTI_RETURN 1 /* BPF_F_UPROBE_MULTI_RETURN */
 
-int umulti_attach(int prog_fd, const char *path, const uint64_t *offsets, uint32_t cnt, bool ret, int pid)
+int umulti_attach(int prog_fd, const char *path, const uint64_t *offsets, uint32_t cnt, bool ret, int pid, uint64_t cookie)
 {
+	uint64_t cookies[16];
+	if (cnt == 0 || cnt > 16)
+		return -EINVAL;
+	for (uint32_t i = 0; i < cnt; i++)
+		cookies[i] = cookie;
 	struct link_create_uprobe_multi a;
 	memset(&a, 0, sizeof(a));
 	a.prog_fd = (uint32_t)prog_fd;
 	a.attach_type = AS_TRACE_UPROBE_MULTI;
 	a.path = (uint64_t)(uintptr_t)path;
 	a.offsets = (uint64_t)(uintptr_t)offsets;
+	a.cookies = (uint64_t)(uintptr_t)cookies;
 	a.cnt = cnt;
 	a.multi_flags = ret ? UPROBE_MULTI_RETURN : 0;
 	a.pid = (uint32_t)pid;
@@ -46,7 +52,7 @@ bool umulti_supported(void)
 	/* Our own binary, for pid 1: init does not map it, so no breakpoint is written anywhere. A kernel
 	 * without these links rejects the attach type here even where it accepted the program. */
 	uint64_t off = 64;
-	int link = umulti_attach(prog, "/proc/self/exe", &off, 1, false, 1);
+	int link = umulti_attach(prog, "/proc/self/exe", &off, 1, false, 1, 0);
 	if (link >= 0)
 		close(link);
 	close(prog);

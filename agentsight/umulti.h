@@ -17,8 +17,9 @@
 
 /* Whether this kernel creates uprobe_multi links (a throwaway program and link are made and closed). */
 bool umulti_supported(void);
-/* Attaches `prog_fd` (loaded with AS_TRACE_UPROBE_MULTI) at `cnt` file offsets of `path`, as return
- * probes when `ret`, in process `pid` only (0: every process). Returns the link fd, or -errno. */
-int umulti_attach(int prog_fd, const char *path, const uint64_t *offsets, uint32_t cnt, bool ret, int pid);
+/* Attaches `prog_fd` (loaded with AS_TRACE_UPROBE_MULTI) at `cnt` (≤ 16) file offsets of `path`, as
+ * return probes when `ret`, in process `pid` only (0: every process); the program reads `cookie` with
+ * bpf_get_attach_cookie. Returns the link fd, or -errno. */
+int umulti_attach(int prog_fd, const char *path, const uint64_t *offsets, uint32_t cnt, bool ret, int pid, uint64_t cookie);
 
 #endif

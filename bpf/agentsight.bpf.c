@@ -468,13 +468,20 @@ int exit_connect(struct trace_event_raw_sys_exit *ctx)
 
 /* ---------------- TLS plaintext (OpenSSL API uprobes) ---------------- */
 
-static __always_inline int ssl_enter(__u64 ssl_ptr, __u64 buf, __u64 out, __u32 func, __u32 ex)
+/* A TLS probe's link for one traced process carries cookie AS_COOKIE_TRACED (agentsight/runtimes.c): the
+ * kernel ran it only in that process, so the `traced` lookup — a cold hash bucket in a busy agent — is
+ * skipped. Machine-wide links (libssl) and perf-event uprobes carry 0 and check. */
+static __always_inline bool tls_traced(void *ctx)
+{
+	return bpf_get_attach_cookie(ctx) == AS_COOKIE_TRACED || is_traced(bpf_get_current_pid_tgid() >> 32);
+}
+
+static __always_inline int ssl_enter(void *ctx, __u64 ssl_ptr, __u64 buf, __u64 out, __u32 func, __u32 ex)
 {
 #ifdef AS_EMPTY_TLS
 	return 0; /* a benchmark build: what the traps alone cost */
 #endif
-	__u64 id = bpf_get_current_pid_tgid();
-	if (!is_traced(id >> 32))
+	if (!tls_traced(ctx))
 		return 0;
 	struct task_slots *t = my_slots(true);
 	if (!t)
@@ -552,15 +559,15 @@ static __always_inline int ssl_exit(long ret)
 }
 
 SEC("uprobe")
-int BPF_KPROBE(ssl_write, void *s, const void *buf, int num) { return ssl_enter((__u64)s, (__u64)buf, 0, AS_SSL_WRITE, 0); }
+int BPF_KPROBE(ssl_write, void *s, const void *buf, int num) { return ssl_enter(ctx, (__u64)s, (__u64)buf, 0, AS_SSL_WRITE, 0); }
 SEC("uprobe")
-int BPF_KPROBE(ssl_read, void *s, void *buf, int num) { return ssl_enter((__u64)s, (__u64)buf, 0, AS_SSL_READ, 0); }
+int BPF_KPROBE(ssl_read, void *s, void *buf, int num) { return ssl_enter(ctx, (__u64)s, (__u64)buf, 0, AS_SSL_READ, 0); }
 SEC("uprobe")
-int BPF_KPROBE(ssl_write_ex, void *s, const void *buf, size_t num, size_t *written) { return ssl_enter((__u64)s, (__u64)buf, (__u64)written, AS_SSL_WRITE, 1); }
+int BPF_KPROBE(ssl_write_ex, void *s, const void *buf, size_t num, size_t *written) { return ssl_enter(ctx, (__u64)s, (__u64)buf, (__u64)written, AS_SSL_WRITE, 1); }
 SEC("uprobe")
-int BPF_KPROBE(ssl_read_ex, void *s, void *buf, size_t num, size_t *readbytes) { return ssl_enter((__u64)s, (__u64)buf, (__u64)readbytes, AS_SSL_READ, 1); }
+int BPF_KPROBE(ssl_read_ex, void *s, void *buf, size_t num, size_t *readbytes) { return ssl_enter(ctx, (__u64)s, (__u64)buf, (__u64)readbytes, AS_SSL_READ, 1); }
 SEC("uprobe")
-int BPF_KPROBE(ssl_handshake, void *s) { return ssl_enter((__u64)s, 0, 0, AS_SSL_HANDSHAKE, 0); }
+int BPF_KPROBE(ssl_handshake, void *s) { return ssl_enter(ctx, (__u64)s, 0, 0, AS_SSL_HANDSHAKE, 0); }
 SEC("uretprobe")
 int BPF_KRETPROBE(ssl_ret, long ret) { return ssl_exit(ret); }
 
@@ -568,8 +575,7 @@ int BPF_KRETPROBE(ssl_ret, long ret) { return ssl_exit(ret); }
 SEC("uprobe")
 int BPF_KPROBE(ssl_ctrl, void *s, int cmd, long larg, const char *parg)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	if (cmd != 55 || larg != 0 || !parg || !is_traced(id >> 32))
+	if (cmd != 55 || larg != 0 || !parg || !tls_traced(ctx))
 		return 0;
 	struct ev_sni *e = get_scratch(1);
 	if (!e)
