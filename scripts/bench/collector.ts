@@ -1,18 +1,19 @@
 // Collector benchmark (root, BTF kernel), two figures measured in one run:
 //  1. overhead: a node HTTPS client (2 KB request, 8 KB streamed response, keep-alive) against a local TLS
 //     server, one long-lived client, rounds without / with the collector attached in ABBA order; ratio of
-//     medians of paired ratios. --variants nossl,devnull,traps,sink,idle adds rounds that split the cost (no TLS
+//     medians of paired ratios. --variants nossl,devnull,traps,sink,idle,nice adds rounds that split the cost (no TLS
 //     uprobes; no Node reader; TLS probes that return at once, i.e. the bare trap cost; a reader that only reads
-//     the socket; reader and loader in SCHED_IDLE). --alt PATH adds full-pipeline rounds with another loader build.
+//     the socket; reader and loader in SCHED_IDLE, or at nice 10). --alt PATH adds full-pipeline rounds with another
+//     loader build.
 //  2. throughput: one traced process opening a file as fast as it can; events per second delivered to
 //     the Node reader, and drops (every open must be delivered or counted as a drop).
 //   node --import tsx scripts/bench/collector.ts [--requests 2000] [--rounds 5] [--opens 1000000]
-//     [--part overhead|throughput] [--variants nossl,devnull,traps,sink,idle] [--loader PATH] [--alt PATH]… [--show-rounds]
+//     [--part overhead|throughput] [--variants nossl,devnull,traps,sink,idle,nice] [--loader PATH] [--alt PATH]… [--show-rounds]
 //     [--pin]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -144,11 +145,11 @@ function procCpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-type Mode = 'base' | 'full' | 'nossl' | 'devnull' | 'traps' | 'sink' | 'idle' | `alt${number}`;
+type Mode = 'base' | 'full' | 'nossl' | 'devnull' | 'traps' | 'sink' | 'idle' | 'nice' | `alt${number}`;
 const modeName = (m: Mode): string => (m.startsWith('alt') ? `${m} loader` : MODE_NAME[m as keyof typeof MODE_NAME]);
 const MODE_NAME = {
   base: 'without collector', full: 'with collector', nossl: 'no TLS uprobes', devnull: 'no reader', traps: 'empty TLS probes',
-  sink: 'reader reads only', idle: 'SCHED_IDLE collector',
+  sink: 'reader reads only', idle: 'SCHED_IDLE collector', nice: 'collector at nice 10',
 } as const;
 /** A build of the loader whose TLS probes return at once (the bare cost of trapping), next to the real one. */
 const TRAPS_LOADER = join(LOADER_PATH, '..', '..', 'build-traps', 'agentsight');
@@ -176,6 +177,13 @@ async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: num
     const sock = await connectReusing(join(dir, 's'), () => {}, exited);
     await up;
     return { loaderPid: p.pid!, reads: true, stop: async () => { p.kill('SIGTERM'); await exited; sock.destroy(); rmSync(dir, { recursive: true }); } };
+  }
+  if (mode === 'nice') {
+    // reader and loader at nice 10: a tenth of an agent thread's weight, so its wakeups preempt them
+    const c = await attach('full', pid, seen);
+    const nice = (n: number) => { for (const x of [process.pid, c.loaderPid]) setPriority(x, n); };
+    nice(10);
+    return { ...c, stop: () => { nice(0); return c.stop(); } };
   }
   if (mode === 'idle') {
     // reader and loader in SCHED_IDLE: a waking agent thread always preempts them at once
