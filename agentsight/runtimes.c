@@ -143,14 +143,15 @@ static int attach_multi(struct agentsight_bpf *skel, struct bpf_program *const e
 			const struct runtime *rt, int pid, struct plink *out, int cap, bool verbose)
 {
 	uint64_t rets[RT_NPROBES];
-	uint64_t cookie = pid > 0 ? AS_COOKIE_TRACED : 0;
+	int upid = pid < 0 ? 0 : pid; /* uprobe_multi: 0 = every process */
+	uint64_t cookie = upid ? AS_COOKIE_TRACED : 0;
 	int n = 0, nret = 0;
 	for (int i = 0; i < RT_NPROBES && n < cap - 1; i++) {
 		int k = order[i];
 		if (!rt->off[k])
 			continue;
 		uint64_t off = rt->off[k];
-		int fd = umulti_attach(bpf_program__fd(entry[k]), rt->path, &off, 1, false, pid < 0 ? 0 : pid, cookie);
+		int fd = umulti_attach(bpf_program__fd(entry[k]), rt->path, &off, 1, false, upid, cookie);
 		if (fd < 0) {
 			if (verbose)
 				fprintf(stderr, "agentsight: %s:%s for pid %d not attached: %s\n", rt->path, probe_names[k], pid, strerror(-fd));
@@ -161,7 +162,7 @@ static int attach_multi(struct agentsight_bpf *skel, struct bpf_program *const e
 			rets[nret++] = off;
 	}
 	if (nret) {
-		int fd = umulti_attach(bpf_program__fd(skel->progs.ssl_ret), rt->path, rets, nret, true, pid < 0 ? 0 : pid, cookie);
+		int fd = umulti_attach(bpf_program__fd(skel->progs.ssl_ret), rt->path, rets, nret, true, upid, cookie);
 		if (fd >= 0)
 			out[n++] = (struct plink){ .l = NULL, .fd = fd };
 		else if (verbose)
