@@ -12,8 +12,8 @@
 #define AS_CWD_DEPTH 24       /* path components walked up from a dentry */
 #define AS_ARGV_MAX 8192      /* exec argv bytes (NUL-separated) */
 #define AS_SSL_CHUNK 16384    /* TLS payload bytes per ring record */
-#define AS_COOKIE_TRACED 1    /* attach cookie of a TLS probe link made for one traced process */
 #define AS_SSL_MAX (512 * 1024) /* TLS payload bytes captured per SSL_* call */
+#define AS_COOKIE_TRACED 1    /* attach cookie of a TLS probe link made for one traced process */
 #define AS_DNS_ADDRS 8
 #define AS_HOST_MAX 256
 #define AS_MAX_COMMS 16

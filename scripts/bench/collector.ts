@@ -178,19 +178,18 @@ async function attach(mode: Exclude<Mode, 'base'>, pid: number, seen: { tls: num
     await up;
     return { loaderPid: p.pid!, reads: true, stop: async () => { p.kill('SIGTERM'); await exited; sock.destroy(); rmSync(dir, { recursive: true }); } };
   }
-  if (mode === 'nice') {
-    // reader and loader at nice 10: a tenth of an agent thread's weight, so its wakeups preempt them
+  if (mode === 'nice' || mode === 'idle') {
+    // reader and loader at nice 10 (a tenth of an agent thread's weight, so its wakeups preempt them) or
+    // in SCHED_IDLE (a waking agent thread always preempts them at once); restored before the stop
     const c = await attach('full', pid, seen);
-    const nice = (n: number) => { for (const x of [process.pid, c.loaderPid]) setPriority(x, n); };
-    nice(10);
-    return { ...c, stop: () => { nice(0); return c.stop(); } };
-  }
-  if (mode === 'idle') {
-    // reader and loader in SCHED_IDLE: a waking agent thread always preempts them at once
-    const c = await attach('full', pid, seen);
-    const policy = (p: string) => { for (const x of [process.pid, c.loaderPid]) execFileSync('chrt', ['-a', p, '-p', '0', String(x)]); };
-    policy('-i');
-    return { ...c, stop: () => { policy('-o'); return c.stop(); } };
+    const set = (lower: boolean) => {
+      for (const x of [process.pid, c.loaderPid]) {
+        if (mode === 'nice') setPriority(x, lower ? 10 : 0);
+        else execFileSync('chrt', ['-a', lower ? '-i' : '-o', '-p', '0', String(x)]);
+      }
+    };
+    set(true);
+    return { ...c, stop: () => { set(false); return c.stop(); } };
   }
   const c = await runCollector({
     loader: mode === 'traps' ? TRAPS_LOADER : mode.startsWith('alt') ? values.alt[Number(mode.slice(3))] : values.loader,
