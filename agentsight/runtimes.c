@@ -16,6 +16,7 @@
 #include "agentsight.skel.h"
 #include "attach.h"
 #include "umulti.h"
+#include "unwrap.h"
 
 bool runtimes_multi;
 
@@ -38,8 +39,8 @@ static struct runtime *new_runtime(struct runtimes *r, const char *path)
 }
 
 /* File offset of each wanted function symbol: its address relative to its section, plus the section's
- * place in the file (what a uprobe is attached at). */
-static int elf_offsets(const char *path, size_t off[RT_NPROBES])
+ * place in the file (what a uprobe is attached at). [*lo, *hi): the file range of SSL_read's section. */
+static int elf_offsets(const char *path, size_t off[RT_NPROBES], size_t *lo, size_t *hi)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -64,6 +65,10 @@ static int elf_offsets(const char *path, size_t off[RT_NPROBES])
 				if (off[k] || strcmp(name, probe_names[k]) != 0 || !gelf_getshdr(elf_getscn(e, sym.st_shndx), &text))
 					continue;
 				off[k] = sym.st_value - text.sh_addr + text.sh_offset;
+				if (k == RT_READ || (k == RT_READ_EX && !*hi)) {
+					*lo = text.sh_offset;
+					*hi = text.sh_offset + text.sh_size;
+				}
 				found++;
 			}
 		}
@@ -74,12 +79,51 @@ static int elf_offsets(const char *path, size_t off[RT_NPROBES])
 	return found;
 }
 
+/* The function both `a` and its _ex twin `b` wrap, if its entry traps without a single step (unwrap.h). */
+static size_t shared_callee(int fd, size_t a, size_t b, size_t lo, size_t hi)
+{
+	uint8_t code[64], entry[4];
+	if (!a || pread(fd, code, sizeof(code), a) != sizeof(code) || insn_emulated(code, sizeof(code)))
+		return 0;
+	size_t c = wrapper_callee(code, sizeof(code), a, lo, hi, true);
+	if (!c || pread(fd, entry, sizeof(entry), c) != sizeof(entry) || !insn_emulated(entry, sizeof(entry)))
+		return 0;
+	if (b && (pread(fd, code, sizeof(code), b) != sizeof(code) ||
+		  (!insn_emulated(code, sizeof(code)) && wrapper_callee(code, sizeof(code), b, lo, hi, false) != c)))
+		return 0;
+	return c;
+}
+
+/* SSL_read/SSL_write (and their _ex twins) that open with a single-stepped instruction are probed at the
+ * function they wrap instead, as one _ex-style probe each. */
+static void unwrap_probes(const char *path, size_t off[RT_NPROBES], size_t lo, size_t hi, bool verbose)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	static const int pairs[2][2] = { { RT_READ, RT_READ_EX }, { RT_WRITE, RT_WRITE_EX } };
+	for (int i = 0; i < 2; i++) {
+		int plain = pairs[i][0], ex = pairs[i][1];
+		size_t c = shared_callee(fd, off[plain], off[ex], lo, hi);
+		if (!c)
+			continue;
+		if (verbose)
+			fprintf(stderr, "agentsight: %s: %s opens with a single-stepped instruction; probing the function it "
+				"wraps (offset 0x%zx) for it and %s\n", path, probe_names[plain], c, probe_names[ex]);
+		off[plain] = 0;
+		off[ex] = c;
+	}
+	close(fd);
+}
+
 int runtimes_add_symbols(struct runtimes *r, const char *path, bool verbose)
 {
 	struct runtime *rt = new_runtime(r, path);
 	if (!rt)
 		return 0;
-	int found = elf_offsets(path, rt->off);
+	size_t lo = 0, hi = 0;
+	int found = elf_offsets(path, rt->off, &lo, &hi);
+	unwrap_probes(path, rt->off, lo, hi, verbose);
 	/* without both directions there is no plaintext to speak of */
 	if (!rt->off[RT_WRITE] && !rt->off[RT_WRITE_EX])
 		found = 0;

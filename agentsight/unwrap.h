@@ -1,0 +1,27 @@
+/* Where a TLS probe traps cheaply.
+ *
+ * Why: x86's uprobes emulate a few instructions at the probed address (push of a register, call, jmp,
+ * nop); any other is copied out of line and single-stepped, a second exception. On the 2-vCPU test VM
+ * that step costs ~9 µs: a libssl SSL_write went from 0.09 µs to ~11 µs per call while the loader ran,
+ * in every process on the machine, because Debian's libssl 3.0 opens SSL_read/SSL_write/_ex with
+ * `sub $N,%rsp`. Those four are thin wrappers around ssl_read_internal/ssl_write_internal (static, so
+ * unnamed), which open with a push: probing the callee once, as an _ex-style function, captures the
+ * same calls with an emulated trap (~1.4 µs). A return probe must sit at a function's entry (it swaps the
+ * return address found at the stack pointer there), so a later instruction of the wrapper would not do.
+ * Everything here reads code bytes only; nothing is attached on a guess. */
+#ifndef AS_UNWRAP_H
+#define AS_UNWRAP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Whether the instruction at `code` is one the kernel emulates at a uprobe (no single step). */
+bool insn_emulated(const uint8_t *code, size_t n);
+
+/* `code` holds the first n bytes of a function at file offset `off`. When it is a wrapper that passes
+ * its first three arguments on, puts a pointer to its own stack in the fourth (`mov %rsp,%rcx`) and makes
+ * a direct call to a 16-byte aligned target within [lo, hi): that target's file offset, else 0. With
+ * `need_out` false the `mov %rsp,%rcx` is not required (an _ex wrapper passes its caller's pointer on). */
+size_t wrapper_callee(const uint8_t *code, size_t n, size_t off, size_t lo, size_t hi, bool need_out);
+
+#endif
