@@ -5,7 +5,7 @@
 // Run: node --import tsx scripts/bench/advice.ts [--runs N] [DIR…]   (default: examples/)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { adviseTraces } from '../../src/advise/from-history.js';
 import { AdviceSource } from '../../src/live/advice.js';
 import { LiveRuntime } from '../../src/live/runtime.js';
@@ -13,7 +13,7 @@ import { buildServer } from '../../src/live/server.js';
 import { loadHistory } from '../../src/sources/index.js';
 import { createTagger, loadRules } from '../../src/tag/index.js';
 
-const { values, positionals } = parseArgs({ options: { runs: { type: 'string', default: '3' } }, allowPositionals: true });
+const { values, positionals } = benchArgs(import.meta.url, { options: { runs: { type: 'string', default: '3' } }, allowPositionals: true });
 const RUNS = Number(values.runs);
 const dirs = positionals.length ? positionals : ['examples'];
 const { rules } = loadRules({ projectRoot: '/nonexistent' });

@@ -16,12 +16,12 @@ import { get } from 'node:https';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { testCerts } from '../agents/certs.js';
 import type { CollectorRecord, CollectorStats } from '../../src/sources/collector.js';
 import { connectReusing, LOADER_PATH, runCollector } from '../../src/sources/collector-run.js';
 
-const { values } = parseArgs({ options: {
+const { values } = benchArgs(import.meta.url, { options: {
   requests: { type: 'string', default: '2000' },
   rounds: { type: 'string', default: '5' },
   opens: { type: 'string', default: '1000000' },

@@ -7,7 +7,7 @@
 // The corpus is cached under /tmp/agentpprof-bench/ (keyed by size, seed and a hash of the generator's
 // sources); ccusage@20.0.24 is installed into /tmp/agentpprof-bench/ccusage, never into the project.
 // Wall time is the best of --runs; peak RSS comes from /usr/bin/time (GNU time) when present.
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -129,7 +129,7 @@ function warm(dir: string): void {
 const fmt = (n: number | null, d = 2) => (n === null ? 'n/a' : n.toFixed(d));
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { size: { type: 'string', default: '500MB' }, seed: { type: 'string', default: '1' },
+  const { values } = benchArgs(import.meta.url, { options: { size: { type: 'string', default: '500MB' }, seed: { type: 'string', default: '1' },
     runs: { type: 'string', default: '1' }, regen: { type: 'boolean', default: false } } });
   parseSize(values.size!);
   const runs = Math.max(1, Number(values.runs));

@@ -7,7 +7,7 @@
 //     each batch touching one new file; kernel event (batch arrival) → the client's delta carrying it.
 //   node --import tsx scripts/bench/live.ts [--events 10000000] [--rate 10000] [--seconds 10]
 import { decode, encode } from '@msgpack/msgpack';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import WebSocket from 'ws';
 import type { Delta, Snapshot } from '../../src/live/protocol.js';
 import { LiveProcessor } from '../../src/live/processor.js';
@@ -16,7 +16,7 @@ import { buildServer } from '../../src/live/server.js';
 import { FirstWordTagger } from '../../src/live/tagger.js';
 import { CollectorStream } from '../../src/sources/collector.js';
 
-const { values } = parseArgs({ options: {
+const { values } = benchArgs(import.meta.url, { options: {
   events: { type: 'string', default: '2000000' }, rate: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' },
   part: { type: 'string', default: 'all' },
 } });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { loadHistory } from '../../src/sources/index.js';
 import { loadRecordings } from '../../src/sources/agentsight.js';
 import { FrameSplitter } from '../../src/sources/collector-frames.js';
@@ -109,7 +109,7 @@ async function child(dir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: 'string', default: '1GB' }, dir: { type: 'string', default: '/tmp/agentpprof-bench' }, child: { type: 'string' } } });
+  const { values } = benchArgs(import.meta.url, { options: { size: { type: 'string', default: '1GB' }, dir: { type: 'string', default: '/tmp/agentpprof-bench' }, child: { type: 'string' } } });
   if (values.child) return child(values.child);
   const bytes = parseSize(values.size!);
   const dir = join(values.dir!, `agentsight-${values.size}`);

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { buildProfile } from '../../src/profile/index.js';
 import { tagPrompts } from '../../src/profile/tagging.js';
 import { renderFolded } from '../../src/render/folded.js';
@@ -58,7 +58,7 @@ async function stages(claude: string): Promise<Record<string, number>> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { corpus: { type: 'string' }, size: { type: 'string', default: '500MB' }, runs: { type: 'string', default: '3' } } });
+  const { values } = benchArgs(import.meta.url, { options: { corpus: { type: 'string' }, size: { type: 'string', default: '500MB' }, runs: { type: 'string', default: '3' } } });
   const corpus = values.corpus ?? findCorpus(values.size!);
   const claude = join(corpus, 'claude');
   const runs = Math.max(1, Number(values.runs));

@@ -11,7 +11,7 @@
 import { mkdtempSync, openSync, writeSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { generate } from '../gen-corpus/generate.js';
 import { loadHistory } from '../../src/sources/index.js';
 import { loadRules, RegexTagger } from '../../src/tag/index.js';
@@ -23,7 +23,7 @@ import { callBatches } from '../../src/fleet/call-batches.js';
 import { FleetExport } from '../../src/fleet/live-export.js';
 import { LiveRuntime } from '../../src/live/runtime.js';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '200' }, rounds: { type: 'string', default: '3' } } });
+const { values } = benchArgs(import.meta.url, { options: { sessions: { type: 'string', default: '200' }, rounds: { type: 'string', default: '3' } } });
 const dir = mkdtempSync(join(tmpdir(), 'agentpprof-push-bench-'));
 await generate({ out: dir, seed: 9, agents: ['claude', 'codex'], sessions: Number(values.sessions) });
 const history = await loadHistory({ paths: [dir] });

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { renderHtml } from '../../src/render/html.js';
 import { renderFlameSvg, renderSvgDetailed } from '../../src/render/svg.js';
 import { buildTree } from '../../src/render/tree.js';
@@ -13,7 +13,7 @@ import { frameColor } from '../../src/viewer/colors.js';
 import { distinctStacks } from '../../test/render-fixtures.js';
 import { launchChromium } from '../../test/helpers/browser.js';
 
-const { values } = parseArgs({ options: { stacks: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
+const { values } = benchArgs(import.meta.url, { options: { stacks: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
 const N = Number(values.stacks);
 const RUNS = Number(values.runs);
 const OUT = resolve('test-output/bench');
