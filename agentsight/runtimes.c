@@ -79,40 +79,57 @@ static int elf_offsets(const char *path, size_t off[RT_NPROBES], size_t *lo, siz
 	return found;
 }
 
-/* The function both `a` and its _ex twin `b` call, if `a` opens with a single-stepped instruction and the
- * callee with an emulated one (unwrap.h). */
-static size_t shared_callee(int fd, size_t a, size_t b, size_t lo, size_t hi)
+/* Where the function at `off` traps without a single step (itself, or past its endbr64); 0: nowhere. */
+static size_t cheap_entry(int fd, size_t off)
 {
-	uint8_t code[64], entry[4];
-	if (!a || pread(fd, code, sizeof(code), a) != sizeof(code) || insn_emulated(code, sizeof(code)))
-		return 0;
-	size_t c = wrapper_callee(code, sizeof(code), a, lo, hi, true);
-	if (!c || pread(fd, entry, sizeof(entry), c) != sizeof(entry) || !insn_emulated(entry, sizeof(entry)))
-		return 0;
-	/* the twin calling the same function is what makes the callee's argument layout credible */
-	if (!b || pread(fd, code, sizeof(code), b) != sizeof(code) || wrapper_callee(code, sizeof(code), b, lo, hi, false) != c)
-		return 0;
-	return c;
+	uint8_t code[16];
+	return off && pread(fd, code, sizeof(code), off) == sizeof(code) ? emulated_entry(code, sizeof(code), off) : 0;
 }
 
-/* SSL_read/SSL_write (and their _ex twins) that open with a single-stepped instruction are probed at the
- * function they wrap instead, as one _ex-style probe each. */
-static void unwrap_probes(const char *path, size_t off[RT_NPROBES], size_t lo, size_t hi, bool verbose)
+/* The function both `a` and its _ex twin `b` call, where it traps cheaply (unwrap.h); 0: none. */
+static size_t shared_callee(int fd, size_t a, size_t b, size_t lo, size_t hi)
+{
+	uint8_t code[64];
+	if (!a || !b || pread(fd, code, sizeof(code), a) != sizeof(code))
+		return 0;
+	size_t c = wrapper_callee(code, sizeof(code), a, lo, hi, true);
+	/* the twin calling the same function is what makes the callee's argument layout credible */
+	if (!c || pread(fd, code, sizeof(code), b) != sizeof(code) || wrapper_callee(code, sizeof(code), b, lo, hi, false) != c)
+		return 0;
+	return cheap_entry(fd, c);
+}
+
+/* Moves each probe to where its trap needs no single step: past an endbr64, or, for SSL_read/SSL_write
+ * wrappers (and their _ex twins), to the function they wrap, probed once as an _ex-style function. A
+ * probe that fits neither stays, single-stepped. */
+static void place_probes(const char *path, size_t off[RT_NPROBES], size_t lo, size_t hi, bool verbose)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
+	for (int k = 0; k < RT_NPROBES; k++) {
+		size_t at = cheap_entry(fd, off[k]);
+		if (at > off[k] && verbose)
+			fprintf(stderr, "agentsight: %s: %s opens with endbr64; probed past it\n", path, probe_names[k]);
+		if (at)
+			off[k] = at;
+	}
 	static const int pairs[2][2] = { { RT_READ, RT_READ_EX }, { RT_WRITE, RT_WRITE_EX } };
 	for (int i = 0; i < 2; i++) {
 		int plain = pairs[i][0], ex = pairs[i][1];
-		size_t c = shared_callee(fd, off[plain], off[ex], lo, hi);
-		if (!c)
+		if (!off[plain] || cheap_entry(fd, off[plain]))
 			continue;
-		if (verbose)
+		size_t c = shared_callee(fd, off[plain], off[ex], lo, hi);
+		if (verbose && c)
 			fprintf(stderr, "agentsight: %s: %s opens with a single-stepped instruction; probing the function it "
 				"wraps (offset 0x%zx) for it and %s\n", path, probe_names[plain], c, probe_names[ex]);
-		off[plain] = 0;
-		off[ex] = c;
+		else if (verbose)
+			fprintf(stderr, "agentsight: %s: %s opens with an instruction the kernel single-steps at every call\n",
+				path, probe_names[plain]);
+		if (c) {
+			off[plain] = 0;
+			off[ex] = c;
+		}
 	}
 	close(fd);
 }
@@ -124,7 +141,7 @@ int runtimes_add_symbols(struct runtimes *r, const char *path, bool verbose)
 		return 0;
 	size_t lo = 0, hi = 0;
 	int found = elf_offsets(path, rt->off, &lo, &hi);
-	unwrap_probes(path, rt->off, lo, hi, verbose);
+	place_probes(path, rt->off, lo, hi, verbose);
 	/* without both directions there is no plaintext to speak of */
 	if (!rt->off[RT_WRITE] && !rt->off[RT_WRITE_EX])
 		found = 0;

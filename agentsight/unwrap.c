@@ -13,6 +13,17 @@ bool insn_emulated(const uint8_t *code, size_t n)
 	return false;
 }
 
+size_t emulated_entry(const uint8_t *code, size_t n, size_t off)
+{
+	static const uint8_t endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	if (insn_emulated(code, n))
+		return off;
+	if (n > sizeof(endbr64) && memcmp(code, endbr64, sizeof(endbr64)) == 0 &&
+	    insn_emulated(code + sizeof(endbr64), n - sizeof(endbr64)))
+		return off + sizeof(endbr64);
+	return 0;
+}
+
 static bool has_before(const uint8_t *code, size_t end, const uint8_t *pat, size_t len)
 {
 	for (size_t j = 0; j + len <= end; j++)

@@ -18,6 +18,12 @@
 /* Whether the instruction at `code` is one the kernel emulates at a uprobe (no single step). */
 bool insn_emulated(const uint8_t *code, size_t n);
 
+/* Where a probe for the function at file offset `off` (its first n bytes in `code`) traps without a
+ * single step: `off`, or `off + 4` past an endbr64 — the landing pad CET builds open every exported
+ * function with, single-stepped like any other instruction, which moves neither the stack pointer nor an
+ * argument register, so an entry and a return probe there see what they would at `off`. 0: neither. */
+size_t emulated_entry(const uint8_t *code, size_t n, size_t off);
+
 /* `code` holds the first n bytes of a function at file offset `off`. When it is a wrapper that passes
  * its first three arguments on, puts a pointer to its own stack in the fourth (`mov %rsp,%rcx`) and makes
  * a direct call to a 16-byte aligned target within [lo, hi): that target's file offset, else 0. With

@@ -1,7 +1,8 @@
 // The loader's other modes, as root: JSON lines on stdout, scoping by a comm a process takes after it
 // started (node's process.title → task_rename), a TLS write larger than the 512 KB capture cap, how a
-// traced process's TLS probes are attached (uprobe_multi links, or perf events as the fallback), and
-// the distinct exit codes with one clear line when it cannot run.
+// traced process's TLS probes are attached (uprobe_multi links, or perf events as the fallback), where
+// they are placed (never on an instruction the kernel single-steps, when it can be helped), and the
+// distinct exit codes with one clear line when it cannot run.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -175,6 +176,47 @@ describe.skipIf(skip)('collector modes', () => {
     const wrapped = [...c.stderr().matchAll(/(SSL_read|SSL_write) opens with a single-stepped instruction; probing the function it wraps \(offset (0x[0-9a-f]+)\)/g)];
     expect(wrapped.map((m) => m[1]).sort()).toEqual(['SSL_read', 'SSL_write']); // this machine's libssl 3.0
     for (const m of wrapped) expect(offsets).toContain(Number(m[2]));
+  });
+
+  // CET builds (Ubuntu's and Fedora's libssl, …) open every exported function with endbr64, which the
+  // kernel single-steps too. It moves neither the stack pointer nor an argument register, so the entry and
+  // the return probe go 4 bytes further, on the emulated push. A C stand-in built that way: its SSL_write and
+  // SSL_read must come out whole, with their lengths and the SSL* — the arguments and the return value
+  // read at the moved probes.
+  it.skipIf(!kernelAtLeast(6, 6))('probes past an endbr64, and the moved entry and return probes capture the call', async () => {
+    const src = join(dir, 'cet.c'), bin = join(dir, 'cet-tls');
+    writeFileSync(src, `#include <string.h>
+#include <unistd.h>
+__attribute__((noinline, used)) int SSL_write(void *s, const void *b, int n) { __asm__ volatile("" ::: "memory"); return n; }
+__attribute__((noinline, used)) int SSL_read(void *s, void *b, int n) { memcpy(b, "reply-past-endbr", 16); __asm__ volatile("" ::: "memory"); return 16; }
+int main(void) {
+  char buf[64], out[32], go;
+  if (read(0, &go, 1) != 1) return 1;
+  memcpy(out, "hello-past-endbr", 16); /* a buffer the program wrote, as a TLS client's is */
+  SSL_write((void *)0x5eed, out, 16);
+  return SSL_read((void *)0x5eed, buf, sizeof buf) == 16 ? 0 : 2;
+}
+`);
+    const cc = spawnSync('cc', ['-O0', '-fcf-protection=full', '-o', bin, src], { encoding: 'utf8' });
+    expect(cc.stderr).toBe('');
+    const child = spawn(bin, [], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const done = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const c = await startCollector(['-v', '--pid', String(child.pid), '--ssl-binary', bin]);
+    expect(c.stderr()).toContain(`${bin}: SSL_write opens with endbr64; probed past it`);
+    expect(c.stderr()).toContain(`${bin}: SSL_read opens with endbr64; probed past it`);
+    const code = readFileSync(bin);
+    const mine = linksOf(c.pid).filter((l) => l.path === bin);
+    expect(mine.length).toBeGreaterThanOrEqual(3); // SSL_write, SSL_read entries, their return link
+    for (const o of mine.flatMap((l) => l.offsets)) expect([...code.subarray(o - 4, o + 1)]).toEqual([0xf3, 0x0f, 0x1e, 0xfa, 0x55]);
+    child.stdin!.write('g');
+    expect(await done).toBe(0);
+    await sleep(200);
+    expect(await c.stop()).toBe(0);
+    const tls = c.records.flatMap((r): TlsChunk[] => (r.type === 'tls' && r.chunk.pid === child.pid ? [r.chunk] : []));
+    expect(tls.map((t) => [t.direction, t.data.toString('latin1'), t.len, t.conn])).toEqual([
+      ['write', 'hello-past-endbr', 16, `${child.pid}:5eed`],
+      ['read', 'reply-past-endbr', 16, `${child.pid}:5eed`],
+    ]);
   });
 
   it('exits with a distinct code and one clear line when it cannot run', () => {
