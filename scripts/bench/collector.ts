@@ -1,7 +1,8 @@
 // Collector benchmark (root, BTF kernel), two figures measured in one run:
 //  1. overhead: a node HTTPS client (2 KB request, 8 KB streamed response, keep-alive) against a local TLS
-//     server, one long-lived client, rounds without / with the collector attached in ABBA order; ratio of
-//     medians of paired ratios. --variants nossl,devnull,traps,sink,idle,nice adds rounds that split the cost (no TLS
+//     server, one long-lived client, rounds without / with the collector attached in ABBA order; the median
+//     of paired ratios, with a 90 % bootstrap interval that says whether the target was met, missed, or
+//     is within the machine's noise (scripts/bench/bootstrap.ts). --variants nossl,devnull,traps,sink,idle,nice adds rounds that split the cost (no TLS
 //     uprobes; no Node reader; TLS probes that return at once, i.e. the bare trap cost; a reader that only reads
 //     the socket; reader and loader in SCHED_IDLE, or at nice 10). --alt PATH adds full-pipeline rounds with another
 //     loader build.
@@ -17,6 +18,7 @@ import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { benchArgs } from './args.js';
+import { medianInterval, verdict } from './bootstrap.js';
 import { testCerts } from '../agents/certs.js';
 import type { CollectorRecord, CollectorStats } from '../../src/sources/collector.js';
 import { connectReusing, LOADER_PATH, runCollector } from '../../src/sources/collector-run.js';
@@ -274,7 +276,7 @@ async function overhead(work: string): Promise<void> {
   // median of those ratios, and the middle half of them.
   const paired = (rs: Round[], f: (r: Round) => number) => {
     const xs = rs.map((r, i) => f(r) / f(base[i])).sort((a, b) => a - b);
-    return { mid: median(xs), lo: xs[Math.floor((xs.length - 1) / 4)], hi: xs[Math.ceil(((xs.length - 1) * 3) / 4)] };
+    return { mid: median(xs), lo: xs[Math.floor((xs.length - 1) / 4)], hi: xs[Math.ceil(((xs.length - 1) * 3) / 4)], xs };
   };
   console.log(`overhead: ${REQUESTS} HTTPS requests (2 KB up, 8 KB streamed down, keep-alive) per round, ${ROUNDS} rounds per mode in ABBA order`);
   for (const [m, rs] of rounds) {
@@ -287,7 +289,9 @@ async function overhead(work: string): Promise<void> {
   }
   if (values['show-rounds']) for (const [m, rs] of rounds) console.log(`  ${m.padEnd(8)} ${rs.map((r) => us(r.ms)).join(' ')}`);
   const w = paired(rounds.get('full')!, (r) => r.ms);
-  console.log(`  ratio wall ${w.mid.toFixed(3)} (${pct(w.mid)} slower; target ≤ 5 %, goal ≤ 3 %)  TLS calls captured ` +
+  const ci = medianInterval(w.xs);
+  console.log(`  ratio wall ${w.mid.toFixed(3)} (${pct(w.mid)} slower; 90 % bootstrap interval ${pct(ci.lo)} … ${pct(ci.hi)}: ` +
+    `target ≤ 5 % ${verdict(ci, 1.05)}, goal ≤ 3 % ${verdict(ci, 1.03)})  TLS calls captured ` +
     `${(seen.tls / REQUESTS).toFixed(2)}/request  in-kernel BPF of the TLS uprobes ${(median(bpfNs) / REQUESTS / 1000).toFixed(1)} µs/request` +
     `  load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
 }
