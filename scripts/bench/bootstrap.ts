@@ -3,24 +3,15 @@
 // On the 2-vCPU test VM two adjacent baseline rounds differ by up to 30 %, so one run's median alone
 // cannot say whether a 5 % target was met; the interval can say "met", "missed" or "within the noise".
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { seededRandom } from '../../src/tag/random.js';
 
-/** mulberry32: a small seeded PRNG, enough to draw resampling indices. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The upper median (the middle element of an even count, as the benches have always printed). */
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The [lo, hi] percentile interval (default 90 %) of the median of `ratios` under resampling. */
 export function medianInterval(ratios: number[], level = 0.9, draws = 2000, seed = 1): { lo: number; hi: number } {
   if (ratios.length === 0) return { lo: NaN, hi: NaN };
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const medians: number[] = [];
   const sample = new Array<number>(ratios.length);
   for (let d = 0; d < draws; d++) {

@@ -18,7 +18,7 @@ import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { benchArgs } from './args.js';
-import { medianInterval, verdict } from './bootstrap.js';
+import { median, medianInterval, verdict } from './bootstrap.js';
 import { testCerts } from '../agents/certs.js';
 import type { CollectorRecord, CollectorStats } from '../../src/sources/collector.js';
 import { connectReusing, LOADER_PATH, runCollector } from '../../src/sources/collector-run.js';
@@ -119,7 +119,6 @@ int main(int argc, char **argv) {
 }
 `;
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Runs a child that waits for "go" on stdin; `attach` may start the collector on its pid first. */
 async function runChild<T>(file: string, args: string[], attach: (pid: number) => Promise<T>): Promise<{ out: string; ctx: T }> {
