@@ -6,6 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { benchArgs } from './args.js';
+import { median } from './stats.js';
 import { adviseTraces } from '../../src/advise/from-history.js';
 import { AdviceSource } from '../../src/live/advice.js';
 import { LiveRuntime } from '../../src/live/runtime.js';
@@ -18,7 +19,6 @@ const RUNS = Number(values.runs);
 const dirs = positionals.length ? positionals : ['examples'];
 const { rules } = loadRules({ projectRoot: '/nonexistent' });
 const tagger = await createTagger('regex', { rules, options: {} });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; stallMs: number }> {
   const ms: number[] = [], stall: number[] = [];

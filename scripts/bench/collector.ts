@@ -2,7 +2,7 @@
 //  1. overhead: a node HTTPS client (2 KB request, 8 KB streamed response, keep-alive) against a local TLS
 //     server, one long-lived client, rounds without / with the collector attached in ABBA order; the median
 //     of paired ratios, with a 90 % bootstrap interval that says whether the target was met, missed, or
-//     is within the machine's noise (scripts/bench/bootstrap.ts). --variants nossl,devnull,traps,sink,idle,nice adds rounds that split the cost (no TLS
+//     is within the machine's noise (scripts/bench/stats.ts). --variants nossl,devnull,traps,sink,idle,nice adds rounds that split the cost (no TLS
 //     uprobes; no Node reader; TLS probes that return at once, i.e. the bare trap cost; a reader that only reads
 //     the socket; reader and loader in SCHED_IDLE, or at nice 10). --alt PATH adds full-pipeline rounds with another
 //     loader build.
@@ -18,7 +18,7 @@ import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { benchArgs } from './args.js';
-import { median, medianInterval, verdict } from './bootstrap.js';
+import { median, medianInterval, verdict } from './stats.js';
 import { testCerts } from '../agents/certs.js';
 import type { CollectorRecord, CollectorStats } from '../../src/sources/collector.js';
 import { connectReusing, LOADER_PATH, runCollector } from '../../src/sources/collector-run.js';

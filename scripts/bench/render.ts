@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchArgs } from './args.js';
+import { median } from './stats.js';
 import { renderHtml } from '../../src/render/html.js';
 import { renderFlameSvg, renderSvgDetailed } from '../../src/render/svg.js';
 import { buildTree } from '../../src/render/tree.js';
@@ -19,7 +20,6 @@ const RUNS = Number(values.runs);
 const OUT = resolve('test-output/bench');
 mkdirSync(OUT, { recursive: true });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Median wall and CPU milliseconds: on a shared machine (load > cores) CPU time is the stable figure. */
 function timed<T>(fn: () => T): { ms: number; cpu: number; value: T } {
   const times: number[] = [];

@@ -1,6 +1,6 @@
 // The bench's bootstrap interval of a median ratio, and the verdict it supports against a target.
 import { describe, expect, it } from 'vitest';
-import { medianInterval, verdict } from '../scripts/bench/bootstrap.js';
+import { medianInterval, verdict } from '../scripts/bench/stats.js';
 
 describe('median interval', () => {
   it('is tight for steady rounds and wide for noisy ones, always around the median, and reproducible', () => {

@@ -1,7 +1,8 @@
-// How sure a bench can be of a median ratio on a noisy machine: a percentile bootstrap over the paired
-// rounds (resampled with replacement, a fixed seed so a run's printout is reproducible from its rounds).
-// On the 2-vCPU test VM two adjacent baseline rounds differ by up to 30 %, so one run's median alone
-// cannot say whether a 5 % target was met; the interval can say "met", "missed" or "within the noise".
+// The benches' statistics: the median they print, and how sure a bench can be of a median ratio on a
+// noisy machine — a percentile bootstrap over the paired rounds (resampled with replacement, a fixed
+// seed so a run's printout is reproducible from its rounds). On the 2-vCPU test VM two adjacent
+// baseline rounds differ by up to 30 %, so one run's median alone cannot say whether a 5 % target was
+// met; the interval can say "met", "missed" or "within the noise".
 
 import { seededRandom } from '../../src/tag/random.js';
 
