@@ -163,7 +163,7 @@ describe.skipIf(skip)('collector modes', () => {
   // line: ~9 µs more per trap here. Debian's libssl opens SSL_read/SSL_write/_ex with `sub $N,%rsp`, so
   // the loader probes the functions they wrap, which open with a push (agentsight/unwrap.h); curl's
   // plaintext through them is checked in collector.test.ts.
-  it.skipIf(!kernelAtLeast(6, 6))('probes the system libssl only where the trap is emulated, not single-stepped', async () => {
+  it.skipIf(!kernelAtLeast(6, 6) || process.arch !== 'x64')('probes the system libssl only where the trap is emulated, not single-stepped', async () => {
     const c = await startCollector(['-v', '--pid', String(process.pid)]);
     const lib = linksOf(c.pid).filter((l) => l.type.endsWith('uprobe_multi') && /\/libssl\.so/.test(l.path ?? ''));
     expect(await c.stop()).toBe(0);
@@ -183,7 +183,7 @@ describe.skipIf(skip)('collector modes', () => {
   // the return probe go 4 bytes further, on the emulated push. A C stand-in built that way: its SSL_write and
   // SSL_read must come out whole, with their lengths and the SSL* — the arguments and the return value
   // read at the moved probes.
-  it.skipIf(!kernelAtLeast(6, 6))('probes past an endbr64, and the moved entry and return probes capture the call', async () => {
+  it.skipIf(!kernelAtLeast(6, 6) || process.arch !== 'x64')('probes past an endbr64, and the moved entry and return probes capture the call', async () => {
     const src = join(dir, 'cet.c'), bin = join(dir, 'cet-tls');
     writeFileSync(src, `#include <string.h>
 #include <unistd.h>
