@@ -459,8 +459,8 @@ int main(int argc, char **argv)
 	runtimes_multi = !env.no_ssl && !getenv("AGENTSIGHT_PERF_UPROBES") && umulti_supported();
 	if (runtimes_multi) {
 		struct bpf_program *ssl_progs[] = { skel->progs.ssl_write, skel->progs.ssl_read, skel->progs.ssl_write_ex,
-						    skel->progs.ssl_read_ex, skel->progs.ssl_handshake, skel->progs.ssl_ctrl,
-						    skel->progs.ssl_ret };
+						    skel->progs.ssl_read_ex, skel->progs.ssl_write_ex5, skel->progs.ssl_handshake,
+						    skel->progs.ssl_ctrl, skel->progs.ssl_ret };
 		for (size_t i = 0; i < sizeof(ssl_progs) / sizeof(ssl_progs[0]); i++)
 			bpf_program__set_expected_attach_type(ssl_progs[i], (enum bpf_attach_type)AS_TRACE_UPROBE_MULTI);
 	}

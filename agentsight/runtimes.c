@@ -20,9 +20,11 @@
 
 bool runtimes_multi;
 
-static const char *const probe_names[RT_NPROBES] = {
+/* The probed functions, then one more symbol place_probes reads: SSL_write_ex2 (OpenSSL 3.3+). */
+static const char *const probe_names[RT_NPROBES + 1] = {
 	[RT_WRITE] = "SSL_write", [RT_READ] = "SSL_read", [RT_WRITE_EX] = "SSL_write_ex",
 	[RT_READ_EX] = "SSL_read_ex", [RT_HANDSHAKE] = "SSL_do_handshake", [RT_CTRL] = "SSL_ctrl",
+	[RT_NPROBES] = "SSL_write_ex2",
 };
 
 static struct runtime *new_runtime(struct runtimes *r, const char *path)
@@ -38,9 +40,10 @@ static struct runtime *new_runtime(struct runtimes *r, const char *path)
 	return rt;
 }
 
-/* File offset of each wanted function symbol: its address relative to its section, plus the section's
- * place in the file (what a uprobe is attached at). [*lo, *hi): the file range of SSL_read's section. */
-static int elf_offsets(const char *path, size_t off[RT_NPROBES], size_t *lo, size_t *hi)
+/* File offset of each function symbol in names[0..nnames): its address relative to its section, plus the
+ * section's place in the file (what a uprobe is attached at). [*lo, *hi): the file range of SSL_read's
+ * section. Returns how many of the first RT_NPROBES names were found. */
+static int elf_offsets(const char *path, const char *const *names, int nnames, size_t *off, size_t *lo, size_t *hi)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -60,16 +63,16 @@ static int elf_offsets(const char *path, size_t off[RT_NPROBES], size_t *lo, siz
 			    !sym.st_value)
 				continue;
 			const char *name = elf_strptr(e, sh.sh_link, sym.st_name);
-			for (int k = 0; name && k < RT_NPROBES; k++) {
+			for (int k = 0; name && k < nnames; k++) {
 				GElf_Shdr text;
-				if (off[k] || strcmp(name, probe_names[k]) != 0 || !gelf_getshdr(elf_getscn(e, sym.st_shndx), &text))
+				if (off[k] || strcmp(name, names[k]) != 0 || !gelf_getshdr(elf_getscn(e, sym.st_shndx), &text))
 					continue;
 				off[k] = sym.st_value - text.sh_addr + text.sh_offset;
 				if (k == RT_READ || (k == RT_READ_EX && !*hi)) {
 					*lo = text.sh_offset;
 					*hi = text.sh_offset + text.sh_size;
 				}
-				found++;
+				found += k < RT_NPROBES;
 			}
 		}
 	}
@@ -86,27 +89,31 @@ static size_t cheap_entry(int fd, size_t off)
 	return off && pread(fd, code, sizeof(code), off) == sizeof(code) ? emulated_entry(code, sizeof(code), off) : 0;
 }
 
-/* The function both `a` and its _ex twin `b` call, where it traps cheaply (unwrap.h); 0: none. */
-static size_t shared_callee(int fd, size_t a, size_t b, size_t lo, size_t hi)
+/* The function both the wrapper `a` and its _ex-style twin `b` call, where it traps cheaply (unwrap.h);
+ * *out_arg as wrapper_callee says for `a`. 0: none. */
+static size_t shared_callee(int fd, size_t a, size_t b, size_t lo, size_t hi, int *out_arg)
 {
 	uint8_t code[64];
+	int twin_out;
 	if (!a || !b || pread(fd, code, sizeof(code), a) != sizeof(code))
 		return 0;
-	size_t c = wrapper_callee(code, sizeof(code), a, lo, hi, true);
+	size_t c = wrapper_callee(code, sizeof(code), a, lo, hi, out_arg);
 	/* the twin calling the same function is what makes the callee's argument layout credible */
-	if (!c || pread(fd, code, sizeof(code), b) != sizeof(code) || wrapper_callee(code, sizeof(code), b, lo, hi, false) != c)
+	if (!c || pread(fd, code, sizeof(code), b) != sizeof(code) || wrapper_callee(code, sizeof(code), b, lo, hi, &twin_out) != c)
 		return 0;
 	return cheap_entry(fd, c);
 }
 
 /* Moves each probe to where its trap needs no single step: past an endbr64, or, for SSL_read/SSL_write
  * wrappers (and their _ex twins), to the function they wrap, probed once as an _ex-style function. A
- * probe that fits neither stays, single-stepped. */
-static void place_probes(const char *path, size_t off[RT_NPROBES], size_t lo, size_t hi, bool verbose)
+ * probe that fits neither stays, single-stepped. `write_ex2`: SSL_write_ex2 (OpenSSL 3.3+), the twin of
+ * SSL_write where SSL_write_ex only jumps to it. */
+static void place_probes(const char *path, struct runtime *rt, size_t write_ex2, size_t lo, size_t hi, bool verbose)
 {
 #ifndef __x86_64__
 	return; /* the byte patterns are x86's; other architectures' uprobes emulate other instructions */
 #endif
+	size_t *off = rt->off;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -119,19 +126,24 @@ static void place_probes(const char *path, size_t off[RT_NPROBES], size_t lo, si
 	}
 	static const int pairs[2][2] = { { RT_READ, RT_READ_EX }, { RT_WRITE, RT_WRITE_EX } };
 	for (int i = 0; i < 2; i++) {
-		int plain = pairs[i][0], ex = pairs[i][1];
+		int plain = pairs[i][0], ex = pairs[i][1], out = 0;
 		if (!off[plain] || cheap_entry(fd, off[plain]))
 			continue;
-		size_t c = shared_callee(fd, off[plain], off[ex], lo, hi);
-		if (verbose && c)
-			fprintf(stderr, "agentsight: %s: %s opens with a single-stepped instruction; probing the function it "
-				"wraps (offset 0x%zx) for it and %s\n", path, probe_names[plain], c, probe_names[ex]);
-		else if (verbose)
-			fprintf(stderr, "agentsight: %s: %s opens with an instruction the kernel single-steps at every call\n",
-				path, probe_names[plain]);
-		if (c) {
+		size_t c = shared_callee(fd, off[plain], off[ex], lo, hi, &out);
+		if (!c && plain == RT_WRITE)
+			c = shared_callee(fd, off[plain], write_ex2, lo, hi, &out);
+		/* an _ex program reads the count through the 4th argument; ssl_write_ex5 through the 5th */
+		if (c && (out == 4 || (out == 5 && plain == RT_WRITE))) {
+			if (verbose)
+				fprintf(stderr, "agentsight: %s: %s opens with a single-stepped instruction; probing the function it "
+					"wraps (offset 0x%zx, count in argument %d) for it and %s\n", path, probe_names[plain], c, out,
+					probe_names[ex]);
 			off[plain] = 0;
 			off[ex] = c;
+			rt->write_out5 |= out == 5;
+		} else if (verbose) {
+			fprintf(stderr, "agentsight: %s: %s opens with an instruction the kernel single-steps at every call\n",
+				path, probe_names[plain]);
 		}
 	}
 	close(fd);
@@ -142,9 +154,10 @@ int runtimes_add_symbols(struct runtimes *r, const char *path, bool verbose)
 	struct runtime *rt = new_runtime(r, path);
 	if (!rt)
 		return 0;
-	size_t lo = 0, hi = 0;
-	int found = elf_offsets(path, rt->off, &lo, &hi);
-	place_probes(path, rt->off, lo, hi, verbose);
+	size_t off[RT_NPROBES + 1] = { 0 }, lo = 0, hi = 0;
+	int found = elf_offsets(path, probe_names, RT_NPROBES + 1, off, &lo, &hi);
+	memcpy(rt->off, off, sizeof(rt->off));
+	place_probes(path, rt, off[RT_NPROBES], lo, hi, verbose);
 	/* without both directions there is no plaintext to speak of */
 	if (!rt->off[RT_WRITE] && !rt->off[RT_WRITE_EX])
 		found = 0;
@@ -240,7 +253,8 @@ int runtimes_attach(struct agentsight_bpf *skel, const struct runtime *rt, int p
 		    bool verbose)
 {
 	struct bpf_program *entry[RT_NPROBES] = {
-		[RT_WRITE] = skel->progs.ssl_write, [RT_READ] = skel->progs.ssl_read, [RT_WRITE_EX] = skel->progs.ssl_write_ex,
+		[RT_WRITE] = skel->progs.ssl_write, [RT_READ] = skel->progs.ssl_read,
+		[RT_WRITE_EX] = rt->write_out5 ? skel->progs.ssl_write_ex5 : skel->progs.ssl_write_ex,
 		[RT_READ_EX] = skel->progs.ssl_read_ex, [RT_HANDSHAKE] = skel->progs.ssl_handshake, [RT_CTRL] = skel->progs.ssl_ctrl,
 	};
 	/* A perf-event uprobe's attach waits for an RCU grace period (~3.5 ms here, 11 probes ~35 ms): the

@@ -25,6 +25,7 @@ struct runtime {
 	dev_t dev;
 	ino_t ino;
 	size_t off[RT_NPROBES]; /* file offsets; 0 = not in this binary */
+	bool write_out5;        /* off[RT_WRITE_EX] takes its out pointer 5th (OpenSSL 3.2+'s ssl_write_internal) */
 };
 
 #define RT_MAX 16

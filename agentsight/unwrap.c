@@ -32,9 +32,10 @@ static bool has_before(const uint8_t *code, size_t end, const uint8_t *pat, size
 	return false;
 }
 
-size_t wrapper_callee(const uint8_t *code, size_t n, size_t off, size_t lo, size_t hi, bool need_out)
+size_t wrapper_callee(const uint8_t *code, size_t n, size_t off, size_t lo, size_t hi, int *out_arg)
 {
 	static const uint8_t rsp_to_rcx[] = { 0x48, 0x89, 0xe1 }, rsp_to_r8[] = { 0x49, 0x89, 0xe0 };
+	*out_arg = 0;
 	for (size_t i = 0; i + 5 <= n; i++) {
 		if (code[i] != 0xe8)
 			continue;
@@ -43,11 +44,7 @@ size_t wrapper_callee(const uint8_t *code, size_t n, size_t off, size_t lo, size
 		long long target = (long long)(off + i + 5) + rel;
 		if (target < (long long)lo || target >= (long long)hi || target % 16)
 			continue;
-		/* OpenSSL 3.2+ passes a flags word fourth and the out pointer fifth: not the layout probed as _ex */
-		if (has_before(code, i, rsp_to_r8, sizeof(rsp_to_r8)))
-			return 0;
-		if (need_out && !has_before(code, i, rsp_to_rcx, sizeof(rsp_to_rcx)))
-			return 0;
+		*out_arg = has_before(code, i, rsp_to_rcx, sizeof(rsp_to_rcx)) ? 4 : has_before(code, i, rsp_to_r8, sizeof(rsp_to_r8)) ? 5 : 0;
 		return (size_t)target;
 	}
 	return 0;

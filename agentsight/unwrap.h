@@ -24,10 +24,11 @@ bool insn_emulated(const uint8_t *code, size_t n);
  * argument register, so an entry and a return probe there see what they would at `off`. 0: neither. */
 size_t emulated_entry(const uint8_t *code, size_t n, size_t off);
 
-/* `code` holds the first n bytes of a function at file offset `off`. When it is a wrapper that passes
- * its first three arguments on, puts a pointer to its own stack in the fourth (`mov %rsp,%rcx`) and makes
- * a direct call to a 16-byte aligned target within [lo, hi): that target's file offset, else 0. With
- * `need_out` false the `mov %rsp,%rcx` is not required (an _ex wrapper passes its caller's pointer on). */
-size_t wrapper_callee(const uint8_t *code, size_t n, size_t off, size_t lo, size_t hi, bool need_out);
+/* `code` holds the first n bytes of a function at file offset `off`. When it makes a direct call to a
+ * 16-byte aligned target within [lo, hi): that target's file offset, else 0. *out_arg: the argument of
+ * that call that holds a pointer to the function's own stack, i.e. where the callee returns a count —
+ * 4 (`mov %rsp,%rcx`: OpenSSL 3.0–3.1's ssl_{read,write}_internal(s, buf, num, *bytes), and 3.2+'s read),
+ * 5 (`mov %rsp,%r8`: 3.2+'s ssl_write_internal(s, buf, num, flags, *written)), 0 (neither). */
+size_t wrapper_callee(const uint8_t *code, size_t n, size_t off, size_t lo, size_t hi, int *out_arg);
 
 #endif

@@ -566,6 +566,9 @@ SEC("uprobe")
 int BPF_KPROBE(ssl_write_ex, void *s, const void *buf, size_t num, size_t *written) { return ssl_enter(ctx, (__u64)s, (__u64)buf, (__u64)written, AS_SSL_WRITE, 1); }
 SEC("uprobe")
 int BPF_KPROBE(ssl_read_ex, void *s, void *buf, size_t num, size_t *readbytes) { return ssl_enter(ctx, (__u64)s, (__u64)buf, (__u64)readbytes, AS_SSL_READ, 1); }
+/* OpenSSL 3.2+'s ssl_write_internal(s, buf, num, flags, *written), probed in place of its wrappers */
+SEC("uprobe")
+int BPF_KPROBE(ssl_write_ex5, void *s, const void *buf, size_t num, __u64 flags, size_t *written) { return ssl_enter(ctx, (__u64)s, (__u64)buf, (__u64)written, AS_SSL_WRITE, 1); }
 SEC("uprobe")
 int BPF_KPROBE(ssl_handshake, void *s) { return ssl_enter(ctx, (__u64)s, 0, 0, AS_SSL_HANDSHAKE, 0); }
 SEC("uretprobe")

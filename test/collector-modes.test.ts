@@ -173,7 +173,7 @@ describe.skipIf(skip)('collector modes', () => {
       || [0x90, 0xe8, 0xe9, 0xeb].includes(code[o]);
     const offsets = lib.flatMap((l) => l.offsets);
     expect(offsets.filter((o) => !emulated(o)).map((o) => o.toString(16))).toEqual([]);
-    const wrapped = [...c.stderr().matchAll(/(SSL_read|SSL_write) opens with a single-stepped instruction; probing the function it wraps \(offset (0x[0-9a-f]+)\)/g)];
+    const wrapped = [...c.stderr().matchAll(/(SSL_read|SSL_write) opens with a single-stepped instruction; probing the function it wraps \(offset (0x[0-9a-f]+), count in argument 4\)/g)];
     expect(wrapped.map((m) => m[1]).sort()).toEqual(['SSL_read', 'SSL_write']); // this machine's libssl 3.0
     for (const m of wrapped) expect(offsets).toContain(Number(m[2]));
   });
@@ -216,6 +216,67 @@ int main(void) {
     expect(tls.map((t) => [t.direction, t.data.toString('latin1'), t.len, t.conn])).toEqual([
       ['write', 'hello-past-endbr', 16, `${child.pid}:5eed`],
       ['read', 'reply-past-endbr', 16, `${child.pid}:5eed`],
+    ]);
+  });
+
+  // OpenSSL 3.2+ gives ssl_write_internal a flags word 4th and the count pointer 5th (reads keep 4
+  // arguments); Debian 13's libssl 3.5 has exactly this shape. A stand-in built the same way (wrappers
+  // at -O2 with a stack protector, internals elsewhere, opening with endbr64; push): the loader must see
+  // the count in argument 5 for writes and 4 for reads, and capture all four calls through the callees.
+  it.skipIf(!kernelAtLeast(6, 6) || process.arch !== 'x64')('probes OpenSSL 3.2+\'s ssl_write_internal with its count pointer 5th', async () => {
+    writeFileSync(join(dir, 'internal.c'), `#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+static char sink[256];
+int ssl_write_internal(void *s, const void *buf, size_t num, uint64_t flags, size_t *written)
+{ if (!s) return -1; memcpy(sink, buf, num < sizeof sink ? num : sizeof sink); *written = num; return 1; }
+int ssl_read_internal(void *s, void *buf, size_t num, size_t *readbytes)
+{ if (!s) return -1; memcpy(buf, "reply-3.5-layout", 16); *readbytes = 16; return 1; }
+`);
+    writeFileSync(join(dir, 'wrappers.c'), `#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+int ssl_write_internal(void *s, const void *buf, size_t num, uint64_t flags, size_t *written);
+int ssl_read_internal(void *s, void *buf, size_t num, size_t *readbytes);
+int SSL_write(void *s, const void *buf, int num)
+{ size_t w; if (num < 0) return -1; int r = ssl_write_internal(s, buf, (size_t)num, 0, &w); return r > 0 ? (int)w : r; }
+int SSL_write_ex2(void *s, const void *buf, size_t num, uint64_t flags, size_t *w)
+{ int r = ssl_write_internal(s, buf, num, flags, w); return r < 0 ? 0 : r; }
+int SSL_write_ex(void *s, const void *buf, size_t num, size_t *w) { return SSL_write_ex2(s, buf, num, 0, w); }
+int SSL_read(void *s, void *buf, int num)
+{ size_t n; if (num < 0) return -1; int r = ssl_read_internal(s, buf, (size_t)num, &n); return r > 0 ? (int)n : r; }
+int SSL_read_ex(void *s, void *buf, size_t num, size_t *n) { int r = ssl_read_internal(s, buf, num, n); return r < 0 ? 0 : r; }
+int main(void)
+{
+  char out[32], in[64], go; size_t n;
+  if (read(0, &go, 1) != 1) return 1;
+  memcpy(out, "hello-3.5-layout", 16);
+  SSL_write((void *)0x35, out, 16);
+  memcpy(out, "ex-3.5-layout!!!", 16);
+  SSL_write_ex((void *)0x35, out, 16, &n);
+  return SSL_read((void *)0x35, in, sizeof in) == 16 && SSL_read_ex((void *)0x35, in, sizeof in, &n) == 1 ? 0 : 2;
+}
+`);
+    const bin = join(dir, 'ossl35-tls');
+    const cc = (args: string[]) => expect(spawnSync('cc', args, { encoding: 'utf8' }).stderr).toBe('');
+    cc(['-O0', '-fcf-protection=full', '-falign-functions=16', '-c', join(dir, 'internal.c'), '-o', join(dir, 'internal.o')]);
+    cc(['-O2', '-fcf-protection=full', '-fstack-protector-strong', '-o', bin, join(dir, 'wrappers.c'), join(dir, 'internal.o')]);
+    const child = spawn(bin, [], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const done = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const c = await startCollector(['-v', '--pid', String(child.pid), '--ssl-binary', bin]);
+    expect(c.stderr()).toMatch(/ossl35-tls: SSL_write opens with a single-stepped instruction; probing the function it wraps \(offset 0x[0-9a-f]+, count in argument 5\)/);
+    expect(c.stderr()).toMatch(/ossl35-tls: SSL_read opens with a single-stepped instruction; probing the function it wraps \(offset 0x[0-9a-f]+, count in argument 4\)/);
+    child.stdin!.write('g');
+    expect(await done).toBe(0);
+    await sleep(200);
+    expect(await c.stop()).toBe(0);
+    const tls = c.records.flatMap((r): TlsChunk[] => (r.type === 'tls' && r.chunk.pid === child.pid ? [r.chunk] : []));
+    expect(tls.map((t) => [t.direction, t.data.toString('latin1'), t.len])).toEqual([
+      ['write', 'hello-3.5-layout', 16],
+      ['write', 'ex-3.5-layout!!!', 16],
+      ['read', 'reply-3.5-layout', 16],
+      ['read', 'reply-3.5-layout', 16],
     ]);
   });
 
