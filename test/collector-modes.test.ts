@@ -69,6 +69,20 @@ function linksOf(pid: number): LinkInfo[] {
   return out;
 }
 
+/** Runs a stand-in TLS binary (it waits for a byte on stdin, then makes its SSL_* calls) under the
+ * loader with `--ssl-binary`; `attached` looks at the loader before the calls. Returns the stand-in's TLS. */
+async function traceStandIn(bin: string, attached: (c: Awaited<ReturnType<typeof startCollector>>) => void): Promise<{ pid: number; tls: TlsChunk[] }> {
+  const child = spawn(bin, [], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  const c = await startCollector(['-v', '--pid', String(child.pid), '--ssl-binary', bin]);
+  attached(c);
+  child.stdin!.write('g');
+  expect(await done).toBe(0);
+  await sleep(200);
+  expect(await c.stop()).toBe(0);
+  return { pid: child.pid!, tls: c.records.flatMap((r): TlsChunk[] => (r.type === 'tls' && r.chunk.pid === child.pid ? [r.chunk] : [])) };
+}
+
 const kernelAtLeast = (major: number, minor: number): boolean => {
   const [a, b] = release().split('.').map(Number);
   return a > major || (a === major && b >= minor);
@@ -199,23 +213,17 @@ int main(void) {
 `);
     const cc = spawnSync('cc', ['-O0', '-fcf-protection=full', '-o', bin, src], { encoding: 'utf8' });
     expect(cc.stderr).toBe('');
-    const child = spawn(bin, [], { stdio: ['pipe', 'ignore', 'inherit'] });
-    const done = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    const c = await startCollector(['-v', '--pid', String(child.pid), '--ssl-binary', bin]);
-    expect(c.stderr()).toContain(`${bin}: SSL_write opens with endbr64; probed past it`);
-    expect(c.stderr()).toContain(`${bin}: SSL_read opens with endbr64; probed past it`);
-    const code = readFileSync(bin);
-    const mine = linksOf(c.pid).filter((l) => l.path === bin);
-    expect(mine.length).toBeGreaterThanOrEqual(3); // SSL_write, SSL_read entries, their return link
-    for (const o of mine.flatMap((l) => l.offsets)) expect([...code.subarray(o - 4, o + 1)]).toEqual([0xf3, 0x0f, 0x1e, 0xfa, 0x55]);
-    child.stdin!.write('g');
-    expect(await done).toBe(0);
-    await sleep(200);
-    expect(await c.stop()).toBe(0);
-    const tls = c.records.flatMap((r): TlsChunk[] => (r.type === 'tls' && r.chunk.pid === child.pid ? [r.chunk] : []));
+    const { pid, tls } = await traceStandIn(bin, (c) => {
+      expect(c.stderr()).toContain(`${bin}: SSL_write opens with endbr64; probed past it`);
+      expect(c.stderr()).toContain(`${bin}: SSL_read opens with endbr64; probed past it`);
+      const code = readFileSync(bin);
+      const mine = linksOf(c.pid).filter((l) => l.path === bin);
+      expect(mine.length).toBeGreaterThanOrEqual(3); // SSL_write, SSL_read entries, their return link
+      for (const o of mine.flatMap((l) => l.offsets)) expect([...code.subarray(o - 4, o + 1)]).toEqual([0xf3, 0x0f, 0x1e, 0xfa, 0x55]);
+    });
     expect(tls.map((t) => [t.direction, t.data.toString('latin1'), t.len, t.conn])).toEqual([
-      ['write', 'hello-past-endbr', 16, `${child.pid}:5eed`],
-      ['read', 'reply-past-endbr', 16, `${child.pid}:5eed`],
+      ['write', 'hello-past-endbr', 16, `${pid}:5eed`],
+      ['read', 'reply-past-endbr', 16, `${pid}:5eed`],
     ]);
   });
 
@@ -262,16 +270,10 @@ int main(void)
     const cc = (args: string[]) => expect(spawnSync('cc', args, { encoding: 'utf8' }).stderr).toBe('');
     cc(['-O0', '-fcf-protection=full', '-falign-functions=16', '-c', join(dir, 'internal.c'), '-o', join(dir, 'internal.o')]);
     cc(['-O2', '-fcf-protection=full', '-fstack-protector-strong', '-o', bin, join(dir, 'wrappers.c'), join(dir, 'internal.o')]);
-    const child = spawn(bin, [], { stdio: ['pipe', 'ignore', 'inherit'] });
-    const done = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    const c = await startCollector(['-v', '--pid', String(child.pid), '--ssl-binary', bin]);
-    expect(c.stderr()).toMatch(/ossl35-tls: SSL_write opens with a single-stepped instruction; probing the function it wraps \(offset 0x[0-9a-f]+, count in argument 5\)/);
-    expect(c.stderr()).toMatch(/ossl35-tls: SSL_read opens with a single-stepped instruction; probing the function it wraps \(offset 0x[0-9a-f]+, count in argument 4\)/);
-    child.stdin!.write('g');
-    expect(await done).toBe(0);
-    await sleep(200);
-    expect(await c.stop()).toBe(0);
-    const tls = c.records.flatMap((r): TlsChunk[] => (r.type === 'tls' && r.chunk.pid === child.pid ? [r.chunk] : []));
+    const { tls } = await traceStandIn(bin, (c) => {
+      expect(c.stderr()).toMatch(/ossl35-tls: SSL_write opens with a single-stepped instruction; probing the function it wraps \(offset 0x[0-9a-f]+, count in argument 5\)/);
+      expect(c.stderr()).toMatch(/ossl35-tls: SSL_read opens with a single-stepped instruction; probing the function it wraps \(offset 0x[0-9a-f]+, count in argument 4\)/);
+    });
     expect(tls.map((t) => [t.direction, t.data.toString('latin1'), t.len])).toEqual([
       ['write', 'hello-3.5-layout', 16],
       ['write', 'ex-3.5-layout!!!', 16],
