@@ -69,6 +69,9 @@ function linksOf(pid: number): LinkInfo[] {
   return out;
 }
 
+/** Builds a stand-in with the C compiler the loader is built with; its warnings fail the test. */
+const compile = (args: string[]) => expect(spawnSync('cc', args, { encoding: 'utf8' }).stderr).toBe('');
+
 /** Runs a stand-in TLS binary (it waits for a byte on stdin, then makes its SSL_* calls) under the
  * loader with `--ssl-binary`; `attached` looks at the loader before the calls. Returns the stand-in's TLS. */
 async function traceStandIn(bin: string, attached: (c: Awaited<ReturnType<typeof startCollector>>) => void): Promise<{ pid: number; tls: TlsChunk[] }> {
@@ -211,8 +214,7 @@ int main(void) {
   return SSL_read((void *)0x5eed, buf, sizeof buf) == 16 ? 0 : 2;
 }
 `);
-    const cc = spawnSync('cc', ['-O0', '-fcf-protection=full', '-o', bin, src], { encoding: 'utf8' });
-    expect(cc.stderr).toBe('');
+    compile(['-O0', '-fcf-protection=full', '-o', bin, src]);
     const { pid, tls } = await traceStandIn(bin, (c) => {
       expect(c.stderr()).toContain(`${bin}: SSL_write opens with endbr64; probed past it`);
       expect(c.stderr()).toContain(`${bin}: SSL_read opens with endbr64; probed past it`);
@@ -267,9 +269,8 @@ int main(void)
 }
 `);
     const bin = join(dir, 'ossl35-tls');
-    const cc = (args: string[]) => expect(spawnSync('cc', args, { encoding: 'utf8' }).stderr).toBe('');
-    cc(['-O0', '-fcf-protection=full', '-falign-functions=16', '-c', join(dir, 'internal.c'), '-o', join(dir, 'internal.o')]);
-    cc(['-O2', '-fcf-protection=full', '-fstack-protector-strong', '-o', bin, join(dir, 'wrappers.c'), join(dir, 'internal.o')]);
+    compile(['-O0', '-fcf-protection=full', '-falign-functions=16', '-c', join(dir, 'internal.c'), '-o', join(dir, 'internal.o')]);
+    compile(['-O2', '-fcf-protection=full', '-fstack-protector-strong', '-o', bin, join(dir, 'wrappers.c'), join(dir, 'internal.o')]);
     const { tls } = await traceStandIn(bin, (c) => {
       expect(c.stderr()).toMatch(/ossl35-tls: SSL_write opens with a single-stepped instruction; probing the function it wraps \(offset 0x[0-9a-f]+, count in argument 5\)/);
       expect(c.stderr()).toMatch(/ossl35-tls: SSL_read opens with a single-stepped instruction; probing the function it wraps \(offset 0x[0-9a-f]+, count in argument 4\)/);
