@@ -117,17 +117,19 @@ static void place_probes(const char *path, struct runtime *rt, size_t write_ex2,
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
+	bool cheap[RT_NPROBES];
 	for (int k = 0; k < RT_NPROBES; k++) {
 		size_t at = cheap_entry(fd, off[k]);
 		if (at > off[k] && verbose)
 			fprintf(stderr, "agentsight: %s: %s opens with endbr64; probed past it\n", path, probe_names[k]);
 		if (at)
 			off[k] = at;
+		cheap[k] = at != 0;
 	}
 	static const int pairs[2][2] = { { RT_READ, RT_READ_EX }, { RT_WRITE, RT_WRITE_EX } };
 	for (int i = 0; i < 2; i++) {
 		int plain = pairs[i][0], ex = pairs[i][1], out = 0;
-		if (!off[plain] || cheap_entry(fd, off[plain]))
+		if (!off[plain] || cheap[plain])
 			continue;
 		size_t c = shared_callee(fd, off[plain], off[ex], lo, hi, &out);
 		if (!c && plain == RT_WRITE)

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCerts } from '../scripts/agents/certs.js';
 import type { TlsChunk } from '../src/sources/collector.js';
-import { cannotTrace, ensureLoader, LOADER, pidOf, sleep, startCollector } from './collector-harness.js';
+import { cannotTrace, type Collector, ensureLoader, LOADER, pidOf, sleep, startCollector } from './collector-harness.js';
 
 const skip = cannotTrace();
 if (skip) console.warn(`collector mode tests skipped: ${skip}`);
@@ -74,7 +74,7 @@ const compile = (args: string[]) => expect(spawnSync('cc', args, { encoding: 'ut
 
 /** Runs a stand-in TLS binary (it waits for a byte on stdin, then makes its SSL_* calls) under the
  * loader with `--ssl-binary`; `attached` looks at the loader before the calls. Returns the stand-in's TLS. */
-async function traceStandIn(bin: string, attached: (c: Awaited<ReturnType<typeof startCollector>>) => void): Promise<{ pid: number; tls: TlsChunk[] }> {
+async function traceStandIn(bin: string, attached: (c: Collector) => void): Promise<{ pid: number; tls: TlsChunk[] }> {
   const child = spawn(bin, [], { stdio: ['pipe', 'ignore', 'inherit'] });
   const done = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   const c = await startCollector(['-v', '--pid', String(child.pid), '--ssl-binary', bin]);
