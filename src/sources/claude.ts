@@ -25,7 +25,7 @@ const ASSISTANT = Buffer.from('assistant"');
 const CUT_MIN_LINE = 4096;
 const CUT_MIN_STRING = 2048;
 
-interface FileState {
+export interface FileState {
   file: string;
   out: FileResult;
   skips: SkipLog;
@@ -43,12 +43,25 @@ interface FileState {
 }
 
 export function readClaudeFile(file: string): FileResult {
+  const r = claudeLines(file);
+  r.state.out.bytes = forEachLine(file, r.line);
+  return r.result();
+}
+
+export type LineFn = (buf: Buffer, start: number, end: number, lineNo: number, last: boolean) => void;
+
+/**
+ * One transcript read line by line, in order: `line` for each line (as forEachLine hands them out),
+ * `result()` for what the lines so far hold (callable again after more lines). The live mirror feeds
+ * appended lines through this, so each line is parsed once.
+ */
+export function claudeLines(file: string): { state: FileState; line: LineFn; result(): FileResult } {
   const out = emptyFileResult(file);
   const st: FileState = {
     file, out, skips: new SkipLog(), sessions: new Map(), threads: new Map(), callAt: new Map(),
     toolIds: new Set(), spawners: new Set(), spawn: subagentSpawn(file), fallbackSession: sessionFromPath(file), lastTs: 0,
   };
-  out.bytes = forEachLine(file, (buf, start, end, lineNo, last) => {
+  const line: LineFn = (buf, start, end, lineNo, last) => {
     const view = buf.subarray(start, end);
     const kind = lineKind(view);
     const isUser = kind === USER;
@@ -73,11 +86,14 @@ export function readClaudeFile(file: string): FileResult {
     if (cut && o.type !== 'assistant') o = parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips)!;
     if (o.type === 'assistant') onAssistant(st, o, lineNo, cut?.cuts ?? null);
     else if (o.type === 'user') onUser(st, o, lineNo);
-  });
-  out.sessions = [...st.sessions.values()];
-  out.skipped = st.skips.examples;
-  out.skippedCount = st.skips.count;
-  return out;
+  };
+  const result = (): FileResult => {
+    out.sessions = [...st.sessions.values()];
+    out.skipped = st.skips.examples;
+    out.skippedCount = st.skips.count;
+    return out;
+  };
+  return { state: st, line, result };
 }
 
 function tryOrNull<T>(fn: () => T | null): T | null {

@@ -15,7 +15,7 @@ export const CODEX_DEFAULT_MODEL = 'gpt-5';
 
 interface Totals { input: number; cached: number; output: number; reasoning: number; total: number }
 
-class CodexFile {
+export class CodexFile {
   readonly out: FileResult;
   readonly skips = new SkipLog();
   session: Session;
