@@ -30,7 +30,13 @@ export interface CollectorOptions {
   maxFailures?: number;
 }
 
-export const builtinCollectorPath = (root: string): string => join(root, 'agentsight', 'build', 'agentsight');
+/** The collector built in this checkout (`make collector`), else the static one the npm package ships
+ * (dist/collector/, scripts/build-package.mjs); the first when neither exists, for the "not built" message. */
+export function builtinCollectorPath(root: string): string {
+  const dev = join(root, 'agentsight', 'build', 'agentsight');
+  const packaged = join(root, 'dist', 'collector', `agentsight-linux-${process.arch}`);
+  return !existsSync(dev) && existsSync(packaged) ? packaged : dev;
+}
 
 export class CollectorSupervisor {
   #child?: ResultPromise;
