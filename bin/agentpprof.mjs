@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the bundled CLI (dist/, built by `npm run build`); falls back to the TypeScript sources via tsx.
+// Runs the bundled CLI (dist/, built by `npm run build` and shipped in the package); in a source checkout
+// without dist/ it falls back to the TypeScript sources via tsx (a devDependency, absent when installed).
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -8,7 +9,13 @@ const bundled = join(root, 'dist', 'cli.js');
 if (existsSync(bundled)) {
   await import(pathToFileURL(bundled).href);
 } else {
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write(`agentpprof: ${bundled} is missing and tsx is not installed: run \`npm install && node scripts/build.mjs\` in ${root}\n`);
+    process.exit(1);
+  }
   register();
   await import(pathToFileURL(join(root, 'src', 'cli.ts')).href);
 }

@@ -1,8 +1,9 @@
 // Bundles the CLI (and its worker entry points) into dist/ with esbuild. Dependencies stay external.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 const entryPoints = ['src/cli.ts', 'src/sources/worker.ts'].filter((f) => existsSync(f));
-await build({
+const result = await build({
   entryPoints,
   outdir: 'dist',
   outbase: 'src',
@@ -13,8 +14,18 @@ await build({
   target: 'node20',
   packages: 'external',
   sourcemap: true,
+  metafile: true,
   logLevel: 'warning',
 });
+// Chunk names carry a content hash: chunks of earlier builds would pile up in dist/ (and in the package).
+const outputs = new Set(Object.keys(result.metafile.outputs).map((f) => join(f)));
+for (const dir of ['dist', 'dist/sources']) {
+  if (!existsSync(dir)) continue;
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (/\.js(\.map)?$/.test(f) && !outputs.has(p)) rmSync(p);
+  }
+}
 // Each extra bundle (the viewer inlined into SVG/HTML, the dashboard) registers itself here.
 for (const extra of ['scripts/build-viewer.mjs', 'scripts/build-dashboard.mjs']) {
   if (existsSync(extra)) await import(new URL('../' + extra, import.meta.url).href);
