@@ -131,7 +131,7 @@ export function mergeResults(results: FileResult[]): EventBatch {
 }
 
 /** Of two copies of one streamed response: the non-sidechain copy's identity, the max output, the first ts. */
-function pickCopy(a: LlmCall, b: LlmCall): LlmCall {
+export function pickCopy(a: LlmCall, b: LlmCall): LlmCall {
   const base = a.sidechain && !b.sidechain ? b : a;
   const other = base === a ? b : a;
   const best = other.usage.output > base.usage.output ? other.usage : base.usage;
