@@ -1,7 +1,9 @@
-/* agentsight: the collector's loader. Loads bpf/agentsight.bpf.c, scopes it to the agents' process trees,
- * attaches tracepoints and TLS/getaddrinfo uprobes, drains the two ring buffers and writes one frame per
- * event (length-prefixed msgpack, or JSON lines with --json) to a Unix socket or stdout, plus a STATS frame
- * right after attaching and once a second. stdout carries only frames; messages go to stderr.
+/* agentsight: the collector's loader. Loads bpf/agentsight.bpf.c, scopes it to the agents' process trees
+ * (scope.h), attaches tracepoints and TLS/getaddrinfo uprobes, drains the two ring buffers and writes one
+ * frame per event (length-prefixed msgpack, or JSON lines with --json) to a Unix socket or stdout, plus a
+ * STATS frame right after attaching and once a second. stdout carries only frames; messages go to stderr.
+ * It reads control commands, one a line, from its socket (or stdin when writing to stdout): `pid N`,
+ * `watch DIR`, `ssl-binary PATH`, `ssl-offsets PATH:write=…`.
  * Exit codes: 0 done (SIGTERM/SIGINT, or the reader closed), 2 usage, 3 not root, 4 no BTF,
  * 5 BPF load/attach failed, 6 output socket. */
 #define _GNU_SOURCE /* F_SETPIPE_SZ */
@@ -25,10 +27,12 @@
 #include <unistd.h>
 #include "agentsight.h"
 #include "agentsight.skel.h"
+#include "agents.h"
 #include "attach.h"
 #include "emit.h"
 #include "msgpack.h"
 #include "runtimes.h"
+#include "scope.h"
 #include "umulti.h"
 
 enum { EXIT_USAGE = 2, EXIT_NOT_ROOT = 3, EXIT_NO_BTF = 4, EXIT_BPF = 5, EXIT_OUTPUT = 6 };
@@ -41,7 +45,7 @@ _Static_assert(sizeof(struct ev_file) % 8 == 0, "ev_file padding");
 static struct env {
 	const char *socket;
 	const char *listen_path;
-	bool json, verbose, all, no_ssl, prog_stats, ssl_system_wide;
+	bool json, verbose, all, no_ssl, prog_stats, ssl_system_wide, agents;
 	int batch_ms;
 	char comms[AS_MAX_COMMS][AS_COMM_LEN];
 	int ncomms;
@@ -52,6 +56,8 @@ static struct env {
 	int nssl;
 	const char *ssl_offsets[MAX_LIST];
 	int noffsets;
+	const char *watch[MAX_LIST];
+	int nwatch;
 } env = { .batch_ms = AS_BATCH_MS };
 
 static volatile sig_atomic_t stop;
@@ -60,11 +66,13 @@ static int out_fd = 1;
 static uint64_t malformed;
 
 static const char usage[] =
-	"Usage: agentsight [--socket PATH | --listen PATH] [--json] [--comm a,b,…] [--pid N]… [--ssl-binary PATH]…\n"
-	"                  [--ssl-offsets PATH:write=OFF,read=OFF[,handshake=OFF]]… [--ssl-system-wide] [--no-ssl]\n"
-	"                  [--batch-ms N] [--prog-stats] [--all] [-v]\n"
-	"  Traces the process trees of AI agents (default comms: claude,codex,node,bun,gemini; --pid traces those\n"
-	"  processes instead) and writes AgentSight-style events: 4-byte big-endian length + msgpack map per frame,\n"
+	"Usage: agentsight [--socket PATH | --listen PATH] [--json] [--agents] [--comm a,b,…] [--pid N]… [--watch DIR]…\n"
+	"                  [--ssl-binary PATH]… [--ssl-offsets PATH:write=OFF,read=OFF[,handshake=OFF]]…\n"
+	"                  [--ssl-system-wide] [--no-ssl] [--batch-ms N] [--prog-stats] [--all] [-v]\n"
+	"  Traces the process trees of AI agent CLIs, recognised by executable and argv (claude, codex, gemini…,\n"
+	"  and node/bun running one; the default, or --agents), of --pid N, of processes named --comm, and of\n"
+	"  processes that open a file below a --watch DIR for writing; --pid or --comm alone traces only those.\n"
+	"  Writes AgentSight-style events: 4-byte big-endian length + msgpack map per frame,\n"
 	"  or JSON lines with --json, to the Unix socket PATH (as a client; --listen: as a server, for one reader)\n"
 	"  or stdout. Needs root and a BTF kernel.\n"
 	"  TLS probes in runtimes (node, --ssl-binary, --ssl-offsets) are attached per traced process, so other\n"
@@ -106,10 +114,11 @@ static int parse_args(int argc, char **argv)
 		{ "ssl-offsets", required_argument, 0, 'o' }, { "prog-stats", no_argument, 0, 'S' },
 		{ "all", no_argument, 0, 'a' }, { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' },
 		{ "ssl-system-wide", no_argument, 0, 'W' }, { "batch-ms", required_argument, 0, 'B' },
+		{ "agents", no_argument, 0, 'A' }, { "watch", required_argument, 0, 'w' },
 		{ 0 },
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "s:L:jc:p:b:o:navhSWB:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:L:jc:p:b:o:navhSWB:Aw:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': env.socket = optarg; break;
 		case 'L': env.listen_path = optarg; break;
@@ -132,6 +141,8 @@ static int parse_args(int argc, char **argv)
 			if (env.batch_ms < 1 || env.batch_ms > 1000)
 				return -1;
 			break;
+		case 'A': env.agents = true; break;
+		case 'w': if (env.nwatch < MAX_LIST) env.watch[env.nwatch++] = optarg; break;
 		case 'v': env.verbose = true; break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: return -1;
@@ -140,7 +151,7 @@ static int parse_args(int argc, char **argv)
 	if (optind < argc)
 		return -1;
 	if (!env.comms_given && env.npids == 0)
-		add_comms("claude,codex,node,bun,gemini");
+		env.agents = true;
 	return 0;
 }
 
@@ -172,16 +183,26 @@ static void flush_out(void)
 }
 
 static void follow_runtime(const struct ev_hdr *h, size_t size);
+static void agent_seen(int pid, const char *agent, const char *exe);
 
 static int on_record(void *ctx, void *data, size_t size)
 {
+	const char *agent = NULL;
 	if (size >= sizeof(struct ev_hdr)) {
-		follow_runtime(data, size);
-		if (((const struct ev_hdr *)data)->kind == AS_TRACED)
+		const struct ev_hdr *h = data;
+		if (!scope_admit(h, size, &agent))
+			return stop ? -1 : 0;
+		follow_runtime(h, size);
+		if (h->kind == AS_TRACED)
 			return stop ? -1 : 0;
 	}
 	if (emit_record(&out, data, size, *(int64_t *)ctx) != 0)
 		malformed++;
+	if (agent) {
+		char exe[512];
+		scope_agent_of_pid(((const struct ev_hdr *)data)->pid, exe, sizeof(exe));
+		agent_seen(((const struct ev_hdr *)data)->pid, agent, exe);
+	}
 	if (out.len > (1 << 20))
 		flush_out();
 	return stop ? -1 : 0;
@@ -210,71 +231,8 @@ static void emit_stats_now(struct agentsight_bpf *skel, int64_t off)
 			continue;
 		progs[nprogs++] = (struct prog_stat){ bpf_program__name(prog), info.run_cnt, info.run_time_ns };
 	}
-	emit_stats(&out, clock_ns(CLOCK_BOOTTIME), off, sum, malformed, progs, nprogs);
+	emit_stats(&out, clock_ns(CLOCK_BOOTTIME), off, sum, malformed, &scope_counts, progs, nprogs);
 	flush_out();
-}
-
-/* /proc/PID/stat → comm and ppid; false when the process is gone. */
-static bool proc_stat(int pid, char *comm, int *ppid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	char *l = strchr(buf, '('), *r = strrchr(buf, ')');
-	if (!l || !r)
-		return false;
-	size_t cl = r - l - 1 < AS_COMM_LEN - 1 ? r - l - 1 : AS_COMM_LEN - 1;
-	memset(comm, 0, AS_COMM_LEN);
-	memcpy(comm, l + 1, cl);
-	*ppid = atoi(r + 4);
-	return true;
-}
-
-/* Processes already running when we start: the --pid ones, the ones whose comm matches, and their
- * descendants (ppid chains through /proc). Later forks and execs are followed in the kernel. */
-static int seed_traced(struct agentsight_bpf *skel)
-{
-	enum { MAXP = 1 << 16 };
-	static int pids[MAXP], ppids[MAXP];
-	static bool on[MAXP];
-	char comm[AS_COMM_LEN];
-	int n = 0, seeded = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	while (d && (de = readdir(d)) && n < MAXP) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		int pid = atoi(de->d_name), ppid;
-		if (pid == getpid() || !proc_stat(pid, comm, &ppid))
-			continue;
-		pids[n] = pid;
-		ppids[n] = ppid;
-		on[n] = false;
-		for (int i = 0; i < env.npids; i++)
-			on[n] |= env.pids[i] == pid;
-		for (int i = 0; i < env.ncomms; i++)
-			on[n] |= memcmp(env.comms[i], comm, AS_COMM_LEN) == 0;
-		n++;
-	}
-	if (d)
-		closedir(d);
-	for (bool changed = true; changed;) {
-		changed = false;
-		for (int i = 0; i < n; i++)
-			for (int j = 0; !on[i] && j < n; j++)
-				if (on[j] && pids[j] == ppids[i])
-					on[i] = changed = true;
-	}
-	__u8 one = 1;
-	for (int i = 0; i < n; i++)
-		if (on[i] && bpf_map_update_elem(bpf_map__fd(skel->maps.traced), &pids[i], &one, BPF_ANY) == 0)
-			seeded++;
-	return seeded;
 }
 
 /* --listen: the reader connects to us (so it can read into one reused buffer, Node's `onread`, instead
@@ -396,6 +354,40 @@ static void follow_runtime(const struct ev_hdr *h, size_t size)
 	}
 }
 
+/* A traced agent CLI: an AGENT frame says which, and whether its TLS is probed; one without TLS probes is
+ * also named on stderr (`agentsight: agent NAME pid N exe PATH: no TLS probes`) so the supervisor can look
+ * for its TLS functions (BoringSSL) and send them back with `ssl-offsets`. */
+static int64_t *epoch_off;
+
+static void agent_seen(int pid, const char *agent, const char *exe)
+{
+	bool tls = env.no_ssl ? false : env.ssl_system_wide ? runtimes_of_pid(&runtimes, pid) != NULL : procs_runtime(pid) != NULL;
+	emit_agent(&out, clock_ns(CLOCK_BOOTTIME), *epoch_off, pid, agent, exe, tls);
+	if (!tls && !env.no_ssl)
+		fprintf(stderr, "agentsight: agent %s pid %d exe %s: no TLS probes\n", agent, pid, exe);
+}
+
+/* Agents found among the processes a seed traced: announced once their probes are attached. */
+static struct { int pid; const char *agent; char exe[512]; } found_agents[64];
+static int nfound;
+
+static void agent_found(int pid, const char *agent, const char *exe)
+{
+	if (nfound >= (int)(sizeof(found_agents) / sizeof(found_agents[0])))
+		return;
+	found_agents[nfound].pid = pid;
+	found_agents[nfound].agent = agent;
+	snprintf(found_agents[nfound].exe, sizeof(found_agents[nfound].exe), "%s", exe);
+	nfound++;
+}
+
+static void announce_found(void)
+{
+	for (int i = 0; i < nfound; i++)
+		agent_seen(found_agents[i].pid, found_agents[i].agent, found_agents[i].exe);
+	nfound = 0;
+}
+
 /* The traced processes already running a runtime when we start. */
 static void attach_running(struct agentsight_bpf *skel)
 {
@@ -408,6 +400,91 @@ static void attach_running(struct agentsight_bpf *skel)
 		const struct runtime *rt = runtimes_of_pid(&runtimes, (int)key);
 		if (rt)
 			procs_attach(skel, (int)key, rt, env.verbose);
+	}
+}
+
+/* A runtime added by a control command: its probes go on the traced processes already running it, and
+ * each of them that is an agent is announced again (now with TLS). */
+static void runtime_added(struct links *links)
+{
+	const struct runtime *rt = &runtimes.rt[runtimes.n - 1];
+	if (env.ssl_system_wide) {
+		attach_everywhere(skel_g, rt, links);
+		return;
+	}
+	int fd = bpf_map__fd(skel_g->maps.traced);
+	__u32 key, next;
+	char exe[512];
+	for (int err = bpf_map_get_next_key(fd, NULL, &next); err == 0; err = bpf_map_get_next_key(fd, &key, &next)) {
+		key = next;
+		if (runtimes_of_pid(&runtimes, (int)key) != rt)
+			continue;
+		procs_attach(skel_g, (int)key, rt, env.verbose);
+		const char *agent = scope_agent_of_pid((int)key, exe, sizeof(exe));
+		if (agent)
+			agent_seen((int)key, agent, exe);
+	}
+}
+
+/* One control command (see the top of this file). */
+static void control(char *line, struct links *links)
+{
+	char *arg = strchr(line, ' ');
+	if (arg)
+		*arg++ = 0;
+	int before = runtimes.n;
+	if (strcmp(line, "pid") == 0 && arg && atoi(arg) > 0) {
+		int pid = atoi(arg);
+		struct scope_seed seed = { .pids = &pid, .npids = 1 };
+		int n = scope_seed(&seed, agent_found);
+		attach_running(skel_g);
+		announce_found();
+		if (env.verbose)
+			fprintf(stderr, "agentsight: pid %d: %d processes traced\n", pid, n);
+	} else if (strcmp(line, "watch") == 0 && arg) {
+		int err = scope_watch(arg);
+		if (err)
+			fprintf(stderr, "agentsight: watch %s: %s\n", arg, strerror(-err));
+	} else if (strcmp(line, "ssl-binary") == 0 && arg) {
+		if (runtimes_add_symbols(&runtimes, arg, env.verbose) == 0)
+			fprintf(stderr, "agentsight: %s: no OpenSSL symbols (SSL_read/SSL_write), not probed\n", arg);
+	} else if (strcmp(line, "ssl-offsets") == 0 && arg) {
+		if (runtimes_add_offsets(&runtimes, arg) <= 0)
+			fprintf(stderr, "agentsight: ssl-offsets %s: malformed or no such file\n", arg);
+	} else {
+		fprintf(stderr, "agentsight: unknown command: %s%s%s\n", line, arg ? " " : "", arg ? arg : "");
+	}
+	if (runtimes.n > before)
+		runtime_added(links);
+}
+
+/* Commands arrive on the output socket (the reader's side of it), or stdin when the frames go to stdout. */
+static int ctl_fd = -1;
+
+static void control_read(struct links *links)
+{
+	static char buf[4096];
+	static size_t len;
+	ssize_t n = read(ctl_fd, buf + len, sizeof(buf) - 1 - len);
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			ctl_fd = -1; /* closed (or /dev/null): nothing more will come */
+		return;
+	}
+	len += n;
+	buf[len] = 0;
+	char *start = buf, *nl;
+	while ((nl = strchr(start, '\n'))) {
+		*nl = 0;
+		if (nl > start)
+			control(start, links);
+		start = nl + 1;
+	}
+	len -= start - buf;
+	memmove(buf, start, len);
+	if (len == sizeof(buf) - 1) {
+		fprintf(stderr, "agentsight: a control line longer than %zu bytes: dropped\n", sizeof(buf) - 1);
+		len = 0;
 	}
 }
 
@@ -469,10 +546,15 @@ int main(int argc, char **argv)
 		rc = EXIT_BPF;
 		goto done;
 	}
-	__u8 one = 1;
-	for (int i = 0; i < env.ncomms; i++)
-		bpf_map_update_elem(bpf_map__fd(skel->maps.comms), env.comms[i], &one, BPF_ANY);
-	int seeded = seed_traced(skel);
+	scope_init(skel, (const char(*)[AS_COMM_LEN])env.comms, env.ncomms, env.agents);
+	for (int i = 0; i < env.nwatch; i++) {
+		int err = scope_watch(env.watch[i]);
+		if (err)
+			fprintf(stderr, "agentsight: --watch %s: %s\n", env.watch[i], strerror(-err));
+	}
+	struct scope_seed seed = { .pids = env.pids, .npids = env.npids, .comms = (const char(*)[AS_COMM_LEN])env.comms,
+				   .ncomms = env.ncomms, .agents = env.agents };
+	int seeded = scope_seed(&seed, agent_found);
 	if (agentsight_bpf__attach(skel) != 0) {
 		fprintf(stderr, "agentsight: attaching tracepoints failed: %s\n", strerror(errno));
 		rc = EXIT_BPF;
@@ -482,6 +564,7 @@ int main(int argc, char **argv)
 	int nu = attach_uprobes(skel, &links);
 	attach_running(skel);
 	int64_t off = epoch_offset();
+	epoch_off = &off;
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, &off, NULL);
 	if (!rb || ring_buffer__add(rb, bpf_map__fd(skel->maps.ssl), on_record, &off) != 0) {
 		fprintf(stderr, "agentsight: ring buffer setup failed\n");
@@ -492,12 +575,21 @@ int main(int argc, char **argv)
 		nu, runtimes_multi ? ", TLS ones uprobe_multi" : "", runtimes.n, env.ssl_system_wide ? "machine-wide" : "per process",
 		procs_count(), seeded);
 	emit_stats_now(skel, off); /* the first frame says "attached" to the reader */
+	announce_found();
+	flush_out();
+	struct stat cst;
+	ctl_fd = out_fd != 1 ? out_fd : fstat(0, &cst) == 0 && !S_ISCHR(cst.st_mode) ? 0 : -1;
 
 	int64_t last = clock_ns(CLOCK_MONOTONIC);
 	while (!stop) {
 		/* The kernel side wakes us only when a ring fills up (bpf/agentsight.bpf.c: AS_WAKEUP_BYTES) or on an
 		 * exec; otherwise we read whatever is waiting once a batch period. */
-		int err = ring_buffer__poll(rb, env.batch_ms);
+		struct pollfd pf[2] = { { .fd = ring_buffer__epoll_fd(rb), .events = POLLIN }, { .fd = ctl_fd, .events = POLLIN } };
+		int err = poll(pf, ctl_fd >= 0 ? 2 : 1, env.batch_ms);
+		if (err < 0)
+			err = errno == EINTR ? 0 : -errno;
+		if (err >= 0 && ctl_fd >= 0 && (pf[1].revents & (POLLIN | POLLHUP)))
+			control_read(&links);
 		if (err >= 0)
 			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {

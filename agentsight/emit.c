@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <linux/types.h>
 #include "agentsight.h"
+#include "scope.h"
 
 #define PATH_OUT 4096
 
@@ -328,7 +329,7 @@ int emit_record(struct enc *e, const void *data, size_t size, int64_t off)
 }
 
 void emit_stats(struct enc *e, uint64_t boot_ns, int64_t off, const struct as_counters *rings, uint64_t malformed,
-		const struct prog_stat *progs, int nprogs)
+		const struct scope_counts *scope, const struct prog_stat *progs, int nprogs)
 {
 	static const char *names[AS_RING_COUNT] = { "events", "ssl" };
 	enc_frame_begin(e);
@@ -348,6 +349,12 @@ void emit_stats(struct enc *e, uint64_t boot_ns, int64_t off, const struct as_co
 	}
 	enc_map_end(e);
 	kv_uint(e, "malformed", malformed);
+	enc_key(e, "candidates");
+	enc_map_begin(e);
+	kv_uint(e, "accepted", scope->accepted);
+	kv_uint(e, "rejected", scope->rejected);
+	kv_uint(e, "dropped", scope->dropped);
+	enc_map_end(e);
 	if (nprogs > 0) {
 		enc_key(e, "probes");
 		enc_map_begin(e);
@@ -360,6 +367,21 @@ void emit_stats(struct enc *e, uint64_t boot_ns, int64_t off, const struct as_co
 		}
 		enc_map_end(e);
 	}
+	enc_map_end(e);
+	enc_frame_end(e);
+}
+
+void emit_agent(struct enc *e, uint64_t boot_ns, int64_t off, int pid, const char *agent, const char *exe, bool tls)
+{
+	enc_frame_begin(e);
+	enc_map_begin(e);
+	kv_str(e, "event", "AGENT");
+	kv_uint(e, "timestamp_ns", boot_ns);
+	kv_uint(e, "epoch_ns", (uint64_t)((int64_t)boot_ns + off));
+	kv_uint(e, "pid", pid);
+	kv_str(e, "agent", agent);
+	kv_str(e, "exe", exe);
+	kv_bool(e, "tls_probed", tls);
 	enc_map_end(e);
 	enc_frame_end(e);
 }

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* The collector's kernel side: process, file, connect, DNS and TLS-plaintext events of the traced agents'
  * process trees, written to two ring buffers (`events`, `ssl`). Tracepoints and uprobes only: the target
- * kernels have no kprobes. A process is traced when its tgid is in `traced`; it gets there by its comm
- * (exec, rename), by the loader (--pid, and processes already running at start), or by being forked by a
- * traced process. Everything else returns after one hash lookup. */
+ * kernels have no kprobes. A process is traced when its tgid is in `traced`; it gets there by the loader
+ * (--pid, a `pid` command, processes already running at start), by being forked by a traced process, by
+ * writing under a watched directory (the agents' trace roots), or by its name at exec or rename (--comm).
+ * An exec under a runtime's or agent's name (node, bun, claude, codex…: `comms` = AS_COMM_CANDIDATE) makes
+ * the process a candidate: its EXEC goes to the loader flagged, the loader recognises an agent by its
+ * filename and argv (agentsight/agents.c) and either marks it traced or removes it — before reading
+ * anything the candidate did after its exec, since the ring keeps order, so nothing of an agent is lost
+ * and nothing of another node process comes out. Everything else returns after one hash lookup. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -13,6 +18,7 @@
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 #define AT_FDCWD -100
+#define FMODE_WRITE 0x2 /* include/linux/fs.h: a macro, so not in vmlinux.h */
 
 const volatile bool trace_all = false;
 /* Numbers the SSL_* calls: a chunked call's records share it. Small, so JSON readers keep it exact. */
@@ -21,10 +27,14 @@ __u64 call_seq = 0;
 struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 16 << 20); } events SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 32 << 20); } ssl SEC(".maps");
 
-/* tgid → 1: the traced processes. */
+/* tgid → AS_SCOPE_TRACED or AS_SCOPE_CANDIDATE. */
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 65536); __type(key, __u32); __type(value, __u8); } traced SEC(".maps");
-/* comm → 1: process names that start a traced tree. */
+/* comm → AS_COMM_TRACE (starts a traced tree) or AS_COMM_CANDIDATE (the loader decides from argv). */
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, AS_MAX_COMMS); __type(key, char[AS_COMM_LEN]); __type(value, __u8); } comms SEC(".maps");
+/* Watched directories (the trace roots): an untraced process that opens a file below one for writing
+ * becomes traced. `watching` (set by the loader) keeps the check off when there are none. */
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 256); __type(key, struct as_watch_key); __type(value, __u8); } watch SEC(".maps");
+__u32 watching = 0;
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, AS_RING_COUNT); __type(key, __u32); __type(value, struct as_counters); } counters SEC(".maps");
 
 /* Syscall arguments saved at sys_enter, used at sys_exit (when user strings are resident and the result is known). */
@@ -131,7 +141,7 @@ static __always_inline void fill_hdr(struct ev_hdr *h, __u16 kind)
 	h->tid = (__u32)id;
 	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	h->uid = (__u32)bpf_get_current_uid_gid();
-	h->_pad0 = 0;
+	h->flags = 0;
 	h->ts_ns = bpf_ktime_get_boot_ns();
 	BPF_CORE_READ_STR_INTO(&h->comm, t, group_leader, comm);
 }
@@ -201,32 +211,43 @@ static __always_inline __u32 walk_base(int dirfd, __u8 *out)
 
 /* ---------------- process lifecycle ---------------- */
 
-static __always_inline bool comm_matches(const char *comm)
+/* What the comm list says of this name: AS_COMM_TRACE, AS_COMM_CANDIDATE, or 0. */
+static __always_inline __u8 comm_kind(const char *comm)
 {
 	char key[AS_COMM_LEN] = {};
 	bpf_probe_read_kernel_str(key, sizeof(key), comm);
-	return bpf_map_lookup_elem(&comms, key) != NULL;
+	__u8 *k = bpf_map_lookup_elem(&comms, key);
+	return k ? *k : 0;
 }
 
-static __always_inline void track(__u32 tgid)
+static __always_inline void track(__u32 tgid, __u8 scope)
 {
-	__u8 one = 1;
-	bpf_map_update_elem(&traced, &tgid, &one, BPF_ANY);
+	bpf_map_update_elem(&traced, &tgid, &scope, BPF_ANY);
+}
+
+static __always_inline __u8 scope_of(__u32 tgid)
+{
+	__u8 *s = bpf_map_lookup_elem(&traced, &tgid);
+	return s ? *s : 0;
 }
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid);
-	if (!is_traced(tgid)) {
-		if (!comm_matches(p->comm))
+	__u8 scope = trace_all ? AS_SCOPE_TRACED : scope_of(tgid);
+	if (!scope) {
+		__u8 kind = comm_kind(p->comm);
+		if (!kind)
 			return 0;
-		track(tgid);
+		scope = kind == AS_COMM_TRACE ? AS_SCOPE_TRACED : AS_SCOPE_CANDIDATE;
+		track(tgid, scope);
 	}
 	struct ev_exec *e = get_scratch(0);
 	if (!e)
 		return 0;
 	fill_hdr(&e->h, AS_EXEC);
+	e->h.flags = scope == AS_SCOPE_CANDIDATE ? AS_HDR_CANDIDATE : 0;
 	__u8 *tail = (__u8 *)(e + 1);
 	long n = bpf_probe_read_kernel_str(tail, AS_PATH_MAX, BPF_CORE_READ(bprm, filename));
 	__u32 flen = n > 0 ? bound(n, 2 * AS_PATH_MAX - 1) : 0;
@@ -256,9 +277,11 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 cpid = BPF_CORE_READ(child, pid);
 	if (cpid != BPF_CORE_READ(child, tgid))
 		return 0; /* a new thread, not a process */
-	if (!is_traced(ptgid))
+	/* a candidate's child is one too until the loader has judged the parent (it reads this FORK after) */
+	__u8 scope = trace_all ? AS_SCOPE_TRACED : scope_of(ptgid);
+	if (!scope)
 		return 0;
-	track(cpid);
+	track(cpid, scope);
 	struct ev_fork e = {};
 	fill_hdr(&e.h, AS_FORK);
 	e.child_pid = cpid;
@@ -290,9 +313,9 @@ int BPF_PROG(on_rename, struct task_struct *task, const char *comm)
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	if (BPF_CORE_READ(task, pid) != tgid || is_traced(tgid))
 		return 0;
-	if (!comm_matches(comm))
+	if (comm_kind(comm) != AS_COMM_TRACE)
 		return 0;
-	track(tgid);
+	track(tgid, AS_SCOPE_TRACED);
 	/* the loader may have TLS probes to attach to it (agentsight/runtimes.h) */
 	struct ev_hdr h = {};
 	fill_hdr(&h, AS_TRACED);
@@ -432,10 +455,54 @@ static __always_inline int emit_file(long ret)
 	return 0;
 }
 
+/* An untraced process that opened a file for writing below a watched directory (an agent's trace root:
+ * it writes a session's trace file) becomes traced from now on, and the loader is told (AS_TRACED) so it
+ * can attach its TLS probes. The open's own record is lost (no arguments were saved at its entry); the
+ * next one, and everything else the process does, is not. */
+static __always_inline void watch_writer(long fd)
+{
+	if (!watching || fd < 0 || fd > 65535)
+		return;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (is_traced(tgid))
+		return;
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f || !(BPF_CORE_READ(f, f_mode) & FMODE_WRITE))
+		return;
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	struct as_watch_key k = { .dev = BPF_CORE_READ(f, f_path.mnt, mnt_sb, s_dev) };
+	for (int i = 0; i < AS_WATCH_DEPTH; i++) {
+		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		if (!parent || parent == d)
+			return;
+		d = parent;
+		k.ino = BPF_CORE_READ(d, d_inode, i_ino);
+		if (bpf_map_lookup_elem(&watch, &k))
+			break;
+		if (i == AS_WATCH_DEPTH - 1)
+			return;
+	}
+	track(tgid, AS_SCOPE_TRACED);
+	struct ev_hdr h = {};
+	fill_hdr(&h, AS_TRACED);
+	submit_wake(&events, AS_RING_EVENTS, &h, sizeof(h), true);
+}
+
 SEC("tp/syscalls/sys_exit_openat")
-int exit_openat(struct trace_event_raw_sys_exit *ctx) { return emit_file(ctx->ret); }
+int exit_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	watch_writer(ctx->ret);
+	return emit_file(ctx->ret);
+}
 SEC("tp/syscalls/sys_exit_openat2")
-int exit_openat2(struct trace_event_raw_sys_exit *ctx) { return emit_file(ctx->ret); }
+int exit_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	watch_writer(ctx->ret);
+	return emit_file(ctx->ret);
+}
 SEC("tp/syscalls/sys_exit_unlinkat")
 int exit_unlinkat(struct trace_event_raw_sys_exit *ctx) { return emit_file(ctx->ret); }
 SEC("tp/syscalls/sys_exit_unlink")

@@ -16,7 +16,17 @@
 #define AS_COOKIE_TRACED 1    /* attach cookie of a TLS probe link made for one traced process */
 #define AS_DNS_ADDRS 8
 #define AS_HOST_MAX 256
-#define AS_MAX_COMMS 16
+#define AS_MAX_COMMS 64
+/* `traced` map values: in scope, or a candidate the loader has not judged yet (agentsight/agents.h). */
+#define AS_SCOPE_TRACED 1
+#define AS_SCOPE_CANDIDATE 2
+/* `comms` map values: a process with this name is traced at exec (--comm), or only a candidate. */
+#define AS_COMM_TRACE 1
+#define AS_COMM_CANDIDATE 2
+/* ev_hdr.flags */
+#define AS_HDR_CANDIDATE 1 /* an EXEC of a candidate: the loader decides from its filename and argv */
+/* Parent directories walked up from a file opened for writing, looking for a watched one (trace roots). */
+#define AS_WATCH_DEPTH 6
 /* The loader's default ring poll period (--batch-ms): the most an event waits. 100 ms rather than 10: on
  * the HTTPS benchmark the Node reader used 12–16 µs of CPU per request against 19–23 µs (fewer, larger
  * reads and decodes), CPU it takes from the traced agent's machine (scripts/bench/collector.ts). */
@@ -31,7 +41,8 @@ enum as_kind {
 	AS_SSL = 6,
 	AS_SNI = 7,
 	AS_DNS = 8,
-	AS_TRACED = 9, /* a running process became traced (renamed to an agent's name): for the loader only */
+	AS_TRACED = 9, /* a running process became traced (renamed to an agent's name, or it wrote under a
+	                  watched directory): for the loader only */
 };
 
 /* Which ring a drop/bytes counter belongs to (index into the `counters` per-CPU array). */
@@ -48,7 +59,7 @@ struct ev_hdr {
 	__u32 tid;
 	__u32 ppid;      /* real parent's tgid */
 	__u32 uid;
-	__u32 _pad0;
+	__u32 flags;     /* AS_HDR_* */
 	__u64 ts_ns;     /* CLOCK_BOOTTIME */
 	char comm[AS_COMM_LEN]; /* the process (group leader) name, not the thread's */
 }; /* 48 bytes */
@@ -135,6 +146,13 @@ struct ev_dns {
 	__u16 host_len;
 	struct as_dns_addr addrs[AS_DNS_ADDRS];
 	/* tail: host */
+};
+
+/* A watched directory (a trace root): the superblock's dev_t (kernel encoding) and the inode number. */
+struct as_watch_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 _pad;
 };
 
 struct as_counters {

@@ -30,6 +30,8 @@ export interface Collector {
   records: CollectorRecord[];
   stderr: () => string;
   skipped: () => number;
+  /** A control command to the loader (`pid N`, `watch DIR`, …). */
+  command: (line: string) => void;
   /** SIGTERM, then the loader's exit code once it has flushed and the stream has ended. */
   stop(): Promise<number | null>;
 }
@@ -39,7 +41,7 @@ export async function startCollector(args: string[], opts: { stdout?: boolean; e
   ensureLoader();
   const records: CollectorRecord[] = [];
   const run = await runCollector({ args, stdout: opts.stdout, env: opts.env, onRecords: (r) => records.push(...r) });
-  return { pid: run.proc.pid!, records, stderr: run.stderr, skipped: () => run.stream.skipped, stop: run.stop };
+  return { pid: run.proc.pid!, records, stderr: run.stderr, skipped: () => run.stream.skipped, command: run.command, stop: run.stop };
 }
 
 /** Records of the given pids only (the traced tree), in arrival order. */

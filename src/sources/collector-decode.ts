@@ -40,7 +40,13 @@ export interface CollectorStats {
   malformed: number;
   /** Per BPF program: cumulative runs and in-kernel ns (present when kernel.bpf_stats_enabled=1). */
   probes?: Record<string, { runs: number; ns: number }>;
+  /** Processes the kernel flagged at exec under a runtime's or agent's name, as the loader judged them
+   * (agentsight/scope.h): agents accepted, others rejected, and the rejected ones' records it dropped. */
+  candidates?: { accepted: number; rejected: number; dropped: number };
 }
+
+/** A traced process the collector recognised as an agent CLI, and whether its TLS plaintext is probed. */
+export interface AgentSeen { ts: number; pid: number; agent: string; exe: string; tlsProbed: boolean }
 
 export type CollectorRecord =
   | { type: 'process'; process: Process }
@@ -50,7 +56,8 @@ export type CollectorRecord =
   | { type: 'dns'; ts: number; pid: number; host: string; addrs: string[] }
   /** A connect effect already sent got its domain later (from the TLS SNI or Host that followed it). */
   | { type: 'domain'; effect: KernelEffect; domain: string }
-  | { type: 'stats'; stats: CollectorStats };
+  | { type: 'stats'; stats: CollectorStats }
+  | { type: 'agent'; agent: AgentSeen };
 
 export interface DecoderOptions {
   /** Epoch ms of boot, for events that carry only `timestamp_ns` (an installed AgentSight). */
@@ -130,6 +137,7 @@ export class CollectorDecoder {
       case 'DNS_RESOLVE': return this.#dnsAnswer(o);
       case 'TLS_SNI': return this.#sni(o);
       case 'STATS': return [{ type: 'stats', stats: this.#stats(o) }];
+      case 'AGENT': return [{ type: 'agent', agent: { ts: this.#ts(o), pid: num(o.pid) ?? 0, agent: str(o.agent) ?? '?', exe: str(o.exe) ?? '', tlsProbed: o.tls_probed === true } }];
       default: return this.#unknown();
     }
   }
@@ -328,6 +336,8 @@ export class CollectorDecoder {
       stats.probes = {};
       for (const [name, v] of Object.entries(o.probes as Record<string, Obj>)) stats.probes[name] = { runs: num(v?.runs) ?? 0, ns: num(v?.ns) ?? 0 };
     }
+    const c = o.candidates && typeof o.candidates === 'object' ? (o.candidates as Obj) : undefined;
+    if (c) stats.candidates = { accepted: num(c.accepted) ?? 0, rejected: num(c.rejected) ?? 0, dropped: num(c.dropped) ?? 0 };
     return stats;
   }
 }

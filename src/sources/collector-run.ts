@@ -37,6 +37,9 @@ export interface RunningCollector {
   proc: ChildProcess;
   stream: CollectorStream;
   stderr(): string;
+  /** Sends the loader a control command (`pid N`, `watch DIR`, `ssl-offsets …`: agentsight/agentsight.c)
+   * over its socket, or its stdin with `stdout`. */
+  command(line: string): void;
   /** SIGTERM, then the loader's exit code once its output has ended. */
   stop(): Promise<number | null>;
 }
@@ -74,7 +77,7 @@ export async function runCollector(opts: RunOptions): Promise<RunningCollector> 
     if (recs.some((r) => r.type === 'stats')) attached();
   };
   const proc = spawn(opts.loader ?? LOADER_PATH, opts.stdout ? opts.args : ['--listen', sockPath, ...opts.args], {
-    stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'], env: opts.env && { ...process.env, ...opts.env },
+    stdio: [opts.stdout ? 'pipe' : 'ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'], env: opts.env && { ...process.env, ...opts.env },
   });
   let stderr = '';
   proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -114,6 +117,11 @@ export async function runCollector(opts: RunOptions): Promise<RunningCollector> 
     proc,
     stream,
     stderr: () => stderr,
+    command(line: string) {
+      const to = opts.stdout ? proc.stdin : sock;
+      if (!to) throw new Error('the collector has no control channel open');
+      to.write(line.endsWith('\n') ? line : line + '\n');
+    },
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGTERM');
       const code = await exited;
