@@ -1,11 +1,13 @@
 // Reader of AgentSight's SQLite recording (`agentsight-*.db`), opened read-only. Tables and columns
 // differ between versions: a missing table is noted, a missing column leaves its field empty, and a
 // corrupt file yields a clear message plus every row that could still be read.
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import type { Usage } from '../model.js';
 import { emptyRead, bump, keepRow, type RecordingRead } from './agentsight-types.js';
 import { pick, rowToCall, rowToEffect, rowToProcess, rowToSession, addSession, rowToTool, rowUsage, type Row } from './agentsight-rows.js';
 import { statSync } from 'node:fs';
+import { installHint, isMissingPackage } from '../util/optional-package.js';
 
 const TABLES = ['llm_calls', 'token_usage', 'process_nodes', 'audit_events', 'tool_calls', 'network_targets', 'sessions', 'resource_samples'];
 
@@ -14,7 +16,15 @@ export function readSqliteRecording(file: string, host: string): RecordingRead {
   try {
     out.bytes = statSync(file).size;
   } catch { /* reported by the open below */ }
-  let db: Database.Database;
+  let Database: typeof BetterSqlite3;
+  try {
+    Database = createRequire(import.meta.url)('better-sqlite3');
+  } catch (e) {
+    if (!isMissingPackage(e, 'better-sqlite3')) throw e;
+    out.problems.push(`${file}: ${installHint('better-sqlite3', 'reading AgentSight SQLite recordings')}`);
+    return out;
+  }
+  let db: BetterSqlite3.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
   } catch (e) {

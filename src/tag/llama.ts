@@ -3,6 +3,7 @@
 // `--tagger llm|hybrid --model FILE.gguf` is given.
 
 import { availableParallelism } from 'node:os';
+import { installHint, isMissingPackage } from '../util/optional-package.js';
 import type { LlmBackend } from './llm.js';
 
 type Session = { prompt(text: string, opts: object): Promise<string>; resetChatHistory?(): void };
@@ -16,7 +17,9 @@ export class LlamaCppBackend implements LlmBackend {
 
   private load() {
     return (this.state ??= (async () => {
-      const { getLlama, LlamaChatSession } = await import('node-llama-cpp');
+      const { getLlama, LlamaChatSession } = await import('node-llama-cpp').catch((e: unknown) => {
+        throw isMissingPackage(e, 'node-llama-cpp') ? new Error(installHint('node-llama-cpp', 'the local LLM tagger (--model FILE.gguf)')) : e;
+      });
       const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error' as any });
       const model = await llama.loadModel({ modelPath: this.modelPath });
       const context = await model.createContext({ contextSize: 1024, threads: this.threads });
