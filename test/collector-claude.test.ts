@@ -1,8 +1,8 @@
 // The real Claude Code CLI (node build 2.1.112) under the collector, against the scripted model server
 // over HTTPS: its TLS plaintext (POST /v1/messages, the SSE reply with usage) comes out of node's
 // embedded OpenSSL, and its Bash tool's processes and its file edits appear under its pid tree.
-// The node build renames itself to `claude` (process.title): the collector's comm filter picks it up
-// at that rename (task_rename) and follows its children from there.
+// The collector runs with its default scope: node on …/@anthropic-ai/claude-code/cli.js is recognised as
+// Claude Code at its exec (agentsight/agents.c) and traced with its children from there.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRun } from '../scripts/agents/agent-run.js';
@@ -19,11 +19,16 @@ describe.skipIf(skip)('collector: the real Claude Code (node build)', () => {
   let mine: CollectorRecord[] = [];
 
   beforeAll(async () => {
-    ({ run, mine } = await traceClaude(['--comm', 'claude'], false));
+    ({ run, mine } = await traceClaude([], false));
   }, 240_000);
 
   const chunks = (dir: 'read' | 'write'): TlsChunk[] => tlsOf(mine, run.pid, dir);
   const effects = (): KernelEffect[] => mine.flatMap((r) => (r.type === 'effect' ? [r.effect] : []));
+
+  it('recognises it as Claude Code, TLS probed', () => {
+    const seen = mine.flatMap((r) => (r.type === 'agent' && r.agent.pid === run.pid ? [r.agent] : []));
+    expect(seen).toEqual([expect.objectContaining({ agent: 'claude', tlsProbed: true })]);
+  });
 
   it('captures each POST /v1/messages request whole', () => {
     const posts = chunks('write').filter((c) => c.data.subarray(0, 40).toString('latin1').startsWith('POST /v1/messages'));

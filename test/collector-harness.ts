@@ -54,6 +54,7 @@ export function pidOf(r: CollectorRecord): number | undefined {
     case 'effect': return r.effect.pid;
     case 'tls': return r.chunk.pid;
     case 'handshake': case 'dns': return r.pid;
+    case 'agent': return r.agent.pid;
     default: return undefined;
   }
 }

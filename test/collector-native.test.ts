@@ -23,7 +23,7 @@ describe.skipIf(skip)('collector: the native Claude Code (Bun, stripped BoringSS
     binary = agentCommand('claude-native').nativeBinary!;
     probes = findBoringSslProbes(binary);
     if (!probes) throw new Error(`BoringSSL functions not found in ${binary}`);
-    ({ run, mine } = await traceClaude(['--comm', 'claude', '--ssl-offsets', sslOffsetsArg(binary, probes)], true));
+    ({ run, mine } = await traceClaude(['--ssl-offsets', sslOffsetsArg(binary, probes)], true));
   }, 240_000);
 
   const chunks = (dir: 'read' | 'write'): TlsChunk[] => tlsOf(mine, run.pid, dir);
@@ -32,6 +32,11 @@ describe.skipIf(skip)('collector: the native Claude Code (Bun, stripped BoringSS
     expect(probes!.evidence[0]).toContain('boringssl/ssl/ssl_lib.cc');
     expect(new Set([probes!.write, probes!.read, probes!.handshake]).size).toBe(3);
     expect(findBoringSslProbes('/usr/bin/curl')).toBeNull();
+  });
+
+  it('recognises the native executable as Claude Code, TLS probed at its offsets', () => {
+    const seen = mine.flatMap((r) => (r.type === 'agent' && r.agent.pid === run.pid ? [r.agent] : []));
+    expect(seen).toEqual([expect.objectContaining({ agent: 'claude', exe: binary, tlsProbed: true })]);
   });
 
   it('captures every POST /v1/messages and the SSE replies with their usage', () => {
