@@ -140,6 +140,10 @@ export interface Effect {
   pid?: number;
   session?: string;
   toolCall?: string;
+  /** The LLM call it was made for (the agent's own connects, DNS and resolver reads for a request). */
+  llmCall?: string;
+  /** Made by a process a tool started, after that tool returned (a background job). */
+  background?: boolean;
   host?: string;
   /** For connect: the domain when known (SNI, Host header, DNS), else the address. */
   domain?: string;

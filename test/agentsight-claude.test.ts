@@ -11,7 +11,8 @@ import { runClaude } from '../scripts/agents/run-claude.js';
 import { buildProfile } from '../src/profile/index.js';
 import { tagPrompts } from '../src/profile/tagging.js';
 import { loadHistory } from '../src/sources/index.js';
-import { loadRecordings, recordingForm, type RecordingsResult } from '../src/sources/agentsight.js';
+import { recordingForm } from '../src/sources/agentsight.js';
+import { loadRecordings, type RecordingsResult } from '../src/join/recordings.js';
 import { LOADER_PATH } from '../src/sources/collector-run.js';
 import { defaultRules, RegexTagger } from '../src/tag/index.js';
 import { cannotTrace, ensureLoader, sleep } from './collector-harness.js';
@@ -68,7 +69,7 @@ describe.skipIf(skip)('a recording of a real Claude Code run, merged with its se
 
   it('binds the claude process to the session by its trace-file write', () => {
     const b = res.bindings.find((x) => x.pid === run.pid);
-    expect(b).toMatchObject({ reason: 'trace-file-open', confidence: 0.95, host: 'devbox' });
+    expect(b).toMatchObject({ reason: 'trace-file-write', confidence: 0.95, host: 'devbox' });
   });
 
   it('attributes the Bash tool\'s file effects to the Bash call and the run\'s prompt tag', async () => {

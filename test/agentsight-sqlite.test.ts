@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadRecordings, recordingForm } from '../src/sources/agentsight.js';
+import { recordingForm } from '../src/sources/agentsight.js';
+import { loadRecordings } from '../src/join/recordings.js';
 import { readSqliteRecording } from '../src/sources/agentsight-sqlite.js';
 import { readSnapshot } from '../src/sources/agentsight-snapshot.js';
 

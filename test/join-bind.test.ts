@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { attributeEffects, ToolIndex } from '../src/join/attribute.js';
+import { ToolIndex } from '../src/join/attribute.js';
 import { Binder } from '../src/join/bind.js';
+import { CallIndex } from '../src/join/llm-calls.js';
+import { attributeEffects, Placer } from '../src/join/place.js';
 import type { Effect, Process, Session, ToolCall } from '../src/model.js';
 
 const T = 1_772_445_600_000;
@@ -29,7 +31,7 @@ describe('Binder', () => {
     expect(b.sessionOf(undefined, 21)).toEqual({ session: 's1', confidence: 0.95, reason: 'inherited' });
     expect(first.confidence).toBe(0.55);
     b.bind(undefined, 10, 's2', 'api-message-id', T + 2);
-    expect(b.sessionOf(undefined, 10)).toMatchObject({ session: 's1', confidence: 0.95, reason: 'trace-file-open' });
+    expect(b.sessionOf(undefined, 10)).toMatchObject({ session: 's1', confidence: 0.95, reason: 'trace-file-write' });
     expect(b.bindings()).toHaveLength(1);
   });
 
@@ -45,15 +47,18 @@ describe('attributeEffects', () => {
   const tool = (id: string, ts: number, end: number, hints: ToolCall['hints'] = []): ToolCall =>
     ({ id, session: 's1', llmCall: 'm1', name: 'Bash', ts, end, status: 'ok', hints });
 
-  it('gives each effect the open tool of its process tree, by its input when tools run in parallel', () => {
+  it('gives a spawned process\'s effects to the tool open at its spawn, the agent\'s own to the tool holding them', () => {
     const b = new Binder([session('s1', '/w', T)]);
-    b.bind(undefined, 10, 's1', 'trace-file-open', T);
+    b.bind(undefined, 10, 's1', 'trace-file-write', T);
+    b.process(proc(10, 1, 'claude', T));
     b.process(proc(20, 10, 'bash', T + 1000));
     const idx = new ToolIndex([tool('t1', T + 1000, T + 5000, [{ kind: 'read', target: '/w/a.txt' }]), tool('t2', T + 2000, T + 6000, [{ kind: 'read', target: '/w/b.txt' }])]);
     const e = (ts: number, target: string, pid = 20): Effect => ({ ts, kind: 'read', target, evidence: 'kernel', pid });
-    const effects = [e(T + 1500, '/w/a.txt'), e(T + 3000, '/w/a.txt'), e(T + 3000, '/w/c.txt'), e(T + 9000, '/w/a.txt'), e(T + 3000, '/etc/x', 99)];
-    const counts = attributeEffects(effects, b, idx);
-    expect(effects.map((x) => x.toolCall ?? x.session)).toEqual(['t1', 't1', 't2', 's1', 'unbound']);
-    expect(counts).toEqual({ effects: 5, attributed: 3, unattributed: 1, unbound: 1 });
+    const effects = [e(T + 1500, '/w/a.txt'), e(T + 3000, '/w/b.txt'), e(T + 9000, '/w/a.txt'), e(T + 3000, '/w/b.txt', 10), e(T + 3000, '/w/c.txt', 10), e(T + 9000, '/w/a.txt', 10), e(T + 3000, '/etc/x', 99)];
+    const { counts } = attributeEffects(effects, new Placer(b, idx, new CallIndex()));
+    // bash started inside t1: all its effects are t1's, the last one after t1 returned (background).
+    expect(effects.map((x) => x.toolCall ?? x.session)).toEqual(['t1', 't1', 't1', 't2', 't2', 's1', 'unbound']);
+    expect(effects.map((x) => !!x.background)).toEqual([false, false, true, false, false, false, false]);
+    expect(counts).toEqual({ effects: 7, attributed: 5, llm: 0, background: 1, unattributed: 1, unbound: 1, bookkeeping: 0 });
   });
 });

@@ -44,7 +44,7 @@ describe('Binder fed live', () => {
     const b = new Binder();
     expect(b.effect(fx(T, 'create', claude.file!, 500))).toBe(false); // not known yet: counted as an effect
     b.addSession(claude);
-    expect(b.sessionOf(undefined, 500)).toMatchObject({ session: claude.id, reason: 'trace-file-open' });
+    expect(b.sessionOf(undefined, 500)).toMatchObject({ session: claude.id, reason: 'trace-file-write' });
     expect(b.effect(fx(T + 1, 'write', claude.file!, 500))).toBe(true);
     // A session seen again (its end moved) keeps its earliest start and its bindings.
     b.addSession({ ...claude, start: T + 10, end: T + 60_000 });
@@ -53,7 +53,7 @@ describe('Binder fed live', () => {
 
   it('an ancestor\'s binding beats a descendant\'s cwd guess (two sessions in one project), not its own evidence', () => {
     const b = new Binder([codex, claude]);
-    b.bind(undefined, 500, claude.id, 'trace-file-open', T);
+    b.bind(undefined, 500, claude.id, 'trace-file-write', T);
     b.process({ pid: 510, ppid: 500, comm: 'bash', start: T + 100 });
     // `node` run by Claude's Bash tool, in the project both sessions share, started near Codex's start.
     b.process({ pid: 511, ppid: 510, comm: 'node', cwd: '/home/dev/app', start: T + 200 });
@@ -149,7 +149,7 @@ describe('CallJoiner fed live', () => {
     const binder = new Binder([claude]);
     const prompts = new PromptIndex([], { cap: 10, perSession: 2 });
     const j = new CallJoiner(new Map(), binder, prompts, 10);
-    binder.bind(undefined, 500, claude.id, 'trace-file-open', T);
+    binder.bind(undefined, 500, claude.id, 'trace-file-write', T);
     for (const [i, ts] of [0, 1000, 2000].entries()) prompts.add({ id: `p${i}`, session: claude.id, ts: T + ts, text: 'fix it', kind: 'human' });
     expect(j.place(api('msg_1', 500, T + 2500, 'fix it')).call).toMatchObject({ session: claude.id, prompt: 'p2', source: 'traffic', pid: 500 });
     expect(prompts.before(claude.id, T + 500)).toBeUndefined(); // p0 let go (2 per session)

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageTotal } from '../src/model.js';
 import { buildProfile } from '../src/profile/index.js';
 import { loadHistory } from '../src/sources/index.js';
-import { loadRecordings, type RecordingsResult } from '../src/sources/agentsight.js';
+import { loadRecordings, type RecordingsResult } from '../src/join/recordings.js';
 import { BASH_PID, CLAUDE_PID, claudeSession, recordEvents, writeRotated, type HostSpec } from './fixtures/agentsight/synth.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
@@ -51,8 +51,8 @@ describe('merging two hosts\' recordings with their trace files', () => {
 
   it('binds the agent by its trace-file open (0.95) and its API message ids; bash inherits', () => {
     const a = res.bindings.find((b) => b.host === 'hostA' && b.pid === CLAUDE_PID)!;
-    expect(a).toMatchObject({ session: hosts[0].session, confidence: 0.95, reason: 'trace-file-open' });
-    expect(res.status.bindings['trace-file-open'].pids).toBe(2);
+    expect(a).toMatchObject({ session: hosts[0].session, confidence: 0.95, reason: 'trace-file-write' });
+    expect(res.status.bindings['trace-file-write'].pids).toBe(2);
     expect(res.bindings.some((b) => b.pid === BASH_PID)).toBe(false); // inherited, not bound itself
     expect(res.sessions.filter((s) => s.agent === 'claude').map((s) => s.host).sort()).toEqual(['hostA', 'hostB']);
     // …which the profile carries as a sample label (pprof -tags) on every sample of those sessions.

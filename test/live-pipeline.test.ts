@@ -29,7 +29,7 @@ describe('live pipeline on tailed traces', () => {
     mkdirSync(proj, { recursive: true });
     const file = join(proj, 's1.jsonl');
     const lines = claudeLines('s1', '/work/app', [
-      { prompt: 'fix the failing test in src/app.js', msgId: 'msg_1', input: 120, output: 45, cacheRead: 3000, tool: { id: 'toolu_1', name: 'Bash', input: { command: 'npm test' } } },
+      { prompt: 'fix the failing test in src/app.js', msgId: 'msg_1', input: 120, output: 45, cacheRead: 3000, tool: { id: 'toolu_1', name: 'Bash', input: { command: 'cat src/app.js' } } },
       { prompt: 'review the diff', msgId: 'msg_2', input: 80, output: 30 },
     ]);
     const text = lines.join('\n') + '\n';
@@ -53,7 +53,7 @@ describe('live pipeline on tailed traces', () => {
     expect(stacksOf(rt, 'ops')['agent:claude;prompt:debug;call:llm/tool;tool:Bash']).toBe(1);
     expect(stacksOf(rt, 'cost')['agent:claude;prompt:debug;call:llm/tool;model:claude-sonnet-4-5-20250929;token:output']).toBeCloseTo(45 * 15e-6, 12);
     // Without the collector, files come from tool-input hints.
-    expect(Object.keys(stacksOf(rt, 'files')).some((k) => k.startsWith('prompt:debug;tool:Bash;'))).toBe(true);
+    expect(stacksOf(rt, 'files')['prompt:debug;tool:Bash;process:cat;file:src/app.js;effect:read']).toBe(1);
     expect(rt.hub.activeSessions()[0]).toMatchObject({ id: 's1', agent: 'claude', tag: 'review', calls: 2, tools: 1 });
     expect(rt.hub.activeSessions()[0].prompt).toBeUndefined();
   });
@@ -139,7 +139,7 @@ describe('kernel effects and the join', () => {
     expect(files['prompt:debug;tool:Bash;process:cat;file:src/parser.ts;effect:read']).toBe(1);
     expect(files['prompt:debug;process:cat;file:src/parser.ts;effect:read']).toBeUndefined();
     expect(Object.keys(files).filter((k) => k.includes('parser')).length).toBe(1); // the hint was not counted: kernel evidence wins
-    expect(Object.keys(stacksOf(rt, 'network'))).toEqual(['prompt:debug;tool:Bash;process:cat;domain:example.com']);
+    expect(Object.keys(stacksOf(rt, 'network'))).toEqual(['prompt:debug;call:llm/tool;tool:Bash;process:cat;domain:example.com']);
     expect(rt.hub.status.unattributed).toBe(1);
   });
 });

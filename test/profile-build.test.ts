@@ -70,10 +70,10 @@ describe('views on a hand-built batch', () => {
 
   it('network: registrable domains, no query strings', () => {
     const p = buildProfile(b, fixtureTags, { view: 'network' });
-    expect(folded(p)).toEqual(['prompt:debug;tool:WebFetch;domain:github.com 1']);
+    expect(folded(p)).toEqual(['prompt:debug;call:llm/web;tool:WebFetch;domain:github.com 1']);
   });
 
-  it('kernel effects replace a tool\'s hints and attribute processes by pid', () => {
+  it('kernel effects replace a tool\'s hints for the targets seen and attribute processes by pid', () => {
     const k = fixtureBatch();
     k.processes.push({ pid: 42, ppid: 1, comm: 'node', start: 0 });
     k.effects.push(
@@ -83,7 +83,9 @@ describe('views on a hand-built batch', () => {
     );
     // The effect no session or tool claims is counted, not dropped: prompt:unattributed (here without a tool frame).
     expect(folded(buildProfile(k, fixtureTags, { view: 'files', stack: ['tool', 'process', 'file'] }))).toEqual([
-      'file:external/path 1', 'tool:Bash;process:node;file:package.json 1', 'tool:Edit;file:src/b.ts 1',
+      // t1's hints the kernel did not see (src/a.ts, the /tmp file) stay; package.json is the kernel's.
+      'file:external/path 1', 'tool:Bash;process:cat;file:external/tmp 1', 'tool:Bash;process:cat;file:src/a.ts 1',
+      'tool:Bash;process:node;file:package.json 1', 'tool:Edit;file:src/b.ts 1',
     ]);
     expect(folded(buildProfile(k, fixtureTags, { view: 'files', stack: ['prompt', 'file', 'effect'] }))).toContain('prompt:unattributed;file:external/path;effect:read 1');
     const net = buildProfile(k, fixtureTags, { view: 'network', stack: ['tool', 'domain'] });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { benchArgs } from './args.js';
 import { loadHistory } from '../../src/sources/index.js';
-import { loadRecordings } from '../../src/sources/agentsight.js';
+import { loadRecordings } from '../../src/join/recordings.js';
 import { FrameSplitter } from '../../src/sources/collector-frames.js';
 import { httpRequest, httpSseResponse } from '../../test/fixtures/agentsight/synth.js';
 

@@ -53,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
 
 /** AgentSight recordings joined with the agents' trace roots, tagged (regex rules) and folded per view. */
 async function recordingProfiles(recordings: string[], traceRoots: string[], views = 'tokens,files,network', stack?: string): Promise<Profile[]> {
-  const { loadRecordings, outputStatus } = await import('../sources/agentsight.js');
+  const { loadRecordings, outputStatus } = await import('../join/recordings.js');
   const { loadHistory } = await import('../sources/index.js');
   const { buildProfile, parseFrameKind, tagPrompts } = await import('../profile/index.js');
   const { createTagger, loadRules } = await import('../tag/index.js');

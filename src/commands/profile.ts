@@ -140,7 +140,7 @@ export async function loadAndTag(values: Record<string, unknown>, paths: string[
   const { recordings, others } = paths.length ? splitRecordingArgs(paths) : { recordings: [], others: [] };
   let batch: EventBatch;
   if (recordings.length) {
-    const { loadRecordings, outputStatus } = await import('../sources/agentsight.js');
+    const { loadRecordings, outputStatus } = await import('../join/recordings.js');
     const traces = others.length ? await loadHistory({ paths: others }) : undefined;
     const rec = await loadRecordings(recordings, { traces });
     if (!values.quiet) process.stderr.write(`${JSON.stringify({ recordings: outputStatus(rec.status) })}\n`);

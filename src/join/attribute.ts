@@ -1,29 +1,12 @@
-// Attributes kernel effects to the tool call that caused them: the effect's pid → its session (through
-// the Binder's process tree), then the tool call of that session open at the effect's time; the tool
-// leads to its LLM call and the call to its prompt. Effects with no session go to `unbound`, effects
-// of a session with no open tool call stay unattributed (`prompt:unattributed`): counted, never dropped.
+// The tool calls of each session by time: which tool a moment (an effect of the agent's own process,
+// the spawn of a process) falls in. place.ts decides when time decides at all.
 import type { Effect, ToolCall } from '../model.js';
-import type { Binder } from './bind.js';
 import { CappedMap } from './capped.js';
 
 export const UNBOUND_SESSION = 'unbound';
 
-/** Tolerance around a tool's [ts, end] for clock granularity and write delays. */
+/** Tolerance around a tool's [ts, end] for clock granularity and write delays, used only when no tool's window holds the moment. */
 export const SLACK_MS = 500;
-
-export interface AttributionCounts {
-  effects: number;
-  attributed: number;
-  /** Bound to a session, but no tool call of it was open at the time. */
-  unattributed: number;
-  /** No session: the process is not in any agent's tree. */
-  unbound: number;
-}
-
-export interface AttributeOptions {
-  /** Tolerance around a tool's [ts, end] (default SLACK_MS). */
-  slackMs?: number;
-}
 
 export interface ToolIndexOptions {
   /**
@@ -113,54 +96,40 @@ export class ToolIndex {
     return out;
   }
 
-  /** The tool of a session an effect at its time belongs to (see pick), if any is open. */
+  /**
+   * The tool of a session that something at time t on `target` belongs to: among the tools whose
+   * window holds t (a tool still running, live, from its start on), the one naming the target, else
+   * the innermost (latest started: a subagent's tool inside its Task); only when no window holds t,
+   * the slack decides — the tool naming the target, else the nearest in time.
+   */
+  toolAt(session: string, t: number, target: string, slack = SLACK_MS): ToolCall | undefined {
+    const open = this.openAt(session, t, slack);
+    if (!open.length) return undefined;
+    const openEnded = this.#opts.openEnded;
+    const holding = open.filter((x) => x.ts <= t && (t <= x.end || (openEnded && x.end <= x.ts)));
+    if (holding.length) return naming(holding, target) ?? holding[0];
+    const named = naming(open, target);
+    if (named) return named;
+    let best = open[0];
+    for (const x of open) if (gap(x, t) < gap(best, t)) best = x;
+    return best;
+  }
+
+  /** toolAt for an effect: its time and its target. */
   toolFor(session: string, e: Effect, slack = SLACK_MS): ToolCall | undefined {
-    const open = this.openAt(session, e.ts, slack);
-    return open.length ? pick(open, e) : undefined;
+    return this.toolAt(session, e.ts, e.target, slack);
   }
 }
 
 const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
-/** Among parallel open tools, the one whose input names the effect's target; else the latest started. */
-function pick(open: readonly ToolCall[], e: Effect): ToolCall {
-  if (open.length > 1) {
-    const b = base(e.target);
-    const hit = open.find((t) => t.hints.some((h) => h.target === e.target || (b.length > 2 && h.target.includes(b))));
-    if (hit) return hit;
-  }
-  return open[0];
+/** How far t is outside a tool's window (ms). */
+const gap = (x: ToolCall, t: number): number => (t < x.ts ? x.ts - t : t - Math.max(x.end, x.ts));
+
+/** The first of `tools` (latest started first) whose input names the target, when only some do. */
+function naming(tools: readonly ToolCall[], target: string): ToolCall | undefined {
+  if (tools.length < 2 || !target) return undefined;
+  const b = base(target);
+  return tools.find((t) => t.hints.some((h) => h.kind !== 'exec' && (h.target === target || (b.length > 2 && h.target.endsWith(`/${b}`)) || h.target === b)));
 }
 
-/** Sets effect.session and effect.toolCall in place; returns the counts for the status block. */
-export function attributeEffects(effects: Effect[], binder: Binder, tools: ToolIndex, opts: AttributeOptions = {}): AttributionCounts {
-  const counts: AttributionCounts = { effects: 0, attributed: 0, unattributed: 0, unbound: 0 };
-  for (const e of effects) attributeOne(e, binder, tools, counts, opts.slackMs ?? SLACK_MS);
-  return counts;
-}
-
-export function attributeOne(e: Effect, binder: Binder, tools: ToolIndex, counts: AttributionCounts, slack = SLACK_MS): void {
-  counts.effects++;
-  const bound = e.pid === undefined ? undefined : binder.sessionOf(e.host, e.pid);
-  if (!bound) {
-    if (e.session && e.session !== UNBOUND_SESSION) {
-      // Joined when recorded (live --record): its session and tool stand.
-      if (e.toolCall) counts.attributed++;
-      else counts.unattributed++;
-      return;
-    }
-    e.session = UNBOUND_SESSION;
-    counts.unbound++;
-    return;
-  }
-  e.session = bound.session;
-  const tool = tools.toolFor(bound.session, e, slack);
-  if (!tool) {
-    // A recording that was joined when made (live --record) may already name the tool.
-    if (e.toolCall) counts.attributed++;
-    else counts.unattributed++;
-    return;
-  }
-  e.toolCall = tool.id;
-  counts.attributed++;
-}

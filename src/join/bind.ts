@@ -1,5 +1,6 @@
 // Binds recorded processes to agent sessions, ranked as AgentSight's process matcher ranks evidence:
-// the process opened the session's trace file (0.95), it wrote a file named after the session's id
+// the process wrote the session's trace file (0.95; reading it binds nothing: `agentpprof sessions`,
+// an editor or a second agent may read any session's file), it wrote a file named after the session's id
 // (0.9: Codex's locks and shell snapshots), it made an API call whose message id the trace file holds
 // (0.90), its cwd equals the session's and it started within a window of the session's start (0.55).
 // A binding is sticky (weaker evidence never replaces it) and covers the process tree: descendants
@@ -9,11 +10,11 @@
 import type { Effect, Process, Session } from '../model.js';
 import { CappedMap } from './capped.js';
 
-export type BindingReason = 'trace-file-open' | 'session-file' | 'api-message-id' | 'cwd-start' | 'recorded';
+export type BindingReason = 'trace-file-write' | 'session-file' | 'api-message-id' | 'cwd-start' | 'recorded';
 
 /** Confidence of each kind of evidence; 'recorded' (AgentSight's own session table) carries its own. */
 export const CONFIDENCE: Record<BindingReason, number> = {
-  'trace-file-open': 0.95,
+  'trace-file-write': 0.95,
   'session-file': 0.9,
   'api-message-id': 0.9,
   'cwd-start': 0.55,
@@ -129,28 +130,36 @@ export class Binder {
   }
 
   /**
-   * A kernel file effect. Opening a session's trace file binds the process to it (true is returned:
-   * the agent's own bookkeeping, not an effect of its work). Writing or deleting a file named after a
-   * session id binds too: Codex opens its rollout in a way the probes miss, but writes locks and shell
-   * snapshots named after its session (a UUID: as good as the file). Evidence naming a session not
-   * known yet is kept until the session appears.
+   * A kernel file effect. Writing a session's trace file binds the process to it (true is returned:
+   * the agent's own bookkeeping, not an effect of its work); so is the agent's own read of its file
+   * (a resume), while anyone else's read is an ordinary effect and evidence of nothing. Writing or
+   * deleting a file named after a session id binds too: Codex opens its rollout in a way the probes
+   * miss, but writes locks and shell snapshots named after its session (a UUID: as good as the file).
+   * Evidence naming a session not known yet is kept until the session appears.
    */
   effect(e: Effect, host = e.host): boolean {
     if (e.pid === undefined || e.kind === 'exec' || e.kind === 'connect') return false;
     const file = basename(e.target);
     const traced = this.#files.get(file);
     if (traced) {
-      if (e.kind !== 'delete') this.bind(host, e.pid, traced, 'trace-file-open', e.ts);
-      return e.kind !== 'delete';
+      if (e.kind === 'write' || e.kind === 'create') this.bind(host, e.pid, traced, 'trace-file-write', e.ts);
+      return this.ownTrace(e, host);
     }
     if (e.kind === 'read') return false;
-    if (/\.jsonl?$/.test(file) && file.length >= 8) this.#wait(file, { host, pid: e.pid, ts: e.ts, reason: 'trace-file-open' });
+    if (/\.jsonl?$/.test(file) && file.length >= 8) this.#wait(file, { host, pid: e.pid, ts: e.ts, reason: 'trace-file-write' });
     if (!e.target.includes('-')) return false;
     for (const m of e.target.matchAll(UUID)) {
       if (this.#sessions.has(m[0])) this.bind(host, e.pid, m[0], 'session-file', e.ts);
       else this.#wait(m[0], { host, pid: e.pid, ts: e.ts, reason: 'session-file' });
     }
     return false;
+  }
+
+  /** The agent writing or reading its own session's trace file: bookkeeping, not an effect of its work. */
+  ownTrace(e: Effect, host = e.host): boolean {
+    if (e.pid === undefined || e.kind === 'delete' || e.kind === 'exec' || e.kind === 'connect') return false;
+    const traced = this.#files.get(basename(e.target));
+    return !!traced && this.#direct.get(key(host, e.pid))?.session === traced;
   }
 
   #wait(k: string, w: Pending): void {
@@ -207,6 +216,33 @@ export class Binder {
     }
     this.#depth = guessDepth;
     return guess;
+  }
+
+  /**
+   * The agent process an effect of `pid` comes from: the highest ancestor (pid included) bound to
+   * `session` by evidence of its own — the process that writes the trace and makes the API calls —
+   * and the child of it on the way down (undefined when pid is the agent itself). A cwd guess counts
+   * only when nothing stronger is on the way.
+   */
+  agentOf(host: string | undefined, pid: number, session: string): { agent: number; child?: Process } | undefined {
+    let k = key(host, pid);
+    let cur = pid;
+    let below: Process | undefined;
+    let strong: { agent: number; child?: Process } | undefined;
+    let weak: { agent: number; child?: Process } | undefined;
+    for (let depth = 0; depth < 64; depth++) {
+      const b = this.#direct.get(k);
+      if (b?.session === session) {
+        if (b.reason !== 'cwd-start') strong = { agent: cur, child: below };
+        else weak = { agent: cur, child: below };
+      }
+      const p = this.#procs.get(k);
+      if (!p || !p.ppid || p.ppid === p.pid) break;
+      below = p;
+      cur = p.ppid;
+      k = key(host, p.ppid);
+    }
+    return strong ?? weak;
   }
 
   bindings(): Binding[] {

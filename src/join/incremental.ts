@@ -1,17 +1,16 @@
 // The join of kernel effects, incrementally (live mode). Kernel events usually arrive before the
-// trace lines that bind their pid and name the tool that caused them, so an effect's place stays
-// open until its tool is known and has ended (or a time limit passes); whenever the join learns
-// something — a binding, a tool, a tool's end — the open ones are placed again and the caller moves
-// what it counted for them.
-import type { Effect, ToolCall } from '../model.js';
-import { SLACK_MS, type ToolIndex } from './attribute.js';
+// trace lines that bind their pid and name the tool or call that caused them, so an effect's place
+// stays open until it is settled (place.ts) or a time limit passes; whenever the join learns
+// something — a binding, a tool, a tool's end, a call — the open ones are placed again (by the same
+// Placer the offline merge uses) and the caller moves what it counted for them.
+import type { Effect, LlmCall, ToolCall } from '../model.js';
+import type { ToolIndex } from './attribute.js';
 import type { Binder } from './bind.js';
 import { Ring } from './capped.js';
+import { CallIndex } from './llm-calls.js';
+import { Placer, settled, type Placement } from './place.js';
 
-export interface Placement {
-  session?: string;
-  tool?: ToolCall;
-}
+export type { Placement } from './place.js';
 
 export interface EffectJoinOptions {
   slackMs?: number;
@@ -19,37 +18,41 @@ export interface EffectJoinOptions {
   openCap?: number;
   /** How long a place may still change (trace lines lag kernel events by up to this). */
   openMs?: number;
+  /** Calls kept for placing request setup (default: unbounded). */
+  calls?: CallIndex;
 }
-
-/** A place is final once its tool is known and has ended. */
-const settled = (p: Placement): boolean => !!p.tool && p.tool.end > p.tool.ts;
 
 export class EffectJoin<T> {
   readonly #open: Ring<{ e: Effect; value: T; at: number }>;
-  readonly #slack: number;
   readonly #openMs: number;
+  readonly #placer: Placer;
+  readonly calls: CallIndex;
   #version: number;
-  #toolsChanged = false;
+  #changed = false;
 
   constructor(readonly binder: Binder, readonly tools: ToolIndex, opts: EffectJoinOptions = {}) {
     this.#open = new Ring(opts.openCap ?? 20_000);
-    this.#slack = opts.slackMs ?? SLACK_MS;
     this.#openMs = opts.openMs ?? 30_000;
+    this.calls = opts.calls ?? new CallIndex();
+    this.#placer = new Placer(binder, tools, this.calls, { slackMs: opts.slackMs });
     this.#version = binder.version;
   }
 
-  /** Where an effect belongs now: its pid's session (else the one it names), the tool it names or that session's tool open then. */
+  /** Where an effect belongs now (see Placer). */
   place(e: Effect): Placement {
-    const session = (e.pid !== undefined ? this.binder.sessionIdOf(e.host, e.pid) : undefined) ?? e.session;
-    const tool = e.toolCall ? this.tools.get(e.toolCall) : session ? this.tools.toolFor(session, e, this.#slack) : undefined;
-    return { session, tool };
+    return this.#placer.place(e);
   }
 
   /** A tool call or its result line (see ToolIndex.add); a new or ended tool reopens held effects. */
   tool(t: ToolCall): ReturnType<ToolIndex['add']> {
     const got = this.tools.add(t);
-    if (got && (got.fresh || got.ended)) this.#toolsChanged = true;
+    if (got && (got.fresh || got.ended)) this.#changed = true;
     return got;
+  }
+
+  /** An LLM call or a later copy of it; a new one (or one moved to its session) reopens held effects. */
+  call(c: Pick<LlmCall, 'id' | 'session' | 'ts' | 'end'>): void {
+    if (this.calls.add(c)) this.#changed = true;
   }
 
   /** Keeps a kernel effect whose place is not final yet, with what the caller counted for it. */
@@ -57,9 +60,9 @@ export class EffectJoin<T> {
     if (e.evidence === 'kernel' && !settled(p)) this.#open.push({ e, value, at: now });
   }
 
-  /** Whether bindings or tools changed since the last revisit. */
+  /** Whether bindings, tools or calls changed since the last revisit. */
   get changed(): boolean {
-    return this.#toolsChanged || this.binder.version !== this.#version;
+    return this.#changed || this.binder.version !== this.#version;
   }
 
   /**
@@ -67,7 +70,7 @@ export class EffectJoin<T> {
    * (the caller moves its counts when the place changed). Settled and expired effects are let go.
    */
   revisit(now: number, move: (e: Effect, value: T, p: Placement) => T): void {
-    this.#toolsChanged = false;
+    this.#changed = false;
     this.#version = this.binder.version;
     this.#open.retain((h) => {
       if (now - h.at > this.#openMs) return false;

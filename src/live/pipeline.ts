@@ -1,9 +1,11 @@
 // Live pipeline: normalized events in (from tailed trace files, the collector, a replay), samples out
-// into the hub. The join is src/join's, fed incrementally (the Binder, the ToolIndex, the CallJoiner,
-// the EffectJoin that re-places effects when a binding or a tool arrives late), with every table
-// capped so memory stays bounded. What is kept here is the counting: prompt tags, each call's and
-// tool's counted weights (calls deduplicated by message id, so a call seen in a trace file and in TLS
-// counts once) and the moves when a call's or an effect's place changes.
+// into the hub. The join is src/join's, fed incrementally (the Binder, the ToolIndex, the CallIndex,
+// the CallJoiner, the EffectJoin whose Placer is the offline merge's and re-places effects when a
+// binding, a tool or a call arrives late), with every table capped so memory stays bounded. What is
+// kept here is the counting: prompt tags, each call's and tool's counted weights (calls deduplicated
+// by message id, so a call seen in a trace file and in TLS counts once; times by profile/time.ts's
+// rule, the offline one), tool-input hints the kernel has not seen (join/observed.ts), and the moves
+// when a call's, an effect's or a hint's place changes.
 
 import type { ApiCall } from '../http/types.js';
 import type { Effect, EventBatch, LlmCall, Process, Prompt, Session, ToolCall, Usage } from '../model.js';
@@ -12,7 +14,10 @@ import { ToolIndex } from '../join/attribute.js';
 import { Binder } from '../join/bind.js';
 import { CallJoiner, isMadePrompt, PromptIndex } from '../join/calls.js';
 import { CappedMap } from '../join/capped.js';
-import { EffectJoin } from '../join/incremental.js';
+import { EffectJoin, type Placement } from '../join/incremental.js';
+import { CallIndex } from '../join/llm-calls.js';
+import { backgroundLabel, hintKey, observedKey } from '../join/observed.js';
+import { callMs, capSeconds, RequestMarks } from '../profile/time.js';
 import { callFrame, domainLabel, fileLabel, processLabel } from './frames.js';
 import { programOf } from '../profile/frames.js';
 import { UNATTRIBUTED } from '../profile/build.js';
@@ -30,16 +35,27 @@ interface CallState {
   pid?: number;
   /** Stack prefix the call's weights were counted under (it changes when later lines reveal tool use). */
   prefix: string[];
+  /** First and last line of the copy that counts for time (the trace's once it has arrived, as offline). */
+  ts: number;
+  end: number;
   model: string;
   counted: { input: number; output: number; cacheRead: number; cacheWrite: number; cost: Record<string, number>; ms: number };
 }
 
-interface ToolState { prefix: string[]; countedMs: number }
+/** What a held effect was counted under: its stack and the tool whose hint it replaces. */
+interface Counted { id: number; tool?: ToolCall }
+
+interface ToolState {
+  prefix: string[];
+  countedMs: number;
+  /** Its input's effect hints by hintKey: the stack each is counted under, and whether it counts (the kernel has not seen it). */
+  hints?: Map<string, { id: number; ts: number; counted: boolean }>;
+}
 
 export interface PipelineOptions {
   tagger: Tagger;
   includePrompts?: boolean;
-  /** Kernel evidence is present: tool-input hints are then not counted as effects. */
+  /** Kernel evidence is present (kept for callers; hints the kernel saw are replaced by what it saw either way). */
   kernel?: () => boolean;
   /** Pids whose effects are ours (the supervisor and its collector), never the agent's. */
   ignorePids?: Set<number>;
@@ -51,7 +67,8 @@ const fromTraffic = (c: LlmCall): boolean => c.source === 'traffic' || c.session
 export class LivePipeline {
   readonly #binder = new Binder([], { cap: CAP });
   /** Live, a tool is open until its result line arrives; 64 per session are enough to place effects. */
-  readonly #join = new EffectJoin<number>(this.#binder, new ToolIndex([], { openEnded: true, perSession: 64, cap: CAP }), { openCap: 20_000 });
+  readonly #join = new EffectJoin<Counted>(this.#binder, new ToolIndex([], { openEnded: true, perSession: 64, cap: CAP }),
+    { openCap: 20_000, calls: new CallIndex([], { cap: CAP, perSession: 256 }) });
   readonly #promptIndex = new PromptIndex([], { cap: 10_000, perSession: 256, digests: true });
   readonly #callJoiner = new CallJoiner(new CappedMap<string, LlmCall>(CAP), this.#binder, this.#promptIndex, 10_000);
   readonly #promptTags = new CappedMap<string, string>(CAP);
@@ -59,6 +76,11 @@ export class LivePipeline {
   readonly #calls = new CappedMap<string, CallState>(CAP);
   readonly #tools = new CappedMap<string, ToolState>(CAP);
   readonly #effectStacks = new CappedMap<string, number>(CAP);
+  /** Kernel effects placed at each (tool, kind, target): while any is, that target's hint is not counted. */
+  readonly #observed = new CappedMap<string, number>(CAP);
+  /** When each session's next request could have left (profile/time.ts), and its recent calls to re-time. */
+  readonly #marks = new RequestMarks({ cap: 10_000, perSession: 1024 });
+  readonly #sessionCalls = new CappedMap<string, string[]>(10_000);
   readonly #pricer = new Pricer();
 
   constructor(private readonly hub: LiveHub, private readonly opts: PipelineOptions) {}
@@ -92,6 +114,7 @@ export class LivePipeline {
   }
 
   async #prompts(prompts: Prompt[]): Promise<void> {
+    for (const p of prompts) this.#mark(p.session, `p:${p.id}`, p.ts);
     const fresh = prompts.filter((p) => p.kind !== 'meta' && !this.#promptTags.has(p.id));
     // Replayed prompts carry the tag they got live (their text is not recorded by default).
     for (const p of fresh as (Prompt & { tag?: string })[]) if (p.tag) this.#promptTags.set(p.id, p.tag);
@@ -135,14 +158,27 @@ export class LivePipeline {
     const prefix = st && fromTls && !st.fromTls ? st.prefix : [this.#agent(c.session), `prompt:${tag}`, callFrame(c)];
     const model = st && fromTls && !st.fromTls ? st.model : c.model || '?';
     if (!st) {
-      st = { session: c.session, prefix, model, fromTls, pid: c.pid, counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cost: {}, ms: 0 } };
+      st = { session: c.session, prefix, model, fromTls, pid: c.pid, ts: c.ts, end: Math.max(c.end, c.ts), counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cost: {}, ms: 0 } };
       this.#calls.set(c.id, st);
       this.hub.record('ops', prefix, 1, c.ts);
+      const recent = this.#sessionCalls.get(c.session) ?? [];
+      recent.push(c.id);
+      this.#sessionCalls.set(c.session, recent.slice(-64));
     } else {
       if (st.prefix.join(';') !== prefix.join(';') || st.model !== model) this.#moveCall(st, prefix, model, c.ts);
-      if (st.session !== c.session) this.#moveRow(st, c.session);
+      if (st.session !== c.session) {
+        this.#marks.delete(st.session, `c:${c.id}`);
+        this.#moveRow(st, c.session);
+        const recent = this.#sessionCalls.get(c.session) ?? [];
+        recent.push(c.id);
+        this.#sessionCalls.set(c.session, recent.slice(-64));
+      }
+      // Times: the trace's copy replaces a TLS copy's (offline the trace's alone counts); copies of one kind spread it.
+      if (!fromTls && st.fromTls) { st.ts = c.ts; st.end = Math.max(c.end, c.ts); }
+      else if (fromTls === st.fromTls) { st.ts = Math.min(st.ts, c.ts); st.end = Math.max(st.end, c.end, c.ts); }
       if (!fromTls) st.fromTls = false;
     }
+    this.#join.call({ id: c.id, session: st.session, ts: st.ts, end: st.end });
     // Later copies of a response repeat its usage (partial output first): count only what grew.
     const u: Usage = c.usage;
     const now = { input: u.input, output: u.output, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite5m + u.cacheWrite1h };
@@ -169,12 +205,8 @@ export class LivePipeline {
       dollars += grow;
       this.hub.record('cost', [...prefix, `model:${model}`, `token:${frame}`], grow, c.ts);
     }
-    const ms = Math.max(0, (c.end || c.ts) - c.ts);
-    if (ms > st.counted.ms) {
-      this.hub.record('time', [...prefix, `model:${model}`], (ms - st.counted.ms) / 1000, c.ts);
-      if (st.counted.ms === 0) this.hub.latency('llm', tag, ms);
-      st.counted.ms = ms;
-    }
+    this.#mark(st.session, `c:${c.id}`, st.end);
+    this.#chargeTime(st, tag);
     row.tokens += tokens;
     row.cost += dollars;
     this.hub.series.add('tokens', tokens, c.ts);
@@ -233,14 +265,15 @@ export class LivePipeline {
     if (got.fresh) {
       this.hub.record('ops', [...st.prefix, `tool:${tool.name}`], 1, t.ts);
       this.#row(t.session, t.ts).tools++;
-      if (!this.opts.kernel?.()) for (const h of t.hints) this.#count({ ts: t.ts, kind: h.kind, target: h.target, evidence: 'tool-input', session: t.session, toolCall: t.id });
+      this.#hints(tool, st);
     }
-    const ms = Math.max(0, tool.end - tool.ts);
+    const ms = capSeconds(tool.end - tool.ts) * 1000;
     if (ms > st.countedMs) {
       this.hub.record('time', [...st.prefix, `tool:${tool.name}`], (ms - st.countedMs) / 1000, tool.ts);
       if (st.countedMs === 0 && tool.end > tool.ts) this.hub.latency('tool', st.prefix[1].slice('prompt:'.length), ms);
       st.countedMs = ms;
     }
+    this.#mark(t.session, `t:${t.id}`, tool.end);
     this.#event(t.ts);
   }
 
@@ -270,47 +303,112 @@ export class LivePipeline {
 
   #count(e: Effect): void {
     const place = this.#join.place(e);
-    const id = this.#effectStack(e, place.session, place.tool);
+    const id = this.#effectStack(e, place);
     if (this.hub.stacks.stacks[id][0] === `prompt:${UNATTRIBUTED}`) this.hub.status.unattributed++;
     this.hub.recordId(e.kind === 'connect' ? 'network' : 'files', id, 1, e.ts);
+    this.#observe(e, undefined, place.tool);
     // Its place may change when the trace lines that bind its pid or name its tool arrive (#revisit).
-    this.#join.hold(e, place, id, this.hub.now());
+    this.#join.hold(e, place, { id, tool: place.tool }, this.hub.now());
   }
 
-  #effectStack(e: Effect, session: string | undefined, tool: ToolCall | undefined): number {
-    const tag = (tool && this.#tools.get(tool.id)?.prefix[1]) ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
+  /** A tool's input hints, as offline (profile/build.ts): each counted unless the kernel saw that effect of it. */
+  #hints(tool: ToolCall, st: ToolState): void {
+    const cwd = this.#binder.session(tool.session)?.cwd;
+    for (const h of tool.hints) {
+      if (h.kind === 'exec') continue;
+      const k = hintKey(tool.id, h, cwd);
+      if ((st.hints ??= new Map()).has(k)) continue;
+      const id = this.#effectStack({ ts: tool.ts, kind: h.kind, target: h.target, evidence: 'tool-input', session: tool.session, toolCall: tool.id }, { session: tool.session, tool });
+      const counted = !this.#observed.get(k);
+      st.hints.set(k, { id, ts: tool.ts, counted });
+      if (counted) this.hub.recordId(h.kind === 'connect' ? 'network' : 'files', id, 1, tool.ts);
+    }
+  }
+
+  /** A kernel effect left tool `from` and/or reached tool `to`: the hint for its target is uncounted or counted back. */
+  #observe(e: Effect, from: ToolCall | undefined, to: ToolCall | undefined): void {
+    if (e.evidence !== 'kernel' || from === to || e.kind === 'exec') return;
+    const view = e.kind === 'connect' ? 'network' : 'files';
+    for (const [tool, step] of [[from, -1], [to, 1]] as const) {
+      if (!tool) continue;
+      const k = observedKey(tool.id, e.kind, e.target);
+      const n = (this.#observed.get(k) ?? 0) + step;
+      if (n > 0) this.#observed.set(k, n);
+      else this.#observed.delete(k);
+      const hint = this.#tools.get(tool.id)?.hints?.get(k);
+      if (!hint || hint.counted === (n === 0)) continue;
+      hint.counted = n === 0;
+      this.hub.recordId(view, hint.id, hint.counted ? 1 : -1, hint.ts);
+    }
+  }
+
+  #effectStack(e: Effect, place: Placement): number {
+    const { session, tool, call, background } = place;
+    const toolPrefix = tool ? this.#tools.get(tool.id)?.prefix : undefined;
+    const callPrefix = !tool && call ? this.#calls.get(call.id)?.prefix : undefined;
+    const prefix = toolPrefix ?? callPrefix;
+    const tag = prefix?.[1] ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
+    // The network view names the LLM call above the tool (views.ts), so a connect for a request reads as the call's.
+    const callLabel = e.kind === 'connect' && prefix && (tool || call) ? prefix[2] : '';
     const proc = e.pid !== undefined ? this.#binder.proc(e.host, e.pid) : undefined;
     // As offline (profile/build.ts): the process is the kernel's comm, or the program a tool's command runs;
     // a frame that does not apply (no tool, no known process) is left out rather than invented.
     const exec = tool?.hints.find((h) => h.kind === 'exec');
-    const comm = proc ? processLabel(proc.comm) : exec ? programOf(exec.target) ?? '' : '';
+    let comm = proc ? processLabel(proc.comm) : exec ? programOf(exec.target) ?? '' : '';
+    if (background) comm = backgroundLabel(comm || undefined);
+    const kind = e.kind === 'create' ? 'write' : e.kind;
     // The hot path (100k+ effects/s): the same (context, process, target) repeats, so its stack id is
     // cached instead of re-deriving labels and joining frames for every event.
-    const key = `${tag}\u0001${tool?.name ?? ''}\u0001${session ?? ''}\u0001${comm}\u0001${e.kind}\u0001${e.domain ?? ''}\u0001${e.target}`;
+    const key = `${tag}\u0001${callLabel}\u0001${tool?.name ?? ''}\u0001${session ?? ''}\u0001${comm}\u0001${kind}\u0001${e.domain ?? ''}\u0001${e.target}`;
     let id = this.#effectStacks.get(key);
     if (id === undefined) {
       const head = [tag, ...(tool ? [`tool:${tool.name}`] : []), ...(comm ? [`process:${comm}`] : [])];
       const cwd = session ? this.#binder.session(session)?.cwd : undefined;
       id = this.hub.stacks.id(e.kind === 'connect'
-        ? [...head, `domain:${domainLabel(e.target, e.domain)}`]
+        ? [tag, ...(callLabel ? [callLabel] : []), ...head.slice(1), `domain:${domainLabel(e.target, e.domain)}`]
         // An exec's target is its command line: only the program becomes a frame (arguments may hold secrets).
-        : [...head, `file:${fileLabel(e.kind === 'exec' ? e.target.split(' ')[0] : e.target, cwd)}`, `effect:${e.kind}`]);
+        : [...head, `file:${fileLabel(e.kind === 'exec' ? e.target.split(' ')[0] : e.target, cwd)}`, `effect:${kind}`]);
       this.#effectStacks.set(key, id);
     }
     return id;
   }
 
-  /** The join learnt something (a pid bound, a tool seen or ended): held effects move where they now belong. */
+  /** The join learnt something (a pid bound, a tool or call seen or ended): held effects move where they now belong. */
   #revisit(): void {
-    this.#join.revisit(this.hub.now(), (e, id, place) => {
-      const next = this.#effectStack(e, place.session, place.tool);
-      if (next !== id) {
-        const view = e.kind === 'connect' ? 'network' : 'files';
-        this.hub.recordId(view, id, -1, e.ts);
+    this.#join.revisit(this.hub.now(), (e, was, place) => {
+      const view = e.kind === 'connect' ? 'network' : 'files';
+      if (place.bookkeeping) {
+        // Its pid turned out to be the agent writing its own trace file: not an effect after all.
+        if (was.id >= 0) this.hub.recordId(view, was.id, -1, e.ts);
+        this.#observe(e, was.tool, undefined);
+        return { id: -1 };
+      }
+      const next = this.#effectStack(e, place);
+      if (next !== was.id) {
+        this.hub.recordId(view, was.id, -1, e.ts);
         this.hub.recordId(view, next, 1, e.ts);
       }
-      return next;
+      this.#observe(e, was.tool, place.tool);
+      return { id: next, tool: place.tool };
     });
+  }
+
+  /** A session's next request could leave after t: calls of the session after t are charged again. */
+  #mark(session: string, key: string, t: number): void {
+    this.#marks.set(session, key, t);
+    for (const id of this.#sessionCalls.get(session) ?? []) {
+      const st = this.#calls.get(id);
+      if (st && st.session === session && st.ts > t) this.#chargeTime(st, st.prefix[1].slice('prompt:'.length));
+    }
+  }
+
+  /** Charges what a call's duration (profile/time.ts's rule) changed by since it was last charged. */
+  #chargeTime(st: CallState, tag: string): void {
+    const ms = capSeconds(callMs(this.#marks, st)) * 1000;
+    if (ms === st.counted.ms) return;
+    this.hub.record('time', [...st.prefix, `model:${st.model}`], (ms - st.counted.ms) / 1000, st.ts);
+    if (st.counted.ms === 0) this.hub.latency('llm', tag, ms);
+    st.counted.ms = ms;
   }
 
   #event(ts: number): void {

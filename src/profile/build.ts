@@ -11,6 +11,7 @@ import { callKind, programOf, type FrameKind } from './frames.js';
 import { Privacy, userNamesIn, type PrivacyOptions } from './privacy.js';
 import { makeStatus, tagOf } from './status.js';
 import { DEFAULT_IDLE_CAP_MS, durations } from './time.js';
+import { backgroundLabel, hintKey, observedKey } from '../join/observed.js';
 import type { Profile, Sample, ViewName } from './types.js';
 import { viewDef } from './views.js';
 
@@ -229,18 +230,18 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
     case 'files':
     case 'network': {
       const files = opts.view === 'files';
-      // Kernel evidence, when a tool call has any, replaces what its input merely said it would do.
+      // What the kernel saw a tool do to a target replaces what its input said it would do there.
       const observed = new Set<string>();
-      for (const e of batch.effects) if (e.toolCall && e.evidence === 'kernel') observed.add(e.toolCall);
+      for (const e of batch.effects) if (e.toolCall && e.evidence === 'kernel') observed.add(observedKey(e.toolCall, e.kind, e.target));
       // pids are per machine: merged recordings of several hosts reuse them.
       const procs = new Map(batch.processes.map((p) => [`${p.host ?? ''}:${p.pid}`, p.comm]));
       for (const t of batch.tools) {
-        if (observed.has(t.id)) continue;
         const site = toolSite(t);
         const root = site.session.cwd;
         let proc = site.process;
         for (const h of t.hints) {
           if (h.kind === 'exec') { proc = programOf(h.target) ?? proc; continue; }
+          if (observed.size && observed.has(hintKey(t.id, h, root))) continue;
           site.process = proc;
           if (files && h.kind !== 'connect') {
             site.file = privacy.fileLabel(h.target, root);
@@ -256,12 +257,15 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
       for (const e of batch.effects) {
         if (e.kind === 'exec' || (files ? e.kind === 'connect' : e.kind !== 'connect')) continue;
         const tool = e.toolCall ? tools.get(e.toolCall) : undefined;
-        const sid = e.session ?? tool?.session;
-        if (!tool) unattributed++;
+        // The agent's own request setup (connects, DNS, resolver reads) is its LLM call's.
+        const call = !tool && e.llmCall ? calls.get(e.llmCall) : undefined;
+        const sid = e.session ?? tool?.session ?? call?.session;
+        if (!tool && !call) unattributed++;
         // Effects of no known session still count, under the `unbound` session the join uses for them.
-        const site: Site = tool ? toolSite(tool) : { session: unknownSession(sid ?? 'unbound'), unattributed: true };
+        const site: Site = tool ? toolSite(tool) : call ? callSite(call) : { session: unknownSession(sid ?? 'unbound'), unattributed: true };
         const proc = e.pid === undefined ? undefined : procs.get(`${e.host ?? ''}:${e.pid}`);
         if (proc !== undefined) site.process = proc;
+        if (e.background) site.process = backgroundLabel(site.process);
         if (files) {
           site.file = privacy.fileLabel(e.target, site.session.cwd);
           site.effect = e.kind === 'create' ? 'write' : e.kind;

@@ -17,7 +17,7 @@ export const VIEWS: Record<ViewName, ViewDef> = {
   cost: { unit: 'usd', stack: ['agent', 'prompt', 'call', 'model', 'token'], help: 'list-price USD from the bundled price table (--prices overrides)' },
   time: { unit: 'seconds', stack: ['agent', 'prompt', 'call', 'tool'], help: 'seconds: an LLM call from its request to its last line, a tool until its result' },
   files: { unit: 'count', stack: ['prompt', 'tool', 'process', 'file', 'effect'], help: 'file effects (read/write/delete) named by tool inputs or seen by the kernel' },
-  network: { unit: 'count', stack: ['prompt', 'tool', 'process', 'domain'], help: 'connections: URLs, git remotes, package registries, kernel connects' },
+  network: { unit: 'count', stack: ['prompt', 'call', 'tool', 'process', 'domain'], help: 'connections: URLs, git remotes, package registries, kernel connects' },
   ops: { unit: 'count', stack: ['agent', 'prompt', 'call', 'tool'], help: 'operations: one per LLM call and one per tool call' },
 };
 

@@ -1,0 +1,113 @@
+// Where a kernel effect belongs: its pid → its session (the Binder's process tree), then its cause.
+//  - Lineage first: a process the agent spawned belongs, with all its descendants, for its whole life,
+//    to the tool whose window held its spawn — also once that tool has returned (`background`).
+//  - The agent's own process: its connects, DNS and resolver reads go to the LLM call they were made
+//    for (unless an open tool names that host: WebFetch); its other effects to the tool whose window
+//    holds them (ToolIndex.toolAt: the containing window, then the one naming the target, slack last).
+// The same code places effects offline (attributeEffects, once) and live (EffectJoin, again whenever
+// a binding, a tool or a call arrives late). Effects with no session go to `unbound`, effects of a
+// session with no cause found stay unattributed (`prompt:unattributed`): counted, never dropped.
+import type { Effect, ToolCall } from '../model.js';
+import { SLACK_MS, UNBOUND_SESSION, type ToolIndex } from './attribute.js';
+import type { Binder } from './bind.js';
+import { isNetworkSetup, type CallIndex, type CallSpan } from './llm-calls.js';
+
+export interface Placement {
+  session?: string;
+  tool?: ToolCall;
+  /** The LLM call the agent's own request setup (connect, DNS, resolver reads) was for. */
+  call?: CallSpan;
+  /** The effect came after its tool had returned, from a process that tool started. */
+  background?: boolean;
+  /** The agent writing or reading its own trace file: binding evidence, not an effect (never counted). */
+  bookkeeping?: boolean;
+}
+
+/** A place is final once its tool is known and has ended, or its LLM call is known. */
+export const settled = (p: Placement): boolean => !!p.bookkeeping || !!p.call || (!!p.tool && p.tool.end > p.tool.ts);
+
+export interface AttributionCounts {
+  effects: number;
+  attributed: number;
+  /** Charged to an LLM call (the agent's own request setup); also counted in `attributed`. */
+  llm: number;
+  /** From a process a tool started, after that tool returned; also counted in `attributed`. */
+  background: number;
+  /** Bound to a session, but no cause of it was found. */
+  unattributed: number;
+  /** No session: the process is not in any agent's tree. */
+  unbound: number;
+  /** The agents' own trace-file writes and reads: binding evidence, not counted as effects. */
+  bookkeeping: number;
+}
+
+export interface PlaceOptions {
+  /** Tolerance around a tool's [ts, end] when no window holds the moment (default SLACK_MS). */
+  slackMs?: number;
+}
+
+export class Placer {
+  readonly #slack: number;
+
+  constructor(readonly binder: Binder, readonly tools: ToolIndex, readonly calls: CallIndex, opts: PlaceOptions = {}) {
+    this.#slack = opts.slackMs ?? SLACK_MS;
+  }
+
+  place(e: Effect): Placement {
+    const bound = e.pid !== undefined ? this.binder.sessionIdOf(e.host, e.pid) : undefined;
+    const session = bound ?? (e.session !== UNBOUND_SESSION ? e.session : undefined);
+    if (!session) return {};
+    if (this.binder.ownTrace(e)) return { session, bookkeeping: true };
+    // Joined when recorded (live --record): its cause stands.
+    if (!bound && (e.toolCall || e.llmCall)) {
+      const tool = e.toolCall ? this.tools.get(e.toolCall) : undefined;
+      const call = e.llmCall ? this.calls.get(e.llmCall) : undefined;
+      return { session, tool, call, background: e.background };
+    }
+    const who = e.pid !== undefined ? this.binder.agentOf(e.host, e.pid, session) : undefined;
+    if (who?.child) {
+      const spawn = who.child.start;
+      const tool = spawn > 0 ? this.tools.toolAt(session, spawn, '', this.#slack) : this.tools.toolFor(session, e, this.#slack);
+      if (!tool) return { session };
+      return tool.end > tool.ts && e.ts > tool.end ? { session, tool, background: true } : { session, tool };
+    }
+    if (isNetworkSetup(e)) {
+      const host = e.domain ?? e.target;
+      const named = this.tools.openAt(session, e.ts, 0).find((t) => t.hints.some((h) => h.kind === 'connect' && host && h.target.includes(host)));
+      if (named) return { session, tool: named };
+      const call = this.calls.for(session, e.ts);
+      return call ? { session, call } : { session };
+    }
+    const tool = this.tools.toolFor(session, e, this.#slack);
+    return tool ? { session, tool } : { session };
+  }
+}
+
+/**
+ * Places every effect once (offline): sets its session, tool or LLM call and background flag in place;
+ * returns the effects to count (the agents' own trace-file bookkeeping left out, as live leaves it out).
+ */
+export function attributeEffects(effects: Effect[], placer: Placer): { counts: AttributionCounts; effects: Effect[] } {
+  const counts: AttributionCounts = { effects: 0, attributed: 0, llm: 0, background: 0, unattributed: 0, unbound: 0, bookkeeping: 0 };
+  const kept: Effect[] = [];
+  for (const e of effects) {
+    const p = placer.place(e);
+    if (p.bookkeeping) { counts.bookkeeping++; continue; }
+    kept.push(e);
+    counts.effects++;
+    if (!p.session) {
+      e.session = UNBOUND_SESSION;
+      counts.unbound++;
+      continue;
+    }
+    e.session = p.session;
+    if (p.tool) e.toolCall = p.tool.id;
+    if (p.call) e.llmCall = p.call.id;
+    if (p.background) e.background = true;
+    if (!p.tool && !p.call) { counts.unattributed++; continue; }
+    counts.attributed++;
+    if (p.call) counts.llm++;
+    if (p.background) counts.background++;
+  }
+  return { counts, effects: kept };
+}
