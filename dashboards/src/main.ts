@@ -80,6 +80,8 @@ function renderStatus(): void {
   if (!s) return;
   const open = s.gaps.filter((g) => g.end === undefined).length;
   $('status').textContent = `collector: ${s.collector}${open ? ' (gap open)' : ''} · events ${s.events} · drops ${s.drops} · restarts ${s.restarts} · gaps ${s.gaps.length} · unattributed effects ${s.unattributed} · skipped ${s.skipped}`;
+  const agents = (s.agents ?? []).map((a) => `${a.agent} ${a.pid}${a.tls ? '' : ' (TLS not seen)'}`).join(', ');
+  if (s.scope) $('status').textContent += ` · tracing ${s.scope}${agents ? `: ${agents}` : ''}`;
   const missing = $('missing');
   missing.hidden = s.missing.length === 0;
   missing.textContent = s.missing.length ? 'Missing: ' + s.missing.join(' · ') : '';

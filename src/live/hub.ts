@@ -32,8 +32,15 @@ export interface LatencyRow { tag: string; kind: 'llm' | 'tool'; count: number; 
 
 export interface Gap { start: number; end?: number; reason: string }
 
+/** A traced process the collector recognised as an agent CLI; tls: whether its TLS plaintext is probed. */
+export interface TracedAgent { pid: number; agent: string; exe: string; tls: boolean }
+
 export interface LiveStatus {
   collector: 'running' | 'restarting' | 'stopped' | 'none' | 'replay';
+  /** What the collector traces (agents by executable and argv, a command's tree, --pid, --all …). */
+  scope: string;
+  /** Agents seen in the traced trees (the latest 50). */
+  agents: TracedAgent[];
   /** What the run is missing (no root, no BPF, no collector …): shown in the terminal and on the page. */
   missing: string[];
   gaps: Gap[];
@@ -62,7 +69,7 @@ export class LiveHub {
   readonly series = new Series();
   readonly sessions = new Map<string, SessionRow>();
   readonly status: LiveStatus = {
-    collector: 'none', missing: [], gaps: [], drops: 0, events: 0, skipped: 0, unattributed: 0, restarts: 0,
+    collector: 'none', scope: '', agents: [], missing: [], gaps: [], drops: 0, events: 0, skipped: 0, unattributed: 0, restarts: 0,
     unknownModels: [], stackOverflow: 0, includePrompts: false,
   };
   readonly #latency = new Map<string, TDigest.TDigest>();

@@ -8,4 +8,6 @@ export type LiveInput =
   /** Raw collector bytes (framed msgpack or JSON lines), decoded on the processing side. */
   | { k: 'kernel'; data: Uint8Array }
   | { k: 'collector'; state: string; reason?: string; restarts?: number }
-  | { k: 'missing'; what: string[] };
+  | { k: 'missing'; what: string[] }
+  /** What the collector traces (src/live/scope.ts). */
+  | { k: 'scope'; what: string };

@@ -28,6 +28,7 @@ export class LiveProcessor {
       case 'kernel': return this.#kernel(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
       case 'collector': return this.#collector(m.state, m.reason, m.restarts);
       case 'missing': for (const w of m.what) if (!this.rt.hub.status.missing.includes(w)) this.rt.hub.status.missing.push(w); return;
+      case 'scope': this.rt.hub.status.scope = m.what; return;
     }
   }
 
@@ -65,9 +66,17 @@ export class LiveProcessor {
       else if (r.type === 'effect') b.effects.push(r.effect);
       else if (r.type === 'tls') this.#http.pushChunk(r.chunk);
       else if (r.type === 'stats') this.#stats(r.stats.rings);
+      else if (r.type === 'agent') this.#agent(r.agent);
     }
     for (const c of this.#calls.splice(0)) this.#apiCall(c, b);
     if (b.processes.length || b.effects.length || b.calls.length) void this.rt.push(b);
+  }
+
+  /** The latest word on each traced agent (a later AGENT frame for a pid says its TLS became probed). */
+  #agent(a: { pid: number; agent: string; exe: string; tlsProbed: boolean }): void {
+    const list = this.rt.hub.status.agents.filter((x) => x.pid !== a.pid);
+    list.push({ pid: a.pid, agent: a.agent, exe: a.exe, tls: a.tlsProbed });
+    this.rt.hub.status.agents = list.slice(-50);
   }
 
   #stats(rings: Record<string, { drops: number }>): void {
