@@ -1,84 +1,106 @@
 // Trace lines → normalized events with the offline readers themselves (sources/), so live and offline
-// profiles of the same activity are the same. The processing side may not be allowed to open the
-// agents' files (it runs without root), so it keeps a private mirror of the complete lines it was sent
-// (same relative layout: readers detect formats and subagents from paths) and re-reads a mirror file
-// with its reader when it grew, at most every `minIntervalMs`. The pipeline deduplicates by id, so a
-// re-read only adds what is new.
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// profiles of the same activity are the same. Each appended line is parsed once, by a per-file reader
+// that keeps its state between appends (increment.ts); a read hands the pipeline only what the lines
+// since the last read added or changed (trace-join.ts joins them across files), so its cost follows
+// the appends, not the files' sizes, and `--record` writes each event once. A truncated or replaced
+// file starts its reader over. The processing side may not be allowed to open the agents' files (it
+// runs without root): it sees only the lines it is sent, and keeps private copies (same relative
+// layout: formats and subagents are told by path) of a file's first line, to detect its format, and
+// of the formats read whole.
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { EventBatch } from '../model.js';
-import { mergeResults } from '../sources/merge.js';
-import { readTraceFile } from '../sources/read.js';
-import { detectFormat, type Format } from '../sources/roots.js';
+import { detectFormat } from '../sources/roots.js';
+import { fileReader, type FileReader } from './increment.js';
 import type { TailLine } from './tail.js';
+import { TraceJoin, type Delta } from './trace-join.js';
 
-interface Mirrored { path: string; format: Format | null; dirty: boolean; skipped: number }
+interface Followed {
+  /** Private copy of the first lines (format detection) and, for whole-read formats, of the file. */
+  copy: string;
+  reader: FileReader | null;
+  /** Lines that arrived before the format was known. */
+  early: TailLine[];
+  dirty: boolean;
+}
 
 export class TraceMirror {
   readonly root: string;
-  readonly #files = new Map<string, Mirrored>();
+  readonly #files = new Map<string, Followed>();
+  readonly #join = new TraceJoin();
   #last = 0;
+  /** Lines of files whose format could not be told (not a trace file after all): counted, not read. */
+  unknownLines = 0;
 
   constructor(private readonly minIntervalMs = 250) {
     this.root = mkdtempSync(join(tmpdir(), 'agentpprof-mirror-'));
   }
 
-  #entry(file: string): Mirrored {
-    let m = this.#files.get(file);
-    if (!m) {
-      const path = join(this.root, file);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, '');
-      this.#files.set(file, (m = { path, format: null, dirty: false, skipped: 0 }));
-    }
-    return m;
+  #entry(file: string): Followed {
+    let f = this.#files.get(file);
+    if (!f) this.#files.set(file, (f = { copy: join(this.root, file), reader: null, early: [], dirty: false }));
+    return f;
   }
 
   lines(lines: TailLine[]): void {
-    const byFile = new Map<string, string[]>();
+    const byFile = new Map<string, TailLine[]>();
     for (const l of lines) {
-      const list = byFile.get(l.file) ?? [];
-      list.push(l.text);
-      byFile.set(l.file, list);
+      const list = byFile.get(l.file);
+      if (list) list.push(l); else byFile.set(l.file, [l]);
     }
-    for (const [file, texts] of byFile) {
-      const m = this.#entry(file);
-      appendFileSync(m.path, texts.join('\n') + '\n');
-      m.dirty = true;
+    for (const [file, ls] of byFile) {
+      const f = this.#entry(file);
+      if (!f.reader) {
+        f.early.push(...ls);
+        if (!this.#detect(f, ls)) continue;
+        ls.splice(0, ls.length, ...f.early);
+        f.early = [];
+      }
+      f.reader!.lines(ls);
+      f.dirty = true;
     }
   }
 
-  /** The original file was truncated or replaced: its mirror starts over. */
+  /** The format from the file's name, else its first line (the readers' own detection); false: not yet. */
+  #detect(f: Followed, ls: TailLine[]): boolean {
+    mkdirSync(dirname(f.copy), { recursive: true });
+    appendFileSync(f.copy, ls.map((l) => l.text).join('\n') + '\n');
+    const format = detectFormat(f.copy);
+    if (!format) {
+      // Without a format the lines are kept until one tells it, within a bound (then they are counted).
+      if (f.early.length > 64) { this.unknownLines += f.early.length; f.early = []; rmSync(f.copy, { force: true }); }
+      return false;
+    }
+    rmSync(f.copy, { force: true });
+    f.reader = fileReader(format, ls[0].file, f.copy);
+    return true;
+  }
+
+  /** The original file was truncated or replaced: its reader starts over. */
   reset(file: string): void {
-    const m = this.#files.get(file);
-    if (!m) return;
-    writeFileSync(m.path, '');
-    m.skipped = 0;
+    const f = this.#files.get(file);
+    if (!f) return;
+    if (f.reader?.reset) f.reader.reset();
+    else { f.reader = null; rmSync(f.copy, { force: true }); }
+    f.early = [];
   }
 
-  /** Re-reads grown files (throttled unless `force`); one batch with what they hold now. */
+  /** What the files' new lines added or changed, as one batch (throttled unless `force`). */
   read(force = false, now = Date.now()): EventBatch | null {
     if (!force && now - this.#last < this.minIntervalMs) return null;
     this.#last = now;
-    const results = [];
-    for (const [file, m] of this.#files) {
-      if (!m.dirty) continue;
-      m.dirty = false;
-      m.format ??= detectFormat(m.path);
-      if (!m.format) continue;
-      const r = readTraceFile(m.format, m.path);
-      // Back to the real paths: sessions are bound to pids by the trace file they write.
-      for (const s of r.sessions) if (s.file) s.file = s.file.startsWith(this.root) ? s.file.slice(this.root.length) : s.file;
-      for (const s of r.skipped) s.file = file;
-      // Each re-read reports every bad line again: only new ones count.
-      const fresh = r.skippedCount - m.skipped;
-      m.skipped = r.skippedCount;
-      r.skippedCount = Math.max(0, fresh);
-      r.file = file;
-      results.push(r);
+    const deltas: Delta[] = [];
+    for (const f of this.#files.values()) {
+      if (!f.dirty) continue;
+      f.dirty = false;
+      const d = f.reader?.take();
+      if (d) deltas.push(d);
     }
-    return results.length ? mergeResults(results) : null;
+    if (!deltas.length) return null;
+    const b = this.#join.add(deltas);
+    const empty = !b.sessions.length && !b.prompts.length && !b.calls.length && !b.tools.length && !b.skippedCount;
+    return empty ? null : b;
   }
 
   close(): void {

@@ -2,8 +2,12 @@
 // still being written (held back until its newline arrives), truncation and rotation (a new inode at
 // the same path starts over; a renamed file keeps its reader state). Polling, not fs.watch: it works
 // the same on every filesystem and its cost is one stat per known file per tick.
+// `since` skips history only: files already there at the first scan and untouched since then. A file
+// that appears later is followed from its start whatever its mtime (`cp -p`, `mv`, `tar x` keep old ones).
+// Files written whole (a JSON document rewritten on each change) are sent whole, as a reset and their
+// lines, once a change has held still for one poll (a rewrite caught half-way would not parse).
 
-import { closeSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 export interface TailLine { file: string; text: string; lineNo: number }
@@ -15,6 +19,9 @@ interface Followed {
   lineNo: number;
   /** Bytes after the last newline: an incomplete line, completed by a later append. */
   partial: Buffer;
+  /** Whole-document files: the size and mtime last sent, and a change seen but not yet stable. */
+  sent?: string;
+  seen?: string;
 }
 
 export interface TailOptions {
@@ -25,6 +32,8 @@ export interface TailOptions {
   since?: number;
   /** Upper bound on bytes read per file per poll, so one huge file cannot stall the others. */
   maxBytesPerPoll?: number;
+  /** Files rewritten whole rather than appended to (sent whole when they change). */
+  whole?: (path: string) => boolean;
 }
 
 export interface TailEvents {
@@ -38,6 +47,8 @@ export class Tailer {
   readonly #byIno = new Map<number, Followed>();
   readonly #skippedOld = new Map<string, number>();
   #scanned = 0;
+  /** The first scan sees the history `since` may skip; any file found later is new. */
+  #firstScan = true;
 
   constructor(private readonly opts: TailOptions, private readonly on: TailEvents) {}
 
@@ -50,6 +61,7 @@ export class Tailer {
     if (now - this.#scanned >= scanEveryMs) {
       this.#scanned = now;
       for (const root of this.opts.roots) this.#scan(root);
+      this.#firstScan = false;
     }
     let n = 0;
     for (const f of [...this.#files.values()]) n += this.#read(f);
@@ -78,7 +90,7 @@ export class Tailer {
         continue;
       }
       if (this.opts.since && st.mtimeMs < this.opts.since && this.#skippedOld.get(path) === st.mtimeMs) continue;
-      if (this.opts.since && st.mtimeMs < this.opts.since && !this.#skippedOld.has(path)) {
+      if (this.opts.since && st.mtimeMs < this.opts.since && this.#firstScan) {
         this.#skippedOld.set(path, st.mtimeMs);
         continue;
       }
@@ -106,6 +118,7 @@ export class Tailer {
       this.on.reset?.(f.path, 'replaced');
       return this.#read(this.#follow(f.path, st.ino));
     }
+    if (this.opts.whole?.(f.path)) return this.#readWhole(f, st);
     if (st.size < f.offset) {
       f.offset = 0; f.lineNo = 0; f.partial = Buffer.alloc(0);
       this.on.reset?.(f.path, 'truncated');
@@ -127,6 +140,24 @@ export class Tailer {
       start = nl + 1;
     }
     f.partial = Buffer.from(data.subarray(start));
+    if (out.length) this.on.lines(out);
+    return out.length;
+  }
+
+  #readWhole(f: Followed, st: Stats): number {
+    const stamp = `${st.size}:${st.mtimeMs}`;
+    if (stamp === f.sent) return 0;
+    if (stamp !== f.seen) { f.seen = stamp; return 0; }
+    let data: Buffer;
+    try { data = readFileSync(f.path); } catch { return 0; }
+    f.sent = stamp;
+    if (f.offset) this.on.reset?.(f.path, 'replaced');
+    f.offset = data.length;
+    const out: TailLine[] = [];
+    data.toString('utf8').split('\n').forEach((line, i) => {
+      const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+      if (text.trim()) out.push({ file: f.path, text, lineNo: i + 1 });
+    });
     if (out.length) this.on.lines(out);
     return out.length;
   }

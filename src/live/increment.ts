@@ -1,0 +1,269 @@
+// Per-file readers for the live mirror. Appended lines go once each through the offline readers' own
+// per-line code (claudeLines, CodexFile), which keep their state between appends (Claude's streamed
+// copies merged by message id + request id, Codex's cumulative token totals turned into per-call
+// deltas); `take()` hands out only what is new or changed since the last take. Folding every take
+// (the last copy of each id wins) gives what an offline read of the file holds.
+// Files written whole (Gemini sessions, Codex's legacy `rollout-*.json`, and Gemini's `.jsonl`, whose
+// records are rewritten in place by id) are kept as a private copy, read whole when they changed and
+// diffed against what was handed out: they are small, and their readers have no per-line state.
+// One difference stays: a Gemini `$rewindTo` drops messages from the offline read, but live they were
+// handed out when written (the calls were made); nothing handed out is taken back.
+import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Session, ToolCall } from '../model.js';
+import { claudeLines } from '../sources/claude.js';
+import { CodexFile } from '../sources/codex.js';
+import { parseObjectLine } from '../sources/jsonl.js';
+import { emptyFileResult, type FileResult } from '../sources/merge.js';
+import { readTraceFile } from '../sources/read.js';
+import type { Format } from '../sources/roots.js';
+import type { TailLine } from './tail.js';
+
+export interface FileReader {
+  /** Complete lines, in file order. */
+  lines(lines: TailLine[]): void;
+  /** What changed since the last take (null: nothing); `whole` when it is a re-read of the entire file. */
+  take(): (FileResult & { whole?: boolean }) | null;
+  /** The file was truncated or replaced; readers without it are replaced by a fresh one. */
+  reset?(): void;
+}
+
+/** The reader for one followed file; `copy` is a private path for formats read whole. */
+export function fileReader(format: Format, file: string, copy: string): FileReader {
+  if (format === 'gemini' || file.endsWith('.json')) return new WholeReader(format, file, copy);
+  return format === 'claude' ? new ClaudeReader(file) : new CodexReader(file);
+}
+
+/** Counts of what a file's result held at the last take: everything past them is new. */
+interface Seen { calls: number; tools: number; prompts: number; results: number; links: number; finals: number; skipped: number; examples: number }
+const noneSeen = (): Seen => ({ calls: 0, tools: 0, prompts: 0, results: 0, links: 0, finals: 0, skipped: 0, examples: 0 });
+
+/** The appended parts of a result's lists (the readers only ever append to them) and the new bad lines. */
+function appended(from: FileResult, seen: Seen, to: FileResult): void {
+  to.tools.push(...from.tools.slice(seen.tools));
+  to.results.push(...from.results.slice(seen.results));
+  to.agentLinks.push(...from.agentLinks.slice(seen.links));
+  to.subagentFinals.push(...from.subagentFinals.slice(seen.finals));
+  to.skipped.push(...from.skipped.slice(seen.examples));
+  to.skippedCount = from.skippedCount - seen.skipped;
+  Object.assign(seen, {
+    tools: from.tools.length, results: from.results.length, links: from.agentLinks.length, finals: from.subagentFinals.length,
+    skipped: from.skippedCount, examples: from.skipped.length,
+  });
+}
+
+/** Sessions whose fields changed since they were last handed out (a session's end moves with every line). */
+class SessionDiff {
+  readonly #last = new Map<string, string>();
+  changed(sessions: Session[]): Session[] {
+    return sessions.filter((s) => {
+      const fp = `${s.id}\u0000${s.start}\u0000${s.end}\u0000${s.cwd}\u0000${s.project}\u0000${s.version ?? ''}\u0000${s.parent ?? ''}`;
+      if (this.#last.get(s.id) === fp) return false;
+      this.#last.set(s.id, fp);
+      return true;
+    }).map((s) => ({ ...s }));
+  }
+}
+
+/** A tail line as the bytes forEachLine would hand a reader (leading blanks trimmed, as it does). */
+function lineBytes(text: string): Buffer {
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return Buffer.from(i ? text.slice(i) : text);
+}
+
+class ClaudeReader implements FileReader {
+  readonly #r: ReturnType<typeof claudeLines>;
+  readonly #seen = noneSeen();
+  readonly #sessions = new SessionDiff();
+  /** Calls a later line changed in place (another block of the same streamed response). */
+  readonly #touched = new Set<number>();
+  #fresh = false;
+
+  constructor(file: string) {
+    this.#r = claudeLines(file);
+    const callAt = this.#r.state.callAt;
+    const get = callAt.get.bind(callAt);
+    // The reader finds the call a repeated key belongs to here, and only here: that call may change.
+    callAt.get = (key: string) => {
+      const at = get(key);
+      if (at !== undefined) this.#touched.add(at);
+      return at;
+    };
+  }
+
+  lines(lines: TailLine[]): void {
+    for (const l of lines) {
+      const b = lineBytes(l.text);
+      if (b.length) this.#r.line(b, 0, b.length, l.lineNo, false);
+    }
+    this.#fresh = true;
+  }
+
+  take(): FileResult | null {
+    if (!this.#fresh) return null;
+    this.#fresh = false;
+    const res = this.#r.result();
+    const d = emptyFileResult(res.file);
+    const seen = this.#seen;
+    const pick = (i: number) => { d.calls.push(res.calls[i]); d.keys.push(res.keys[i]); d.spawn.push(res.spawn[i]); };
+    for (const i of this.#touched) if (i < seen.calls) pick(i);
+    this.#touched.clear();
+    for (let i = seen.calls; i < res.calls.length; i++) pick(i);
+    seen.calls = res.calls.length;
+    d.prompts = res.prompts.slice(seen.prompts);
+    seen.prompts = res.prompts.length;
+    appended(res, seen, d);
+    d.sessions = this.#sessions.changed(res.sessions);
+    return d;
+  }
+}
+
+/**
+ * Codex: CodexFile fed line by line. Its finish() settles what only the end of a file decides (tools
+ * after the last token count join the last call; user_message prompts, when the file has any, win over
+ * response-item ones), so each take shows that settlement as it stands, on copies, without finishing.
+ */
+class CodexReader implements FileReader {
+  readonly #cf: CodexFile;
+  #seen = noneSeen();
+  readonly #sessions = new SessionDiff();
+  #sid = '';
+  #useA = false;
+  #failed = 0;
+  /** The call handed out with the pending tools' shape added (it must be handed out again without). */
+  #withPending = -1;
+  #fresh = false;
+
+  constructor(readonly file: string) {
+    this.#cf = new CodexFile(file);
+  }
+
+  lines(lines: TailLine[]): void {
+    const cf = this.#cf;
+    for (const l of lines) {
+      const o = parseObjectLine(l.text, this.file, l.lineNo, false, cf.skips);
+      if (o) cf.line(o, l.lineNo);
+    }
+    this.#fresh = true;
+  }
+
+  take(): FileResult | null {
+    if (!this.#fresh) return null;
+    this.#fresh = false;
+    const cf = this.#cf;
+    const sid = cf.session.id;
+    const useA = cf.promptsA.length > 0;
+    // A new session id (a late header) or the first user_message changes every earlier item: all again.
+    if (sid !== this.#sid || useA !== this.#useA) {
+      this.#seen = { ...noneSeen(), skipped: this.#seen.skipped, examples: this.#seen.examples };
+      this.#sid = sid;
+      this.#useA = useA;
+    }
+    const seen = this.#seen;
+    const out = cf.out;
+    const d = emptyFileResult(this.file);
+    const prompts = useA ? cf.promptsA : cf.promptsB;
+    for (const p of prompts.slice(seen.prompts)) {
+      p.session = sid;
+      if (cf.subagent) p.sidechain = true;
+      d.prompts.push(p);
+    }
+    seen.prompts = prompts.length;
+    const last = out.calls.length - 1;
+    const pending = cf.pendingTools;
+    const from = this.#withPending >= 0 && this.#withPending < seen.calls ? this.#withPending : seen.calls;
+    for (let i = from; i < out.calls.length; i++) {
+      const c = out.calls[i];
+      c.session = sid;
+      let v = useA ? c : { ...c, prompt: cf.callPromptB[i] };
+      if (i === last && pending.length) {
+        const shape = { ...c.shape, toolUses: c.shape.toolUses + cf.pendingShape.toolUses, tools: [...c.shape.tools, ...cf.pendingShape.tools] };
+        v = { ...v, shape };
+      }
+      d.calls.push(v);
+      d.keys.push('');
+      d.spawn.push(null);
+    }
+    this.#withPending = pending.length ? last : -1;
+    seen.calls = out.calls.length;
+    for (const t of out.tools.slice(seen.tools)) t.session = sid;
+    // The counts finish() would copy from the skip log.
+    out.skipped = cf.skips.examples;
+    out.skippedCount = cf.skips.count;
+    appended(out, seen, d);
+    // Tools of the response still being written: the last call's, as finish() would place them now.
+    const lastId = last >= 0 ? out.calls[last].id : '';
+    for (const t of pending) d.tools.push({ ...t, session: sid, llmCall: lastId } satisfies ToolCall);
+    // A command's failure can arrive after its output (item_completed): that result changed in place.
+    if (cf.failed.size > this.#failed) {
+      for (const id of [...cf.failed].slice(this.#failed)) {
+        const r = cf.results.get(id);
+        if (r && !d.results.includes(r)) d.results.push(r);
+      }
+      this.#failed = cf.failed.size;
+    }
+    d.sessions = this.#sessions.changed([{ ...cf.session, project: cf.session.project || 'unknown' }]);
+    return d;
+  }
+}
+
+/** A file read whole on each change from a private copy; what differs from the last read is handed out. */
+class WholeReader implements FileReader {
+  readonly #last = new Map<string, string>();
+  #fresh = false;
+  #skipped = 0;
+
+  constructor(readonly format: Format, readonly file: string, readonly copy: string) {
+    mkdirSync(dirname(copy), { recursive: true });
+    writeFileSync(copy, '');
+    // Gemini names a session's project in tmp/<project>/.project_root, beside its chats/ directory.
+    const chats = file.lastIndexOf('/chats/');
+    if (format === 'gemini' && chats > 0) {
+      const side = file.slice(0, chats) + '/.project_root';
+      const at = copy.slice(0, copy.length - file.length) + side;
+      try { symlinkSync(side, at); } catch { /* already linked, or the processing side cannot see it */ }
+    }
+  }
+
+  lines(lines: TailLine[]): void {
+    appendFileSync(this.copy, lines.map((l) => l.text).join('\n') + '\n');
+    this.#fresh = true;
+  }
+
+  /** The file was truncated or replaced: its copy starts over (a rewrite arrives as reset + lines). */
+  reset(): void {
+    writeFileSync(this.copy, '');
+    this.#skipped = 0;
+  }
+
+  take(): (FileResult & { whole: boolean }) | null {
+    if (!this.#fresh) return null;
+    this.#fresh = false;
+    const r = readTraceFile(this.format, this.copy);
+    const d = { ...emptyFileResult(this.file), whole: true };
+    const changed = <T extends { id: string }>(kind: string, xs: T[], keep: (x: T, i: number) => void) => {
+      xs.forEach((x, i) => {
+        const fp = JSON.stringify(x);
+        const k = `${kind}\u0000${x.id}`;
+        if (this.#last.get(k) === fp) return;
+        this.#last.set(k, fp);
+        keep(x, i);
+      });
+    };
+    // Back to the real path: sessions are bound to pids by the trace file they write.
+    for (const s of r.sessions) s.file = this.file;
+    changed('s', r.sessions, (s) => d.sessions.push(s));
+    changed('p', r.prompts, (p) => d.prompts.push(p));
+    changed('c', r.calls, (c, i) => { d.calls.push(c); d.keys.push(r.keys[i]); d.spawn.push(r.spawn[i]); });
+    changed('t', r.tools, (t) => d.tools.push(t));
+    changed('r', r.results, (x) => d.results.push(x));
+    d.agentLinks = r.agentLinks;
+    d.subagentFinals = r.subagentFinals;
+    // Each read reports every bad line again: only the count beyond the last read is new.
+    d.skippedCount = Math.max(0, r.skippedCount - this.#skipped);
+    this.#skipped = r.skippedCount;
+    d.skipped = d.skippedCount ? r.skipped.map((s) => ({ ...s, file: this.file })) : [];
+    return d;
+  }
+}
