@@ -47,7 +47,7 @@ describe('attributeEffects', () => {
   const tool = (id: string, ts: number, end: number, hints: ToolCall['hints'] = []): ToolCall =>
     ({ id, session: 's1', llmCall: 'm1', name: 'Bash', ts, end, status: 'ok', hints });
 
-  it('gives a spawned process\'s effects to the tool open at its spawn, the agent\'s own to the tool holding them', () => {
+  it('gives a spawned process\'s effects to the tool open at its spawn, the agent\'s own to the tool naming them', () => {
     const b = new Binder([session('s1', '/w', T)]);
     b.bind(undefined, 10, 's1', 'trace-file-write', T);
     b.process(proc(10, 1, 'claude', T));
@@ -57,8 +57,9 @@ describe('attributeEffects', () => {
     const effects = [e(T + 1500, '/w/a.txt'), e(T + 3000, '/w/b.txt'), e(T + 9000, '/w/a.txt'), e(T + 3000, '/w/b.txt', 10), e(T + 3000, '/w/c.txt', 10), e(T + 9000, '/w/a.txt', 10), e(T + 3000, '/etc/x', 99)];
     const { counts } = attributeEffects(effects, new Placer(b, idx, new CallIndex()));
     // bash started inside t1: all its effects are t1's, the last one after t1 returned (background).
-    expect(effects.map((x) => x.toolCall ?? x.session)).toEqual(['t1', 't1', 't1', 't2', 't2', 's1', 'unbound']);
+    // The agent's own: b.txt to t2 (it names it), c.txt to no tool (bookkeeping), a.txt after both ended to none.
+    expect(effects.map((x) => x.toolCall ?? x.session)).toEqual(['t1', 't1', 't1', 't2', 's1', 's1', 'unbound']);
     expect(effects.map((x) => !!x.background)).toEqual([false, false, true, false, false, false, false]);
-    expect(counts).toEqual({ effects: 7, attributed: 5, llm: 0, background: 1, unattributed: 1, unbound: 1, bookkeeping: 0 });
+    expect(counts).toEqual({ effects: 7, attributed: 4, llm: 0, background: 1, unattributed: 2, unbound: 1, bookkeeping: 0 });
   });
 });

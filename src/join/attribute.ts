@@ -100,16 +100,19 @@ export class ToolIndex {
    * The tool of a session that something at time t on `target` belongs to: among the tools whose
    * window holds t (a tool still running, live, from its start on), the one naming the target, else
    * the innermost (latest started: a subagent's tool inside its Task); only when no window holds t,
-   * the slack decides — the tool naming the target, else the nearest in time.
+   * the slack decides — the tool naming the target, else the nearest in time. `named`: only a tool
+   * whose input names the target qualifies (the agent's own process works for its tools only on what
+   * they name; its other files are its own bookkeeping, whatever tool is open).
    */
-  toolAt(session: string, t: number, target: string, slack = SLACK_MS): ToolCall | undefined {
+  toolAt(session: string, t: number, target: string, slack = SLACK_MS, named = false): ToolCall | undefined {
     const open = this.openAt(session, t, slack);
     if (!open.length) return undefined;
     const openEnded = this.#opts.openEnded;
     const holding = open.filter((x) => x.ts <= t && (t <= x.end || (openEnded && x.end <= x.ts)));
-    if (holding.length) return naming(holding, target) ?? holding[0];
-    const named = naming(open, target);
-    if (named) return named;
+    const inside = naming(holding, target);
+    if (inside || (holding.length && !named)) return inside ?? holding[0];
+    const near = naming(open, target);
+    if (near || named) return near;
     let best = open[0];
     for (const x of open) if (gap(x, t) < gap(best, t)) best = x;
     return best;
@@ -121,15 +124,21 @@ export class ToolIndex {
   }
 }
 
-const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
-
 /** How far t is outside a tool's window (ms). */
 const gap = (x: ToolCall, t: number): number => (t < x.ts ? x.ts - t : t - Math.max(x.end, x.ts));
 
-/** The first of `tools` (latest started first) whose input names the target, when only some do. */
-function naming(tools: readonly ToolCall[], target: string): ToolCall | undefined {
-  if (tools.length < 2 || !target) return undefined;
-  const b = base(target);
-  return tools.find((t) => t.hints.some((h) => h.kind !== 'exec' && (h.target === target || (b.length > 2 && h.target.endsWith(`/${b}`)) || h.target === b)));
+/** Whether a hint's path names a target: the path itself, a file under it, or a sibling made from it (an editor's `file.tmp.N`). */
+export function names(hint: string, target: string): boolean {
+  if (!hint || !target) return false;
+  const rel = hint.startsWith('/') ? hint : `/${hint.replace(/^\.\//, '')}`;
+  const at = hint.startsWith('/') ? (target.startsWith(rel) ? 0 : -1) : target.lastIndexOf(rel);
+  if (at < 0) return false;
+  const rest = target.slice(at + rel.length);
+  return rest === '' || rest[0] === '/' || rest[0] === '.' || rel.endsWith('/');
 }
 
+/** The first of `tools` (latest started first) whose input names the target. */
+function naming(tools: readonly ToolCall[], target: string): ToolCall | undefined {
+  if (!tools.length || !target) return undefined;
+  return tools.find((t) => t.hints.some((h) => h.kind !== 'exec' && h.kind !== 'connect' && names(h.target, target)));
+}

@@ -2,8 +2,8 @@
 //  - Lineage first: a process the agent spawned belongs, with all its descendants, for its whole life,
 //    to the tool whose window held its spawn — also once that tool has returned (`background`).
 //  - The agent's own process: its connects, DNS and resolver reads go to the LLM call they were made
-//    for (unless an open tool names that host: WebFetch); its other effects to the tool whose window
-//    holds them (ToolIndex.toolAt: the containing window, then the one naming the target, slack last).
+//    for (unless an open tool names that host: WebFetch); its other effects to the tool naming their
+//    target (ToolIndex.toolAt: a window holding them first, slack last), else to none (bookkeeping).
 // The same code places effects offline (attributeEffects, once) and live (EffectJoin, again whenever
 // a binding, a tool or a call arrives late). Effects with no session go to `unbound`, effects of a
 // session with no cause found stay unattributed (`prompt:unattributed`): counted, never dropped.
@@ -78,7 +78,9 @@ export class Placer {
       const call = this.calls.for(session, e.ts);
       return call ? { session, call } : { session };
     }
-    const tool = this.tools.toolFor(session, e, this.#slack);
+    // In its own process the agent works for a tool only on what the tool names (Read, Edit, Write);
+    // reads and writes of its config, caches and state go to no tool, whatever tool is open.
+    const tool = this.tools.toolAt(session, e.ts, e.target, this.#slack, !!who);
     return tool ? { session, tool } : { session };
   }
 }
