@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Entry point: dispatches to one module per subcommand (src/commands/<name>.ts). Each command
 // module exports `run(argv: string[]): Promise<number>` (the exit code) and `help: string`.
+import { existsSync } from 'node:fs';
+import { exitCodeOf, usageError } from './util/cli-error.js';
 
 type Command = { run(argv: string[]): Promise<number>; help: string; summary: string };
 
@@ -14,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   push: () => import('./commands/push.js'),
   live: () => import('./commands/live.js'),
   replay: () => import('./commands/replay.js'),
+  doctor: () => import('./commands/doctor.js'),
 };
 
 /** Subcommand used when the first argument is not a command name (a path or a flag). */
@@ -36,6 +39,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('agentpprof 0.1.0\n');
     return 0;
   }
+  if (first !== undefined && !commands[first] && looksLikeCommand(first)) {
+    const near = Object.keys(commands).filter((c) => editDistance(c, first) <= 2);
+    throw usageError(`unknown command "${first}"${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; ` +
+      `commands: ${Object.keys(commands).join(', ')}. To profile a path by that name, write ./${first}`);
+  }
   const name = first && commands[first] ? first : DEFAULT_COMMAND;
   const args = first && commands[first] ? rest : argv;
   const cmd = await commands[name]();
@@ -43,7 +51,30 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(cmd.help + '\n');
     return 0;
   }
-  return cmd.run(args);
+  try {
+    return await cmd.run(args);
+  } catch (err) {
+    // A usage error names the command whose --help explains it.
+    if (exitCodeOf(err) === 2 && err instanceof Error && !err.message.includes('--help')) {
+      // node's parseArgs explains `--` for positionals at length; the option's name is what matters.
+      err.message = err.message.replace(/\. To specify a positional argument.*$/s, '') + ` (see agentpprof ${args === argv ? '' : name + ' '}--help)`;
+    }
+    throw err;
+  }
+}
+
+/** A bare word that is not a path on disk: a mistyped command rather than a history to read. */
+function looksLikeCommand(arg: string): boolean {
+  return /^[a-z][a-z-]*$/i.test(arg) && !existsSync(arg);
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  }
+  return d[a.length][b.length];
 }
 
 main(process.argv.slice(2)).then(
@@ -51,6 +82,6 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     process.stderr.write(`agentpprof: ${err instanceof Error ? err.message : String(err)}\n`);
     if (process.env.AGENTPPROF_DEBUG) console.error(err);
-    process.exitCode = 1;
+    process.exitCode = exitCodeOf(err);
   },
 );

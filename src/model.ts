@@ -172,3 +172,37 @@ export interface EventBatch {
 export const emptyBatch = (): EventBatch => ({
   sessions: [], prompts: [], calls: [], tools: [], effects: [], processes: [], skipped: [], skippedCount: 0,
 });
+
+/**
+ * The one definition of the counts every command prints (sessions, profile status, tags, advise, the
+ * text report, live). sessions: distinct top-level sessions; subagents: distinct sessions with a parent
+ * (Codex subagent rollouts; Claude subagent transcripts belong to their parent session). prompts: those
+ * that become `prompt:TAG` frames — human and continue prompts on the main thread; a subagent's task
+ * prompt (sidechain) and harness text (meta) are counted apart. calls: LLM calls; tools: tool calls.
+ */
+export interface Counts {
+  sessions: number;
+  subagents: number;
+  prompts: number;
+  promptKinds: { human: number; continue: number; subagent: number; meta: number };
+  calls: number;
+  tools: number;
+}
+
+export const COUNTS_DEFINITION = 'sessions: top-level (subagent sessions apart); prompts: human + continue on the main thread (subagent task prompts and meta apart)';
+
+/** A prompt that opens a `prompt:TAG` frame and counts as a prompt. */
+export const isMainPrompt = (p: Prompt): boolean => (p.kind === 'human' || p.kind === 'continue') && !p.sidechain;
+
+export function countBatch(b: EventBatch): Counts {
+  const top = new Set<string>();
+  const sub = new Set<string>();
+  for (const s of b.sessions) (s.parent ? sub : top).add(`${s.agent}\u0000${s.id}`);
+  const kinds = { human: 0, continue: 0, subagent: 0, meta: 0 };
+  for (const p of b.prompts) {
+    if (p.kind === 'meta') kinds.meta++;
+    else if (p.sidechain) kinds.subagent++;
+    else kinds[p.kind]++;
+  }
+  return { sessions: top.size, subagents: sub.size, prompts: kinds.human + kinds.continue, promptKinds: kinds, calls: b.calls.length, tools: b.tools.length };
+}

@@ -11,17 +11,22 @@ const expected = JSON.parse(readFileSync('examples/expected.json', 'utf8'));
 const usage = expected.overall.usage;
 
 describe('agentpprof profile (the default command)', () => {
-  it('folds the example corpus into sorted folded lines that add up to its token total; status on stderr', () => {
-    const r = cli(['--view', 'tokens', '-f', 'folded', 'examples']);
+  it('folds the example corpus into sorted folded lines that add up to its token total; status on stderr with --status', () => {
+    const r = cli(['--view', 'tokens', '-f', 'folded', '--status', 'examples']);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect([...lines].sort()).toEqual(lines);
     const sum = lines.reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     expect(sum).toBe(usage.input + usage.output + usage.cacheRead + usage.cacheWrite5m + usage.cacheWrite1h);
     for (const l of lines) expect(l).toMatch(/^agent:\w+;prompt:[a-z-]+;call:llm\/[a-z]+;model:[^;]+;token:(input|output|cache_read|cache_write) \d+$/);
-    const status = JSON.parse(r.stderr.slice(r.stderr.indexOf('{')));
+    const status = JSON.parse(r.stderr.slice(r.stderr.indexOf('{'), r.stderr.lastIndexOf('}') + 1));
     for (const k of ['sessions', 'prompts', 'matched', 'unmatched', 'coverage_pct', 'tag_counts', 'unknown_models', 'skipped_lines']) expect(status).toHaveProperty(k);
     expect(status.skipped_lines).toBe(expected.overall.skippedLines);
+    // Without --status, a person gets one summary line, not the block.
+    const quiet = cli(['--view', 'tokens', '-f', 'folded', 'examples']);
+    expect(quiet.stderr).toMatch(new RegExp(`^read 41 files \\([\\d.]+ MB\\): ${expected.overall.sessions} sessions \\(\\+2 subagent\\), ` +
+      `${expected.overall.prompts.human + expected.overall.prompts.continue} prompts, ${expected.overall.llmCalls} LLM calls; 6 lines skipped \\(--verbose lists them\\)\n$`));
+    expect(quiet.stdout).toBe(r.stdout);
   });
 
   it('--json, --format json-status, -o by extension, --stack/--where', () => {

@@ -33,23 +33,26 @@ describe('agentpprof sessions', () => {
       'total   2 sessions                                   5      8     33     188       3,760          130',
       '',
     ].join('\n'));
-    expect(r.err).toContain('warning: skipped 5 unreadable lines');
-    expect(r.err).toMatch(/sa\.jsonl:28: null line/);
-    expect(r.err.split('\n').filter((l) => l.startsWith('  '))).toHaveLength(5);
+    expect(r.err).toBe('read 4 files (16 KB): 2 sessions, 5 prompts, 8 LLM calls; 5 lines skipped (--verbose lists them)\n');
+    const v = cli('--verbose', join(FIX, 'claude'));
+    expect(v.out).toBe(r.out);
+    expect(v.err).toContain('warning: skipped 5 unreadable lines');
+    expect(v.err).toMatch(/sa\.jsonl:28: null line/);
+    expect(v.err.split('\n').filter((l) => l.startsWith('  '))).toHaveLength(5);
   });
 
   it('prints JSON and filters by agent, project and time', () => {
     const all = JSON.parse(cli('--json', FIX).out);
     expect(all.sessions.map((s: { agent: string }) => s.agent).sort()).toEqual(['claude', 'claude', 'codex', 'codex', 'codex', 'codex', 'codex', 'gemini', 'gemini']);
-    expect(all.totals).toMatchObject({ sessions: 9, calls: 17 });
+    expect(all.totals).toMatchObject({ sessions: 8, subagent_sessions: 1, calls: 17 });
     expect(all.skipped).toBe(9);
     const codex = JSON.parse(cli('--json', '--agent', 'codex', FIX).out);
-    expect(codex.totals).toMatchObject({ sessions: 5, calls: 6, tokens: { input: 3700, output: 250, cache_read: 2100, cache_write: 0 } });
+    expect(codex.totals).toMatchObject({ sessions: 4, subagent_sessions: 1, calls: 6, tokens: { input: 3700, output: 250, cache_read: 2100, cache_write: 0 } });
     const api = JSON.parse(cli('--json', '--project', 'api', FIX).out);
     expect(api.sessions.map((s: { project: string }) => s.project)).toEqual(['api', 'api']);
     const march = JSON.parse(cli('--json', '--since', '2026-03-01', '--until', '2026-03-02', FIX).out);
     expect(march.sessions.map((s: { agent: string }) => s.agent)).toEqual(['codex', 'claude', 'codex', 'claude']);
-    expect(march.totals).toMatchObject({ sessions: 4, calls: 13, tokens: { input: 3433, output: 418, cache_read: 5860, cache_write: 130 } });
+    expect(march.totals).toMatchObject({ sessions: 3, subagent_sessions: 1, calls: 13, tokens: { input: 3433, output: 418, cache_read: 5860, cache_write: 130 } });
   });
 
   it('--quiet says by exit code alone whether any session exists', () => {

@@ -3,7 +3,7 @@
 // same files.
 
 import { costTotal, Pricer, type PriceTable } from '../cost/pricing.js';
-import type { EventBatch, Session } from '../model.js';
+import { countBatch, type EventBatch, type Session } from '../model.js';
 import { Privacy, tagOf, tagPrompts, userNamesIn } from '../profile/index.js';
 import { loadHistory } from '../sources/index.js';
 import type { Tagger } from '../tag/types.js';
@@ -70,11 +70,12 @@ export async function adviseTraces(opts: TraceAdviceOptions): Promise<TraceAdvic
   const history = await loadHistory({ paths: opts.paths, since: opts.since, until: opts.until });
   const { tags } = await tagPrompts(history, opts.tagger);
   const findings = await advise(adviseInputs(history, { ...opts, tags })(history));
+  const counts = countBatch(history);
   return {
     findings,
-    sessions: history.sessions.length,
-    prompts: history.prompts.filter((p) => p.kind !== 'meta').length,
-    calls: history.calls.length,
+    sessions: counts.sessions,
+    prompts: counts.prompts,
+    calls: counts.calls,
     files: history.files,
     problems: history.problems,
     skipped: history.skippedCount,

@@ -7,11 +7,12 @@ import { parseArgs } from 'node:util';
 import { advise } from '../advise/index.js';
 import { adviseInputs } from '../advise/from-history.js';
 import { adviseJson, adviseMarkdown } from '../advise/format.js';
-import type { EventBatch } from '../model.js';
+import { countBatch, type EventBatch } from '../model.js';
 import { buildProfile, VIEW_NAMES } from '../profile/index.js';
 import { filterBatch } from '../sources/index.js';
 import { taggerOptions } from '../tag/index.js';
-import { COMMON_HELP, COMMON_OPTIONS, currentUserNames, loadAndTag, loadPrices } from './profile.js';
+import { COMMON_HELP, COMMON_OPTIONS, currentUserNames, loadAndTag, loadPrices, parseDate } from './profile.js';
+import { noDataError, usageError } from '../util/cli-error.js';
 
 export const summary = 'ranked advice with estimated savings: re-read files, context growth, churn, bursts, shifts';
 
@@ -61,19 +62,20 @@ const DAY = 86_400_000;
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { ...taggerOptions(), ...OPTIONS }, allowPositionals: true, strict: true });
   const format = values.format ?? 'md';
-  if (format !== 'md' && format !== 'json') throw new Error(`--format: md or json, got "${format}"`);
-  const since = values.since ? Date.parse(values.since) : undefined;
-  const until = values.until ? Date.parse(values.until) : undefined;
+  if (format !== 'md' && format !== 'json') throw usageError(`--format: md or json, got "${format}"`);
+  const since = parseDate(values.since, '--since');
+  const until = parseDate(values.until, '--until');
   // Read everything once (without the period filter), then cut the current and the base period.
   const { batch: all, tags } = await loadAndTag({ ...values, since: undefined, until: undefined }, positionals);
   const input = adviseInputs(all, {
     tags, prices: loadPrices(values.prices), userNames: currentUserNames(values.user), includePrompts: values['include-prompts'],
   });
   const current = filterBatch(all, { since, until });
+  if (!current.sessions.length) throw noDataError(`no session between ${values.since ?? 'the start'} and ${values.until ?? 'now'} (${countBatch(all).sessions} sessions in all)`);
   let base: EventBatch | undefined;
   if (!values['no-compare']) {
-    const bs = values['base-since'] ? Date.parse(values['base-since']) : since !== undefined ? since - ((until ?? Date.now()) - since) : undefined;
-    const bu = values['base-until'] ? Date.parse(values['base-until']) : since;
+    const bs = values['base-since'] ? parseDate(values['base-since'], '--base-since') : since !== undefined ? since - ((until ?? Date.now()) - since) : undefined;
+    const bu = values['base-until'] ? parseDate(values['base-until'], '--base-until') : since;
     if (bs !== undefined && bu !== undefined) base = filterBatch(all, { since: bs, until: bu });
     else if (!since && all.calls.length) {
       // No period given: compare the last 30 days with the 30 before, when the history spans both.
@@ -83,10 +85,11 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   const findings = await advise(input(current), base && base.calls.length ? input(base) : undefined);
-  const header = `${current.sessions.length} sessions, ${current.prompts.filter((p) => p.kind !== 'meta').length} prompts, ` +
-    `${current.calls.length} LLM calls` + (base ? `; compared with ${base.calls.length} calls of the previous period` : '') + '.';
+  const n = countBatch(current);
+  const header = `${n.sessions} sessions, ${n.prompts} prompts, ${n.calls} LLM calls` +
+    (base ? `; compared with ${base.calls.length} calls of the previous period` : '') + '.';
   const text = format === 'json'
-    ? adviseJson(findings, { sessions: current.sessions.length, calls: current.calls.length, compared: Boolean(base) })
+    ? adviseJson(findings, { sessions: n.sessions, prompts: n.prompts, calls: n.calls, compared: Boolean(base) })
     : adviseMarkdown(findings, header);
   for (const path of values.output ?? []) {
     let page = text;

@@ -11,6 +11,7 @@ import { renderDiffFolded, renderDiffSvg, renderDiffText } from '../render/diff.
 import { formatFromPath, isOutputFormat, type OutputFormat } from '../render/index.js';
 import { taggerOptions } from '../tag/index.js';
 import { looksLikeProfileFile, readAll } from './profile-inputs.js';
+import { usageError } from '../util/cli-error.js';
 
 export const summary = 'differential flamegraph and change table between two profiles';
 export const help = `agentpprof diff BASE NEW [-o d.svg] [-o d.txt] [OPTIONS]
@@ -50,7 +51,7 @@ export function renderDiff(base: Profile, next: Profile, format: OutputFormat, o
   if (format === 'svg') return renderDiffSvg(base, next, opts);
   if (format === 'text') return renderDiffText(base, next, opts);
   if (format === 'folded') return renderDiffFolded(base, next);
-  throw new Error(`diff writes ${DIFF_FORMATS.join(', ')}, not ${format}`);
+  throw usageError(`diff writes ${DIFF_FORMATS.join(', ')}, not ${format}`);
 }
 
 const isProfileFile = (path: string) => {

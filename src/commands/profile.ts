@@ -1,6 +1,7 @@
 // `agentpprof [profile]`: read the agents' history, tag prompts, fold one or more views into profiles
 // and write them: a text report on a terminal, folded stacks otherwise, any renderer's format with
-// `-o PATH` (by extension) or `--format`. The JSON status block goes to stderr (stdout with --json).
+// `-o PATH` (by extension) or `--format`. A run ends with one summary line on stderr; the JSON status
+// block only when asked (--json on stdout, --status on stderr).
 
 import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -16,7 +17,10 @@ import { createTagger, loadRules, PROJECT_RULES_FILE, taggerHelp, taggerNames, t
 import { modelConfigured } from '../tag/backends.js';
 import type { Tagger, TagResult } from '../tag/types.js';
 import { parseTimeArg } from '../util/time.js';
-import { skippedSummary } from '../util/warnings.js';
+import { readSummary } from '../util/warnings.js';
+import { formatBytes, progressLine } from '../util/progress.js';
+import { checkAgentFlag, requireHistory } from './require-data.js';
+import { noDataError, usageError } from '../util/cli-error.js';
 
 export const summary = 'semantic flamegraph profiles: tokens, cost, time, files, network, ops (default command)';
 
@@ -32,6 +36,7 @@ export const COMMON_OPTIONS = {
   agent: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
 } as const;
 
 const OPTIONS = {
@@ -50,6 +55,7 @@ const OPTIONS = {
   title: { type: 'string' },
   from: { type: 'string' },
   host: { type: 'string' },
+  status: { type: 'boolean' },
 } as const;
 
 export const COMMON_HELP = `Input:
@@ -79,10 +85,14 @@ ${VIEW_NAMES.map((v) => `  ${v.padEnd(8)} ${VIEWS[v].help}\n           stack: ${
   --prices FILE          JSON {"model": {"input": 3, "output": 15, "cache_write_5m": 3.75, "cache_write_1h": 6,
                          "cache_read": 0.3}} USD per 1M tokens, over the bundled table; unknown models cost 0
 Output:
-  -o PATH                write a file, format from the extension (.svg .html .pb.gz .json .folded .txt); repeatable
+  -o PATH                write a file, format from the extension (.svg .html .pb.gz .json .folded .txt); repeatable;
+                         -o - is stdout, in the --format given (folded by default)
   -f, --format F         stdout format: text (default on a terminal), folded (default otherwise), json-status,
                          or svg|html|pprof|json
-  --json                 print the JSON status block on stdout (otherwise it goes to stderr unless -q)
+  --json                 print the JSON status block on stdout
+  --status               print the JSON status block on stderr (scripts; a person gets the summary line)
+  -v, --verbose          list every skipped input line (file:line: reason) after the summary line
+  -q, --quiet            no summary line
   --top N                stacks in the text report (default 15)
   --include-prompts      add each prompt's first words as a text: frame (off: outputs hold no prompt text)
   --user NAME            another user name to scrub from frames (the current one and home-dir names always are)
@@ -108,7 +118,7 @@ export const parseDate = (s: string | undefined, flag: string): number | undefin
   try {
     return parseTimeArg(/^\d{8}$/.test(s) ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}` : s);
   } catch {
-    throw new Error(`${flag}: cannot read "${s}" (YYYY-MM-DD, ISO time, or a duration back from now such as 7d)`);
+    throw usageError(`${flag}: cannot read "${s}" (YYYY-MM-DD, ISO time, or a duration back from now such as 7d)`);
   }
 };
 
@@ -128,12 +138,14 @@ export async function taggerFrom(values: Record<string, unknown>): Promise<{ tag
 export async function loadAndTag(values: Record<string, unknown>, paths: string[]): Promise<Tagged> {
   const { tagger, name: taggerName, ruleFiles } = await taggerFrom(values);
   const { loadHistory, filterBatch } = await import('../sources/index.js');
+  const progress = values.quiet ? null : progressLine('reading agent history');
   const filters = {
     since: parseDate(values.since as string | undefined, '--since'),
     until: parseDate(values.until as string | undefined, '--until'),
     project: values.project as string | undefined,
     agent: values.agent as string | undefined,
   };
+  checkAgentFlag(filters.agent);
   // Recordings (AgentSight's, our collector's --json, live --record) are joined with the trace files
   // given beside them; everything else is trace history.
   const { splitRecordingArgs } = await import('../sources/agentsight-files.js');
@@ -143,10 +155,13 @@ export async function loadAndTag(values: Record<string, unknown>, paths: string[
     const { loadRecordings, outputStatus } = await import('../join/recordings.js');
     const traces = others.length ? await loadHistory({ paths: others }) : undefined;
     const rec = await loadRecordings(recordings, { traces });
-    if (!values.quiet) process.stderr.write(`${JSON.stringify({ recordings: outputStatus(rec.status) })}\n`);
+    if (values.status) process.stderr.write(`${JSON.stringify({ recordings: outputStatus(rec.status) })}\n`);
     batch = filterBatch(rec, filters);
   } else {
-    batch = await loadHistory({ paths: paths.length ? paths : undefined, ...filters });
+    const history = await loadHistory({ paths: paths.length ? paths : undefined, ...filters, onProgress: progress?.update });
+    progress?.done();
+    requireHistory(history, filters);
+    batch = history;
   }
   const { tags, results } = await tagPrompts(batch, tagger);
   return { batch, tags, results, taggerName, ruleFiles };
@@ -155,12 +170,12 @@ export async function loadAndTag(values: Record<string, unknown>, paths: string[
 export function parseWhere(specs: string[] | undefined): WhereFilter[] {
   return (specs ?? []).map((spec) => {
     const eq = spec.indexOf('=');
-    if (eq <= 0) throw new Error(`--where: expected KIND=REGEX, got "${spec}"`);
+    if (eq <= 0) throw usageError(`--where: expected KIND=REGEX, got "${spec}"`);
     const kind = parseFrameKind(spec.slice(0, eq), '--where');
     try {
       return { kind, re: new RegExp(spec.slice(eq + 1), 'i') };
     } catch (e) {
-      throw new Error(`--where ${spec}: bad regex: ${(e as Error).message}`);
+      throw usageError(`--where ${spec}: bad regex: ${(e as Error).message}`);
     }
   });
 }
@@ -180,20 +195,17 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { ...taggerOptions(), ...OPTIONS }, allowPositionals: true, strict: true });
   const views = (values.view?.length ? values.view : ['tokens']).flatMap((v) => v.split(',')).map((v) => v.trim());
   for (const v of views) viewDef(v);
-  if (values.tagger && !taggerNames().includes(values.tagger)) throw new Error(`unknown tagger "${values.tagger}" (have: ${taggerNames().join(', ')})`);
+  if (values.tagger && !taggerNames().includes(values.tagger)) throw usageError(`unknown tagger "${values.tagger}" (have: ${taggerNames().join(', ')})`);
   const stack: FrameKind[] | undefined = values.stack ? values.stack.split(',').filter(Boolean).map((k) => parseFrameKind(k, '--stack')) : undefined;
   const where = parseWhere(values.where);
   const prices = loadPrices(values.prices);
   const idleCap = values['idle-cap'] !== undefined ? Number(values['idle-cap']) : undefined;
-  if (idleCap !== undefined && !(idleCap > 0)) throw new Error(`--idle-cap expects seconds > 0, got "${values['idle-cap']}"`);
+  if (idleCap !== undefined && !(idleCap > 0)) throw usageError(`--idle-cap expects seconds > 0, got "${values['idle-cap']}"`);
   const top = values.top !== undefined ? Number(values.top) : undefined;
 
   if (values.from) return runFromLoki(values, views as ViewName[]);
   if (positionals.length && positionals.every(isProfileFile)) return runFromProfiles(values, positionals, values.view?.length ? views : undefined);
   const { batch, tags } = await loadAndTag(values, positionals);
-  // file:line of skipped input, for the person at the terminal only (paths name users); the status
-  // block, which may be saved or shared, carries just the count.
-  if (!values.quiet && batch.skippedCount && process.stderr.isTTY) process.stderr.write(skippedSummary(batch.skipped, batch.skippedCount));
   const userNames = currentUserNames(values.user);
   const profiles: Profile[] = views.map((view) => buildProfile(batch, tags, {
     view: view as ViewName, stack, where, prices, privacy: { userNames },
@@ -201,20 +213,35 @@ export async function run(argv: string[]): Promise<number> {
     labels: !values['no-labels'],
   }));
   const status = statusOf(profiles, batch);
-
-  const outputs = values.output ?? [];
-  if (outputs.length) {
-    const render = await import('../render/index.js');
-    const written = render.writeOutputs(profiles, outputs, { title: values.title });
-    if (!values.quiet) for (const w of written) if (w.path !== '-') process.stderr.write(`wrote ${w.path} (${w.format}, ${w.bytes} bytes)\n`);
-  }
-  const format = values.format ?? (values.json || outputs.length ? undefined : process.stdout.isTTY ? 'text' : 'folded');
-  const statusJson = JSON.stringify(status, null, 2) + '\n';
-  if (format === 'json-status' || values.json) process.stdout.write(statusJson);
+  const wrote = await writeRequested(profiles, values);
+  const format = stdoutFormat(values);
+  if (format === 'json-status' || values.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
   else if (format) process.stdout.write(await renderStdout(profiles, format, { top, title: values.title }));
-  // On a terminal the text report already says it all; elsewhere the status block goes to stderr.
-  if (!values.json && format !== 'json-status' && format !== 'text' && !values.quiet) process.stderr.write(statusJson);
+  // The JSON block is for scripts that ask for it; a person gets one line.
+  if (values.status) process.stderr.write(JSON.stringify(status, null, 2) + '\n');
+  if (!values.quiet) process.stderr.write(readSummary(batch, { verbose: values.verbose, wrote }));
   return 0;
+}
+
+/**
+ * Writes every `-o PATH`; `-o -` is stdout in the --format given (or folded). Returns the paths written
+ * (with their sizes), for the summary line.
+ */
+async function writeRequested(profiles: Profile[], values: { output?: string[]; format?: string; title?: string }): Promise<string[]> {
+  const outputs = values.output ?? [];
+  if (!outputs.length) return [];
+  const render = await import('../render/index.js');
+  const files = outputs.filter((o) => o !== '-');
+  const done = files.length ? render.writeOutputs(profiles, files, { title: values.title }) : [];
+  if (outputs.includes('-')) process.stdout.write(await renderStdout(profiles, values.format ?? 'folded', { title: values.title }));
+  return done.map((w) => `${w.path} (${formatBytes(w.bytes)})`);
+}
+
+/** What goes to stdout besides `-o -`: the --format asked, else text on a terminal, folded in a pipe. */
+function stdoutFormat(values: { format?: string; json?: boolean; output?: string[] }): string | undefined {
+  const outputs = values.output ?? [];
+  if (outputs.includes('-')) return undefined;
+  return values.format ?? (values.json || outputs.length ? undefined : process.stdout.isTTY ? 'text' : 'folded');
 }
 
 /** Text naming local paths (the scan's problems), made shareable: home dirs → ~, user names scrubbed. */
@@ -239,7 +266,7 @@ async function renderStdout(profiles: Profile[], format: string, opts: { top?: n
     case 'folded': return renderFolded(profiles);
     default: {
       const render = await import('../render/index.js');
-      if (!render.isOutputFormat(format)) throw new Error(`--format: unknown format "${format}" (text, folded, json-status, svg, html, pprof, json)`);
+      if (!render.isOutputFormat(format)) throw usageError(`--format: unknown format "${format}" (text, folded, json-status, svg, html, pprof, json)`);
       return render.renderProfiles(profiles, format, { title: opts.title });
     }
   }
@@ -256,16 +283,13 @@ async function runFromLoki(values: Record<string, any>, views: ViewName[]): Prom
       onProgress: (n) => { if (process.stderr.isTTY && !values.quiet) process.stderr.write(`\rread ${n} events from Loki…`); } }));
   }
   if (process.stderr.isTTY && !values.quiet) process.stderr.write('\r\x1b[K');
-  const outputs: string[] = values.output ?? [];
-  if (outputs.length) {
-    const render = await import('../render/index.js');
-    for (const w of render.writeOutputs(profiles, outputs, { title: values.title })) if (w.path !== '-' && !values.quiet) process.stderr.write(`wrote ${w.path} (${w.format}, ${w.bytes} bytes)\n`);
-  }
-  const format = values.format ?? (values.json || outputs.length ? undefined : process.stdout.isTTY ? 'text' : 'folded');
+  const wrote = await writeRequested(profiles, values);
+  const format = stdoutFormat(values);
   if (format) process.stdout.write(await renderStdout(profiles, format, { top: values.top !== undefined ? Number(values.top) : undefined, title: values.title }));
   const st = profiles[0].status ?? {};
   if (values.json) process.stdout.write(JSON.stringify(st, null, 2) + '\n');
-  else if (!values.quiet && format !== 'text') process.stderr.write(JSON.stringify(st) + '\n');
+  if (values.status) process.stderr.write(JSON.stringify(st, null, 2) + '\n');
+  if (!values.quiet) process.stderr.write(`read ${profiles.map((p) => p.samples.length).reduce((a, b) => a + b, 0)} samples from Loki${wrote.length ? `; wrote ${wrote.join(', ')}` : ''}\n`);
   return 0;
 }
 
@@ -284,14 +308,11 @@ async function runFromProfiles(values: Record<string, any>, paths: string[], vie
   const { profiles: all, skipped } = readAll(paths);
   for (const s of skipped.slice(0, 20)) process.stderr.write(`skipped ${s}\n`);
   const profiles = views ? all.filter((p) => views.includes(p.view)) : all;
-  if (!profiles.length) throw new Error(`no ${views ? views.join('/') + ' ' : ''}profile in ${paths.join(', ')}`);
-  const outputs: string[] = values.output ?? [];
-  if (outputs.length) {
-    const render = await import('../render/index.js');
-    for (const w of render.writeOutputs(profiles, outputs, { title: values.title })) if (w.path !== '-' && !values.quiet) process.stderr.write(`wrote ${w.path} (${w.format}, ${w.bytes} bytes)\n`);
-  }
-  const format = values.format ?? (outputs.length ? undefined : process.stdout.isTTY ? 'text' : 'folded');
+  if (!profiles.length) throw noDataError(`no ${views ? views.join('/') + ' ' : ''}profile in ${paths.join(', ')}`);
+  const wrote = await writeRequested(profiles, values);
+  const format = stdoutFormat(values);
   if (format) process.stdout.write(await renderStdout(profiles, format, { top: values.top !== undefined ? Number(values.top) : undefined, title: values.title }));
+  if (!values.quiet && wrote.length) process.stderr.write(`wrote ${wrote.join(', ')}\n`);
   return 0;
 }
 

@@ -10,6 +10,7 @@ import { semanticEvents } from '../fleet/events.js';
 import { LokiPusher } from '../fleet/loki-push.js';
 import { taggerOptions } from '../tag/index.js';
 import { COMMON_HELP, COMMON_OPTIONS, currentUserNames, loadAndTag, loadPrices } from './profile.js';
+import { usageError } from '../util/cli-error.js';
 
 export const summary = 'push semantic events (tags, stacks, weights — no prompt text) to Loki for a fleet flamegraph';
 
@@ -43,7 +44,7 @@ const OPTIONS = {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { ...taggerOptions(), ...OPTIONS }, allowPositionals: true, strict: true });
   const [target, ...paths] = positionals;
-  if (!target || !/^(loki|https?):\/\//.test(target)) throw new Error('push: give the Loki address first, e.g. agentpprof push loki://127.0.0.1:3100');
+  if (!target || !/^(loki|https?):\/\//.test(target)) throw usageError('push: give the Loki address first, e.g. agentpprof push loki://127.0.0.1:3100');
   const host = values.host ?? hostname();
   const spool = values.spool ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'agentpprof', 'spool',
     createHash('sha256').update(target).digest('hex').slice(0, 12));

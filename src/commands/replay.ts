@@ -7,6 +7,8 @@ import { serve } from '../live/serve.js';
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback } from '../live/server.js';
 import { liveTagger } from './live.js';
 import { FLEET_HELP, FLEET_OPTIONS, fleetOptions } from '../fleet/cli-options.js';
+import { noDataError, usageError } from '../util/cli-error.js';
+import { deniedProblem, probe } from '../sources/roots.js';
 
 export const summary = 'replay a `live --record` file into the live dashboard';
 
@@ -34,9 +36,14 @@ export async function run(argv: string[]): Promise<number> {
       ...FLEET_OPTIONS,
     },
   });
-  if (positionals.length !== 1) throw new Error('replay needs one recording FILE (see --help)');
+  if (positionals.length !== 1) throw usageError('replay needs one recording FILE (see --help)');
+  // Checked before the server starts: a failed replay must not overwrite the last profile in --out.
+  const what = probe(positionals[0]);
+  if (what === 'missing') throw noDataError(`recording not found: ${positionals[0]}`);
+  if (what === 'denied') throw noDataError(deniedProblem(positionals[0]));
+  if (what === 'dir') throw usageError(`${positionals[0]} is a directory; replay takes a file written by live --record`);
   const speed = Number(v.speed);
-  if (!(speed >= 0)) throw new Error(`--speed: not a number ≥ 0: ${v.speed}`);
+  if (!(speed >= 0)) throw usageError(`--speed: not a number ≥ 0: ${v.speed}`);
   const log = makeLogger(!!v['log-json']);
   if (v.host && !isLoopback(v.host)) log.warn({ host: v.host }, 'binding a non-loopback address');
   const clock = new ReplayClock(speed);
@@ -59,6 +66,10 @@ export async function run(argv: string[]): Promise<number> {
   });
   const r = await replayFile(resolve(positionals[0]), s.rt, clock, () => stopping);
   log.info({ lines: r.lines, skipped: r.skipped }, 'recording replayed');
+  if (!r.lines) {
+    await s.close();
+    throw noDataError(`no live event in ${positionals[0]} (${r.skipped} line${r.skipped === 1 ? '' : 's'} skipped); ${resolve(v.out!)} left as it was`);
+  }
   if (v.once && !stopping) return finish();
   return signalled;
 }

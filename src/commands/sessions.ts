@@ -1,10 +1,11 @@
 // `agentpprof sessions`: one row per agent session with its prompts, calls and tokens by kind.
 import { parseArgs } from 'node:util';
-import type { EventBatch, Usage } from '../model.js';
+import { COUNTS_DEFINITION, isMainPrompt, type EventBatch, type Usage } from '../model.js';
 import { loadHistory, type LoadOptions } from '../sources/index.js';
 import { progressLine } from '../util/progress.js';
 import { parseTimeArg } from '../util/time.js';
-import { skippedSummary } from '../util/warnings.js';
+import { readSummary } from '../util/warnings.js';
+import { checkAgentFlag, requireHistory } from './require-data.js';
 
 export const summary = 'table of sessions: agent, project, session, start, prompts, calls, tokens by kind';
 
@@ -31,10 +32,15 @@ Options:
   --gemini-dir DIR    read Gemini CLI history from DIR (repeatable)
   --json              print JSON (sessions, totals, skipped) instead of a table
   --quiet             print nothing; exit 0 if any session was found, else 1
+  -v, --verbose       list the skipped lines (file:line: reason) after the summary line
   -h, --help          show this help
 
-Tokens are as the agents reported them; streamed Claude responses are counted once.
-Lines that cannot be read are skipped and summarized on stderr with file:line examples.
+Tokens are as the agents reported them; streamed Claude responses are counted once. Sessions are
+top-level sessions; a subagent's own session (Codex) is a row marked ↳ and counted apart. Prompts are
+the human and continue prompts of the main thread (the ones that become prompt:TAG frames).
+Lines that cannot be read are skipped and counted on stderr (--verbose: file:line of each).
+A missing or unreadable path, a folder without agent sessions or filters that match nothing is an
+error (exit 1) naming the problem.
 
 Examples:
   agentpprof sessions
@@ -49,6 +55,8 @@ interface Row {
   session: string;
   start: string;
   end: string;
+  /** Id of the parent session when this one is a subagent's (counted apart from sessions). */
+  parent?: string;
   prompts: number;
   calls: number;
   tokens: { input: number; output: number; cache_read: number; cache_write: number };
@@ -63,13 +71,13 @@ export function sessionRows(b: EventBatch): Row[] {
   for (const s of [...b.sessions].sort((x, y) => x.start - y.start || (x.id < y.id ? -1 : 1))) {
     if (rows.has(s.id)) continue;
     rows.set(s.id, {
-      agent: s.agent, project: s.project, session: s.id, start: iso(s.start), end: iso(s.end), prompts: 0, calls: 0,
-      tokens: { input: 0, output: 0, cache_read: 0, cache_write: 0 },
+      agent: s.agent, project: s.project, session: s.id, start: iso(s.start), end: iso(s.end), ...(s.parent ? { parent: s.parent } : {}),
+      prompts: 0, calls: 0, tokens: { input: 0, output: 0, cache_read: 0, cache_write: 0 },
     });
   }
   for (const p of b.prompts) {
     const r = rows.get(p.session);
-    if (r && p.kind !== 'meta' && !p.sidechain) r.prompts++;
+    if (r && isMainPrompt(p)) r.prompts++;
   }
   for (const c of b.calls) {
     const r = rows.get(c.session);
@@ -81,8 +89,9 @@ export function sessionRows(b: EventBatch): Row[] {
   return [...rows.values()];
 }
 
-export function totalsOf(rows: Row[]): Omit<Row, 'agent' | 'project' | 'session' | 'start' | 'end'> & { sessions: number } {
-  const t = { sessions: rows.length, prompts: 0, calls: 0, tokens: { input: 0, output: 0, cache_read: 0, cache_write: 0 } };
+export function totalsOf(rows: Row[]): Omit<Row, 'agent' | 'project' | 'session' | 'start' | 'end' | 'parent'> & { sessions: number; subagent_sessions: number } {
+  const subagents = rows.filter((r) => r.parent).length;
+  const t = { sessions: rows.length - subagents, subagent_sessions: subagents, prompts: 0, calls: 0, tokens: { input: 0, output: 0, cache_read: 0, cache_write: 0 } };
   for (const r of rows) {
     t.prompts += r.prompts; t.calls += r.calls;
     t.tokens.input += r.tokens.input; t.tokens.output += r.tokens.output;
@@ -95,11 +104,12 @@ export function renderTable(rows: Row[]): string {
   const head = ['agent', 'project', 'session', 'start', 'prompts', 'calls', 'input', 'output', 'cache_read', 'cache_write'];
   const fmt = (n: number) => n.toLocaleString('en-US');
   const body = rows.map((r) => [
-    r.agent, r.project, r.session.slice(0, 8), r.start.slice(0, 16).replace('T', ' '), fmt(r.prompts), fmt(r.calls),
+    r.agent, r.project, (r.parent ? '↳ ' : '') + r.session.slice(0, 8), r.start.slice(0, 16).replace('T', ' '), fmt(r.prompts), fmt(r.calls),
     fmt(r.tokens.input), fmt(r.tokens.output), fmt(r.tokens.cache_read), fmt(r.tokens.cache_write),
   ]);
   const t = totalsOf(rows);
-  body.push(['total', `${t.sessions} session${t.sessions === 1 ? '' : 's'}`, '', '', fmt(t.prompts), fmt(t.calls),
+  const subs = t.subagent_sessions ? ` + ${t.subagent_sessions} subagent` : '';
+  body.push(['total', `${t.sessions} session${t.sessions === 1 ? '' : 's'}${subs}`, '', '', fmt(t.prompts), fmt(t.calls),
     fmt(t.tokens.input), fmt(t.tokens.output), fmt(t.tokens.cache_read), fmt(t.tokens.cache_write)]);
   const all = [head, ...body];
   const width = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
@@ -118,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         since: { type: 'string' }, until: { type: 'string' }, project: { type: 'string' }, agent: { type: 'string' },
         'claude-dir': { type: 'string', multiple: true }, 'codex-dir': { type: 'string', multiple: true },
-        'gemini-dir': { type: 'string', multiple: true }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
+        'gemini-dir': { type: 'string', multiple: true }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' },
       },
     });
   } catch (err) {
@@ -130,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
     paths: parsed.positionals, claudeDirs: v['claude-dir'], codexDirs: v['codex-dir'], geminiDirs: v['gemini-dir'],
     project: v.project, agent: v.agent,
   };
+  checkAgentFlag(v.agent);
   try {
     if (v.since) opts.since = parseTimeArg(v.since);
     if (v.until) opts.until = parseTimeArg(v.until);
@@ -141,16 +152,14 @@ export async function run(argv: string[]): Promise<number> {
   if (progress) opts.onProgress = progress.update;
   const h = await loadHistory(opts);
   progress?.done();
+  if (v.quiet) return sessionRows(h).length ? 0 : 1;
+  requireHistory(h, opts);
   const rows = sessionRows(h);
-  if (v.quiet) return rows.length ? 0 : 1;
-  for (const p of h.problems) process.stderr.write(`agentpprof sessions: ${p}\n`);
-  process.stderr.write(skippedSummary(h.skipped, h.skippedCount));
   if (v.json) {
-    process.stdout.write(JSON.stringify({ sessions: rows, totals: totalsOf(rows), skipped: h.skippedCount }, null, 2) + '\n');
-  } else if (rows.length) {
-    process.stdout.write(renderTable(rows));
+    process.stdout.write(JSON.stringify({ sessions: rows, totals: totalsOf(rows), skipped: h.skippedCount, counted: COUNTS_DEFINITION }, null, 2) + '\n');
   } else {
-    process.stderr.write(h.files ? 'no sessions match the filters\n' : 'no agent trace files found\n');
+    process.stdout.write(renderTable(rows));
   }
-  return rows.length || !h.problems.length ? 0 : 1;
+  process.stderr.write(readSummary(h, { verbose: v.verbose }));
+  return 0;
 }

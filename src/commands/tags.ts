@@ -4,10 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { EventBatch } from '../model.js';
+import { countBatch, isMainPrompt, type EventBatch } from '../model.js';
 import { Pricer, costTotal } from '../cost/pricing.js';
 import { tagOf, isTagged } from '../profile/status.js';
-import { tagStats } from '../profile/status.js';
+import { coverageText, tagStats } from '../profile/status.js';
 import { formatAmount } from '../render/text.js';
 import { createTagger, loadRules, taggerOptions } from '../tag/index.js';
 import { evaluate, formatEval, parseLabels } from '../tag/eval.js';
@@ -18,6 +18,7 @@ import { stability } from '../tag/llm.js';
 import { modelConfigured } from '../tag/backends.js';
 import { UNMATCHED } from '../tag/types.js';
 import { COMMON_HELP, COMMON_OPTIONS, loadAndTag, loadPrices, taggerFrom } from './profile.js';
+import { usageError } from '../util/cli-error.js';
 
 export const summary = 'tag coverage, count and budget share per tag, unmatched prompts to write rules from';
 
@@ -77,7 +78,8 @@ export function tagTable(batch: EventBatch, tags: ReadonlyMap<string, string>, p
     if (!isTagged(p.kind)) continue;
     const t = tagOf(p, tags);
     promptTag.set(p.id, t);
-    row(t).prompts++;
+    // A subagent's task prompt names the tag of its unlinked calls but is not a prompt of its own.
+    if (isMainPrompt(p)) row(t).prompts++;
   }
   let tokens = 0, cost = 0, prompts = 0;
   for (const c of batch.calls) {
@@ -103,7 +105,7 @@ export function tagTable(batch: EventBatch, tags: ReadonlyMap<string, string>, p
 export function topUnmatched(batch: EventBatch, tags: ReadonlyMap<string, string>, n: number, width = 100): { text: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const p of batch.prompts) {
-    if (p.kind !== 'human' || tagOf(p, tags) !== UNMATCHED) continue;
+    if (p.kind !== 'human' || !isMainPrompt(p) || tagOf(p, tags) !== UNMATCHED) continue;
     let t = p.text.replace(/\s+/g, ' ').trim();
     if (t.length > width) t = t.slice(0, width - 1) + '…';
     counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -138,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
   const clusters = values.clusters ? clusterPrompts(human.map((p) => p.text)) : undefined;
   if (values.json) {
     process.stdout.write(JSON.stringify({
-      tagger: taggerName, rule_files: ruleFiles.length, sessions: batch.sessions.length, ...st, languages, warnings: warns, tags: rows,
+      tagger: taggerName, rule_files: ruleFiles.length, sessions: countBatch(batch).sessions, ...st, languages, warnings: warns, tags: rows,
       ...(stab ? { stability: stab } : {}),
       ...(clusters ? { clusters: { k: clusters.k, silhouette: clusters.silhouette, tried: clusters.tried, list: clusters.clusters.map(({ tag, keywords, size }) => ({ tag, keywords, size })) } } : {}),
     }, null, 2) + '\n');
@@ -146,7 +148,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const out: string[] = [];
   out.push(`tagger ${taggerName}${ruleFiles.length ? ` (rules: ${ruleFiles.length} file${ruleFiles.length > 1 ? 's' : ''}${values['no-default-rules'] ? '' : ' + defaults'})` : ''}: ` +
-    `${st.prompts} prompts in ${batch.sessions.length} sessions, coverage ${st.coverage_pct}% (${st.matched} matched, ${st.unmatched} unmatched)`);
+    `${st.prompts} prompts in ${countBatch(batch).sessions} sessions, coverage ${coverageText(st)} (${st.matched} matched, ${st.unmatched} unmatched)`);
   out.push('', `  ${'tag'.padEnd(12)} ${'prompts'.padStart(8)} ${'share'.padStart(7)} ${'tokens'.padStart(9)} ${'share'.padStart(7)} ${'cost'.padStart(9)} ${'share'.padStart(7)}`);
   for (const r of rows) {
     out.push(`  ${r.tag.padEnd(12)} ${String(r.prompts).padStart(8)} ${(r.prompt_share + '%').padStart(7)} ${formatAmount(r.tokens, 'tokens').padStart(9)} ${(r.token_share + '%').padStart(7)} ${formatAmount(r.cost, 'usd').padStart(9)} ${(r.cost_share + '%').padStart(7)}`);
@@ -192,7 +194,7 @@ async function runEval(values: Record<string, unknown>, file: string): Promise<n
 /** Runs the chosen tagger N times on the prompts, without the LLM cache, and reports the stable share. */
 async function stabilityOf(values: Record<string, unknown>, texts: string[]) {
   const runs = Number(values.stability);
-  if (!(runs >= 2)) throw new Error(`--stability expects a number of runs ≥ 2, got "${String(values.stability)}"`);
+  if (!(runs >= 2)) throw usageError(`--stability expects a number of runs ≥ 2, got "${String(values.stability)}"`);
   // A fresh tagger per run, without the LLM cache, built from the same options as the tagging itself.
   const fresh = { ...values, 'no-llm-cache': true };
   const r = await stability(() => ({ name: 'fresh', tagAll: async (t: string[]) => (await taggerFrom(fresh)).tagger.tagAll(t) }), texts, runs);

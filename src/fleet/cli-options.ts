@@ -2,6 +2,7 @@
 // Loki push and pprof push, with their help text and the documented Prometheus scrape config.
 import { join, resolve } from 'node:path';
 import type { FleetExportOptions } from './live-export.js';
+import { usageError } from '../util/cli-error.js';
 
 export const FLEET_OPTIONS = {
   'host-label': { type: 'string' }, 'scrape-token': { type: 'string' },
@@ -35,9 +36,9 @@ type FleetValues = { [K in keyof typeof FLEET_OPTIONS]?: string };
 /** CLI values → serve()'s fleet options. `outDir` holds the default spool. */
 export function fleetOptions(v: FleetValues, outDir: string): Partial<FleetExportOptions> & { scrapeToken?: string } {
   const interval = Number(v['push-pprof-interval'] ?? 15);
-  if (!(interval > 0)) throw new Error(`--push-pprof-interval: not a number of seconds > 0: ${v['push-pprof-interval']}`);
-  if (v.push && !/^(loki|https?):\/\//.test(v.push)) throw new Error(`--push: a Loki address like loki://HOST:3100, not ${v.push}`);
-  if (v['push-pprof'] && !/^https?:\/\//.test(v['push-pprof'])) throw new Error(`--push-pprof: an http(s) URL, not ${v['push-pprof']}`);
+  if (!(interval > 0)) throw usageError(`--push-pprof-interval: not a number of seconds > 0: ${v['push-pprof-interval']}`);
+  if (v.push && !/^(loki|https?):\/\//.test(v.push)) throw usageError(`--push: a Loki address like loki://HOST:3100, not ${v.push}`);
+  if (v['push-pprof'] && !/^https?:\/\//.test(v['push-pprof'])) throw usageError(`--push-pprof: an http(s) URL, not ${v['push-pprof']}`);
   return {
     ...(v['host-label'] ? { hostLabel: v['host-label'] } : {}),
     scrapeToken: v['scrape-token'] ?? process.env.AGENTPPROF_SCRAPE_TOKEN,

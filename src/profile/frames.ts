@@ -2,13 +2,14 @@
 // did (call:llm/KIND) and which program a command line runs (process:NAME).
 
 import type { ResponseShape } from '../model.js';
+import { usageError } from '../util/cli-error.js';
 
 export const FRAME_KINDS = ['agent', 'project', 'session', 'prompt', 'call', 'model', 'tool', 'process', 'file', 'effect', 'domain', 'token', 'host'] as const;
 export type FrameKind = (typeof FRAME_KINDS)[number];
 
 export function parseFrameKind(s: string, where: string): FrameKind {
   const k = s.trim().replace(/:$/, '') as FrameKind;
-  if (!FRAME_KINDS.includes(k)) throw new Error(`${where}: unknown frame kind "${s}" (have: ${FRAME_KINDS.join(', ')})`);
+  if (!FRAME_KINDS.includes(k)) throw usageError(`${where}: unknown frame kind "${s}" (have: ${FRAME_KINDS.join(', ')})`);
   return k;
 }
 

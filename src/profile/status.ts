@@ -1,6 +1,6 @@
 // The JSON status block: what was read, how well prompts were tagged, what could not be priced.
 
-import type { EventBatch, Prompt } from '../model.js';
+import { countBatch, COUNTS_DEFINITION, isMainPrompt, type EventBatch, type Prompt } from '../model.js';
 import type { Status } from './types.js';
 import { UNMATCHED } from '../tag/types.js';
 
@@ -16,7 +16,8 @@ export interface TagStats {
   prompts: number;
   matched: number;
   unmatched: number;
-  coverage_pct: number;
+  /** null when there is no prompt to cover (shown as n/a, never as 100 %). */
+  coverage_pct: number | null;
   tag_counts: Record<string, number>;
 }
 
@@ -24,7 +25,7 @@ export function tagStats(batch: EventBatch, tags: ReadonlyMap<string, string>): 
   const counts: Record<string, number> = {};
   let prompts = 0, unmatched = 0;
   for (const p of batch.prompts) {
-    if (!isTagged(p.kind)) continue;
+    if (!isMainPrompt(p)) continue;
     prompts++;
     const tag = tagOf(p, tags);
     if (tag === UNMATCHED) unmatched++;
@@ -32,10 +33,13 @@ export function tagStats(batch: EventBatch, tags: ReadonlyMap<string, string>): 
   }
   const matched = prompts - unmatched;
   const sorted = Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
-  return { prompts, matched, unmatched, coverage_pct: prompts ? round1((100 * matched) / prompts) : 100, tag_counts: sorted };
+  return { prompts, matched, unmatched, coverage_pct: prompts ? round1((100 * matched) / prompts) : null, tag_counts: sorted };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** "97.5%", or "n/a" when no prompt was read. */
+export const coverageText = (st: { coverage_pct: number | null }): string => (st.coverage_pct === null ? 'n/a' : `${st.coverage_pct}%`);
 
 export function timeRange(batch: EventBatch): { start: number; end: number } | undefined {
   let start = Infinity, end = -Infinity;
@@ -47,9 +51,15 @@ export function timeRange(batch: EventBatch): { start: number; end: number } | u
 }
 
 export function makeStatus(batch: EventBatch, tags: ReadonlyMap<string, string>, extra: Record<string, unknown>): Status {
+  const n = countBatch(batch);
   return {
-    sessions: batch.sessions.length,
+    sessions: n.sessions,
+    subagent_sessions: n.subagents,
     ...tagStats(batch, tags),
+    prompt_kinds: n.promptKinds,
+    calls: n.calls,
+    tool_calls: n.tools,
+    counted: COUNTS_DEFINITION,
     unknown_models: [],
     skipped_lines: batch.skippedCount,
     time_range: timeRange(batch),

@@ -20,7 +20,7 @@ export interface Status {
   prompts: number;
   matched: number;
   unmatched: number;
-  coverage_pct: number;
+  coverage_pct: number | null;
   tag_counts: Record<string, number>;
   unknown_models: string[];
   skipped_lines: number;

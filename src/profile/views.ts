@@ -4,6 +4,7 @@
 
 import type { Unit, ViewName } from './types.js';
 import type { FrameKind } from './frames.js';
+import { usageError } from '../util/cli-error.js';
 
 export interface ViewDef {
   unit: Unit;
@@ -25,6 +26,6 @@ export const VIEW_NAMES = Object.keys(VIEWS) as ViewName[];
 
 export function viewDef(name: string): ViewDef {
   const v = VIEWS[name as ViewName];
-  if (!v) throw new Error(`unknown view "${name}" (have: ${VIEW_NAMES.join(', ')})`);
+  if (!v) throw usageError(`unknown view "${name}" (have: ${VIEW_NAMES.join(', ')})`);
   return v;
 }

@@ -3,6 +3,7 @@
 
 import type { Profile, Unit } from '../profile/types.js';
 import { mergeStacks } from './folded.js';
+import { coverageText } from '../profile/status.js';
 
 export function formatAmount(w: number, unit: Unit | string): string {
   switch (unit) {
@@ -58,7 +59,7 @@ function renderOne(p: Profile, opts: TextOptions): string {
   const out: string[] = [];
   out.push(`agentpprof — view ${p.view}: ${formatAmount(p.total, p.unit)}${UNIT_WORDS[p.view] ?? (p.unit === 'tokens' ? ' tokens' : '')}`);
   if (st) {
-    out.push(`${st.sessions} sessions, ${st.prompts} prompts, tag coverage ${st.coverage_pct}% (${st.matched} matched, ${st.unmatched} unmatched)` +
+    out.push(`${st.sessions} sessions, ${st.prompts} prompts, ${st.calls ?? '?'} LLM calls, tag coverage ${coverageText(st)} (${st.matched} matched, ${st.unmatched} unmatched)` +
       (st.skipped_lines ? `, ${st.skipped_lines} lines skipped` : ''));
   }
   const tags = byFrame(p, 'prompt');

@@ -29,8 +29,13 @@ export interface LoadOptions {
 /** An EventBatch plus what the scan saw: problems (missing roots/paths) and how much it read. */
 export interface History extends EventBatch {
   problems: string[];
+  /** Trace files read (after the cheap mtime/agent pre-filter) and their bytes. */
   files: number;
   bytes: number;
+  /** Trace files found before any filter. */
+  listed: number;
+  /** What the files held before --since/--until/--project/--agent: for saying why a filter kept nothing. */
+  unfiltered: { sessions: number; projects: string[]; agents: string[]; start?: number; end?: number };
 }
 
 export async function loadHistory(opts: LoadOptions = {}): Promise<History> {
@@ -38,8 +43,23 @@ export async function loadHistory(opts: LoadOptions = {}): Promise<History> {
   // A file untouched since `since` holds nothing newer; another agent's files need not be read at all.
   const files = listing.files.filter((f) => (!opts.since || f.mtimeMs >= opts.since) && (!opts.agent || f.format === opts.agent));
   const results = await readFiles(files, opts.onProgress, opts.threads);
-  const batch = filterBatch(mergeResults(results), opts);
-  return { ...batch, problems: listing.problems, files: files.length, bytes: files.reduce((n, f) => n + f.size, 0) };
+  const all = mergeResults(results);
+  const batch = filterBatch(all, opts);
+  return {
+    ...batch, problems: listing.problems, files: files.length, bytes: files.reduce((n, f) => n + f.size, 0),
+    listed: listing.files.length, unfiltered: unfilteredSummary(all),
+  };
+}
+
+function unfilteredSummary(b: EventBatch): History['unfiltered'] {
+  let start = Infinity, end = -Infinity;
+  for (const s of b.sessions) { start = Math.min(start, s.start); end = Math.max(end, s.end); }
+  return {
+    sessions: b.sessions.length,
+    projects: [...new Set(b.sessions.map((s) => s.project))].sort(),
+    agents: [...new Set(b.sessions.map((s) => s.agent))].sort(),
+    ...(start <= end ? { start, end } : {}),
+  };
 }
 
 /** Keeps what falls in [since, until) and matches project/agent; sessions keep only their kept events. */

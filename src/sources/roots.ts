@@ -1,7 +1,7 @@
 // Where agent histories live, found the way the agents themselves look for them, and the list of
 // trace files under them (with their format detected by name first, then by a peek at the first line).
-import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
 
 export type Format = 'claude' | 'codex' | 'gemini';
@@ -12,6 +12,8 @@ export interface Roots {
   gemini: string[];
   /** Every candidate looked at, existing or not (for the "nothing found" message). */
   checked: string[];
+  /** Candidates that exist but this user may not read (a root's history seen by another user). */
+  denied: string[];
 }
 
 export interface TraceFile {
@@ -28,22 +30,49 @@ export function discoverRoots(env: NodeJS.ProcessEnv = process.env, home: string
     : [join(env.XDG_CONFIG_HOME?.trim() || join(home, '.config'), 'claude'), join(home, '.claude')];
   const codexCands = [env.CODEX_HOME?.trim() || join(home, '.codex')];
   const geminiCands = [join(home, '.gemini')];
-  const isDir = (p: string) => { try { return statSync(p).isDirectory(); } catch { return false; } };
+  const checked = [...claudeCands, ...codexCands, ...geminiCands];
+  const isDir = (p: string) => probe(p) === 'dir';
   return {
     claude: uniq(claudeCands.filter(isDir)),
     codex: uniq(codexCands.filter(isDir)),
     gemini: uniq(geminiCands.filter(isDir)),
-    checked: [...claudeCands, ...codexCands, ...geminiCands],
+    checked,
+    denied: uniq(checked.filter((p) => probe(p) === 'denied')),
   };
+}
+
+/**
+ * What is at a path for this user: a readable directory, a file, nothing, or something it may not
+ * read — the last told apart from "missing", since the fix differs (sudo or the owner, not a path).
+ */
+export function probe(p: string): 'dir' | 'file' | 'missing' | 'denied' {
+  let st;
+  try { st = statSync(p); } catch (err) { return (err as NodeJS.ErrnoException).code === 'EACCES' ? 'denied' : 'missing'; }
+  try {
+    accessSync(p, st.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+  } catch { return 'denied'; }
+  return st.isDirectory() ? 'dir' : 'file';
+}
+
+/** The problem line for a path this user may not read, with the way out. */
+export const deniedProblem = (p: string): string =>
+  `permission denied: ${p} exists but user ${userName()} cannot read it (run as its owner, or with sudo)`;
+
+function userName(): string {
+  try { return userInfo().username; } catch { return `uid ${process.getuid?.() ?? '?'}`; }
 }
 
 const uniq = (xs: string[]) => [...new Set(xs.map((x) => resolve(x)))];
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
-function walk(dir: string, out: string[]): void {
+/** Lists the files under `dir`; directories it may not list go to `denied` (reported, never silently skipped). */
+function walk(dir: string, out: string[], denied: string[]): void {
   let entries;
-  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+  try { entries = readdirSync(dir, { withFileTypes: true }); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') denied.push(dir);
+    return;
+  }
   for (const e of entries) {
     const p = join(dir, e.name);
     let isDir = e.isDirectory();
@@ -51,7 +80,7 @@ function walk(dir: string, out: string[]): void {
     if (e.isSymbolicLink()) {
       try { const st = statSync(p); isDir = st.isDirectory(); isFile = st.isFile(); } catch { continue; }
     }
-    if (isDir && !SKIP_DIRS.has(e.name)) walk(p, out);
+    if (isDir && !SKIP_DIRS.has(e.name)) walk(p, out, denied);
     else if (isFile) out.push(p);
   }
 }
@@ -59,30 +88,30 @@ function walk(dir: string, out: string[]): void {
 const isJsonl = (p: string) => p.endsWith('.jsonl');
 
 /** Claude root: its `projects/` tree (or the dir itself when it has none): every *.jsonl. */
-export function claudeFiles(root: string): string[] {
+export function claudeFiles(root: string, denied: string[] = []): string[] {
   const base = existsSync(join(root, 'projects')) ? join(root, 'projects') : root;
   const out: string[] = [];
-  walk(base, out);
+  walk(base, out, denied);
   return out.filter(isJsonl);
 }
 
 const ROLLOUT = /^rollout-.*\.jsonl?$/;
 
 /** Codex root: sessions/ and archived_sessions/ rollouts; an archived copy of a live rollout is dropped. */
-export function codexFiles(root: string): string[] {
+export function codexFiles(root: string, denied: string[] = []): string[] {
   const live: string[] = [];
   const archived: string[] = [];
   const hasTree = existsSync(join(root, 'sessions')) || existsSync(join(root, 'archived_sessions'));
-  walk(hasTree ? join(root, 'sessions') : root, live);
-  if (hasTree) walk(join(root, 'archived_sessions'), archived);
+  walk(hasTree ? join(root, 'sessions') : root, live, denied);
+  if (hasTree) walk(join(root, 'archived_sessions'), archived, denied);
   const liveNames = new Set(live.map((p) => basename(p)));
   return [...live, ...archived.filter((p) => !liveNames.has(basename(p)))].filter((p) => ROLLOUT.test(basename(p)));
 }
 
 /** Gemini root: tmp/<project>/chats/** session files (.json and .jsonl). */
-export function geminiFiles(root: string): string[] {
+export function geminiFiles(root: string, denied: string[] = []): string[] {
   const out: string[] = [];
-  walk(existsSync(join(root, 'tmp')) ? join(root, 'tmp') : root, out);
+  walk(existsSync(join(root, 'tmp')) ? join(root, 'tmp') : root, out, denied);
   return out.filter((p) => p.split(sep).includes('chats') && /\.jsonl?$/.test(p));
 }
 
@@ -140,6 +169,7 @@ export interface Listing {
  */
 export function listTraceFiles(opts: ListOptions = {}): Listing {
   const problems: string[] = [];
+  const deniedDirs: string[] = [];
   const roots: { format: Format; dir: string }[] = [];
   const found = new Map<string, Format>();
   const add = (p: string, f: Format) => {
@@ -150,7 +180,7 @@ export function listTraceFiles(opts: ListOptions = {}): Listing {
   };
   const addRoot = (format: Format, dir: string) => {
     roots.push({ format, dir });
-    const list = format === 'claude' ? claudeFiles(dir) : format === 'codex' ? codexFiles(dir) : geminiFiles(dir);
+    const list = format === 'claude' ? claudeFiles(dir, deniedDirs) : format === 'codex' ? codexFiles(dir, deniedDirs) : geminiFiles(dir, deniedDirs);
     for (const p of list) {
       // Inside a root the layout names the format, but a stray file of another kind is skipped.
       if (format === 'claude' && ROLLOUT.test(basename(p))) continue;
@@ -164,7 +194,10 @@ export function listTraceFiles(opts: ListOptions = {}): Listing {
     if (existsSync(join(dir, 'sessions')) || existsSync(join(dir, 'archived_sessions'))) return addRoot('codex', dir);
     if (existsSync(join(dir, 'tmp')) && geminiFiles(dir).length) return addRoot('gemini', dir);
     let entries;
-    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EACCES') deniedDirs.push(dir);
+      return;
+    }
     for (const e of entries) {
       const q = join(dir, e.name);
       let isDir = e.isDirectory();
@@ -177,7 +210,9 @@ export function listTraceFiles(opts: ListOptions = {}): Listing {
   const explicit = !!(opts.paths?.length || opts.claudeDirs?.length || opts.codexDirs?.length || opts.geminiDirs?.length);
   const dirsFor = (format: Format, dirs: string[] | undefined) => {
     for (const d of dirs ?? []) {
-      if (!existsSync(d)) problems.push(`${format} dir not found: ${d}`);
+      const what = probe(d);
+      if (what === 'denied') problems.push(deniedProblem(d));
+      else if (what !== 'dir') problems.push(`${format} dir not found: ${d}`);
       else addRoot(format, d);
     }
   };
@@ -185,22 +220,27 @@ export function listTraceFiles(opts: ListOptions = {}): Listing {
   dirsFor('codex', opts.codexDirs);
   dirsFor('gemini', opts.geminiDirs);
   for (const p of opts.paths ?? []) {
-    let st;
-    try { st = statSync(p); } catch { problems.push(`path not found: ${p}`); continue; }
-    if (st.isFile()) {
+    const what = probe(p);
+    if (what === 'missing') { problems.push(`path not found: ${p}`); continue; }
+    if (what === 'denied') { problems.push(deniedProblem(p)); continue; }
+    if (what === 'file') {
       const f = detectFormat(p);
       if (f) add(p, f); else problems.push(`not a Claude Code, Codex or Gemini trace: ${p}`);
       continue;
     }
+    const before = found.size;
     addTree(p);
+    if (found.size === before && !deniedDirs.length) problems.push(`no Claude Code, Codex or Gemini trace files in ${p}`);
   }
   if (!explicit) {
     const r = discoverRoots(opts.env ?? process.env);
     for (const d of r.claude) addRoot('claude', d);
     for (const d of r.codex) addRoot('codex', d);
     for (const d of r.gemini) addRoot('gemini', d);
-    if (!roots.length) problems.push(`no agent history found (looked in ${r.checked.join(', ')})`);
+    for (const d of r.denied) problems.push(deniedProblem(d));
+    if (!roots.length && !r.denied.length) problems.push(`no agent history found (looked in ${r.checked.join(', ')})`);
   }
+  for (const d of deniedDirs) problems.push(deniedProblem(d));
   // An archived Codex rollout duplicates the live one with the same name (found by any route).
   const liveCodex = new Set<string>();
   for (const [path, format] of found) if (format === 'codex' && !path.includes(`${sep}archived_sessions${sep}`)) liveCodex.add(basename(path));

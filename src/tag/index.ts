@@ -8,6 +8,7 @@ import { parseRule, parseRulesFile, RegexTagger, type Rule } from './regex.js';
 import { BACKENDS } from './backends.js';
 import { defaultRules } from './rules.js';
 import type { Tagger } from './types.js';
+import { usageError } from '../util/cli-error.js';
 
 export { RegexTagger, parseRule, parseRulesFile, type Rule } from './regex.js';
 export { defaultRules, DEFAULT_RULE_SPECS } from './rules.js';
@@ -57,7 +58,7 @@ export function taggerHelp(): string {
 
 export async function createTagger(name: string, ctx: TaggerContext): Promise<Tagger> {
   const entry = registry.get(name);
-  if (!entry) throw new Error(`unknown tagger "${name}" (have: ${taggerNames().join(', ')})`);
+  if (!entry) throw usageError(`unknown tagger "${name}" (have: ${taggerNames().join(', ')})`);
   return entry.create(ctx);
 }
 

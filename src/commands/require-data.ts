@@ -1,0 +1,52 @@
+// The "never silently empty" rule for every command that reads history: a run that read nothing, or
+// less than it was given, stops with one line saying why (and the way out) and exit code 1, before
+// anything is written. A count of 0 is printed only when 0 is the truth.
+import type { History } from '../sources/index.js';
+import { noDataError, usageError } from '../util/cli-error.js';
+
+export interface Filters {
+  since?: number;
+  until?: number;
+  project?: string;
+  agent?: string;
+}
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** Throws a CliError (exit 1) naming what is missing; returns when the history holds sessions to show. */
+export function requireHistory(h: History, f: Filters = {}): void {
+  if (h.problems.length) {
+    const more = h.problems.length > 1 ? ` (and ${h.problems.length - 1} more: ${h.problems.slice(1, 4).join('; ')}${h.problems.length > 4 ? '; …' : ''})` : '';
+    throw noDataError(h.problems[0] + more);
+  }
+  // A file the scan listed but could not open: reported by the reader as a line-0 skip.
+  const unreadable = h.skipped.filter((s) => s.line === 0 && s.reason.startsWith('unreadable'));
+  if (unreadable.length) {
+    throw noDataError(`cannot read ${unreadable[0].file}: ${unreadable[0].reason.replace(/^unreadable: /, '')}` +
+      (unreadable.length > 1 ? ` (and ${unreadable.length - 1} more files)` : ''));
+  }
+  if (!h.listed) throw noDataError('no agent trace files found');
+  if (!h.files) {
+    const why = [f.since ? 'older' : '', f.agent ? `not ${f.agent}'s` : ''].filter(Boolean).join(' or ');
+    throw noDataError(`no ${f.agent ? `${f.agent} ` : ''}trace file${f.since ? ` written since ${day(f.since)}` : ''} (${h.listed} file${h.listed === 1 ? '' : 's'} ${why})`);
+  }
+  const u = h.unfiltered;
+  if (!u.sessions) throw noDataError(`read ${h.files} trace file${h.files === 1 ? '' : 's'} (${h.skippedCount} lines skipped): no agent session in them`);
+  if (h.sessions.length) return;
+  if (f.agent && !u.agents.includes(f.agent)) throw noDataError(`no ${f.agent} session (agents with sessions: ${u.agents.join(', ')})`);
+  if (f.project) {
+    const p = f.project.toLowerCase();
+    if (!u.projects.some((x) => x.toLowerCase() === p)) {
+      throw noDataError(`no project "${f.project}" (projects: ${u.projects.slice(0, 12).join(', ')}${u.projects.length > 12 ? `, … ${u.projects.length - 12} more` : ''})`);
+    }
+  }
+  const span = u.start !== undefined && u.end !== undefined ? `; the history spans ${day(u.start)} to ${day(u.end)}` : '';
+  throw noDataError(`no session matches the filters${f.since || f.until ? ` (--since/--until${span})` : ''}`);
+}
+
+const AGENTS = ['claude', 'codex', 'gemini'];
+
+/** --agent names one of the agents whose history is read. */
+export function checkAgentFlag(agent: string | undefined): void {
+  if (agent !== undefined && !AGENTS.includes(agent)) throw usageError(`--agent: unknown agent "${agent}" (${AGENTS.join(', ')})`);
+}
