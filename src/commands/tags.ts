@@ -132,6 +132,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const { batch, tags, results, taggerName, ruleFiles } = await loadAndTag(values, positionals);
   const st = tagStats(batch, tags);
+  const counts = countBatch(batch);
   const rows = tagTable(batch, tags, new Pricer(loadPrices(values.prices)));
   const warns = tagWarnings(st);
   const human = batch.prompts.filter((p) => p.kind === 'human');
@@ -140,7 +141,7 @@ export async function run(argv: string[]): Promise<number> {
   const clusters = values.clusters ? clusterPrompts(human.map((p) => p.text)) : undefined;
   if (values.json) {
     process.stdout.write(JSON.stringify({
-      tagger: taggerName, rule_files: ruleFiles.length, sessions: countBatch(batch).sessions, ...st, languages, warnings: warns, tags: rows,
+      tagger: taggerName, rule_files: ruleFiles.length, sessions: counts.sessions, calls: counts.calls, ...st, languages, warnings: warns, tags: rows,
       ...(stab ? { stability: stab } : {}),
       ...(clusters ? { clusters: { k: clusters.k, silhouette: clusters.silhouette, tried: clusters.tried, list: clusters.clusters.map(({ tag, keywords, size }) => ({ tag, keywords, size })) } } : {}),
     }, null, 2) + '\n');
@@ -148,7 +149,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const out: string[] = [];
   out.push(`tagger ${taggerName}${ruleFiles.length ? ` (rules: ${ruleFiles.length} file${ruleFiles.length > 1 ? 's' : ''}${values['no-default-rules'] ? '' : ' + defaults'})` : ''}: ` +
-    `${st.prompts} prompts in ${countBatch(batch).sessions} sessions, coverage ${coverageText(st)} (${st.matched} matched, ${st.unmatched} unmatched)`);
+    `${st.prompts} prompts in ${counts.sessions} sessions, coverage ${coverageText(st)} (${st.matched} matched, ${st.unmatched} unmatched)`);
   out.push('', `  ${'tag'.padEnd(12)} ${'prompts'.padStart(8)} ${'share'.padStart(7)} ${'tokens'.padStart(9)} ${'share'.padStart(7)} ${'cost'.padStart(9)} ${'share'.padStart(7)}`);
   for (const r of rows) {
     out.push(`  ${r.tag.padEnd(12)} ${String(r.prompts).padStart(8)} ${(r.prompt_share + '%').padStart(7)} ${formatAmount(r.tokens, 'tokens').padStart(9)} ${(r.token_share + '%').padStart(7)} ${formatAmount(r.cost, 'usd').padStart(9)} ${(r.cost_share + '%').padStart(7)}`);
