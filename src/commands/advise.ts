@@ -101,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
       }));
       page = renderAdviceHtml(profiles, findings, { header });
     }
+    if (path === '-') { process.stdout.write(page); continue; }
     writeFileSync(path, page);
     if (!values.quiet) process.stderr.write(`wrote ${path} (${findings.length} findings)\n`);
   }

@@ -5,6 +5,7 @@ import { isOutputFormat, writeOutputs, type OutputFormat } from '../render/index
 import { looksLikeProfileFile, readAll } from './profile-inputs.js';
 import type { Profile, ViewName } from '../profile/types.js';
 import { splitRecordingArgs } from '../sources/agentsight-files.js';
+import { formatBytes } from '../util/progress.js';
 
 export const summary = 'merge folded/pprof profiles (several machines, several runs) into one';
 export const help = `agentpprof merge FILES… -o OUT [-o OUT…] [OPTIONS]
@@ -46,8 +47,9 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const written = writeOutputs(profiles, values.output, { title: values.title, format: values.format as OutputFormat | undefined });
-  for (const w of written) if (w.path !== '-') process.stderr.write(`wrote ${w.path} (${w.format}, ${w.bytes} bytes)\n`);
-  process.stderr.write(`${JSON.stringify({ inputs: positionals.length, views: profiles.map((p) => ({ view: p.view, unit: p.unit, total: p.total, samples: p.samples.length })), skipped_lines: skipped.length })}\n`);
+  const files = written.filter((w) => w.path !== '-').map((w) => `${w.path} (${formatBytes(w.bytes)})`);
+  process.stderr.write(`merged ${positionals.length} input${positionals.length === 1 ? '' : 's'}: ${profiles.map((p) => `${p.view} ${p.samples.length} samples`).join(', ')}` +
+    `${skipped.length ? `; ${skipped.length} lines skipped` : ''}${files.length ? `; wrote ${files.join(', ')}` : ''}\n`);
   return 0;
 }
 
@@ -62,7 +64,6 @@ async function recordingProfiles(recordings: string[], traceRoots: string[], vie
   const batch = await loadRecordings(recordings, { traces });
   const { tags } = await tagPrompts(batch, await createTagger('regex', { rules: loadRules({ projectRoot: process.cwd() }).rules, options: {} }));
   const status = outputStatus(batch.status);
-  process.stderr.write(`${JSON.stringify({ agentsight: status })}\n`);
   for (const p of batch.status.problems.slice(0, 20)) process.stderr.write(`recording: ${p}\n`);
   return views.split(',').map((view) => {
     const p = buildProfile(batch, tags, {
