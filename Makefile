@@ -1,8 +1,9 @@
 # agentpprof — two commands on a fresh machine:
-#   make demo   profile your agent history (or the bundled example corpus) into flamegraphs
+#   make demo   profile your agent history (or the bundled example corpus) into flamegraphs, and put
+#               `agentpprof` on your PATH (a link to bin/agentpprof.mjs, see scripts/demo.sh)
 #   make test   install everything the tests need and run them all
 .DELETE_ON_ERROR:
-.PHONY: demo test setup build collector typecheck bench clean
+.PHONY: demo test setup build collector package typecheck bench clean
 
 OUT ?= agentpprof-out
 
@@ -12,8 +13,16 @@ setup:
 build: setup
 	node scripts/build.mjs
 
+# The eBPF collector for development (agentsight/build/agentsight); the npm package ships a static build
+# of it (npm pack: scripts/build-package.mjs). Installs Debian's clang/bpftool/libbpf-dev when missing.
 collector:
-	@if [ -f agentsight/Makefile ]; then $(MAKE) -C agentsight; fi
+	scripts/setup.sh bpf
+	$(MAKE) -C agentsight
+
+# The npm package (agentpprof-VERSION.tgz): npm's prepack builds dist/ and the static collector.
+package:
+	scripts/setup.sh npm bpf
+	npm pack
 
 demo: build
 	scripts/demo.sh $(OUT)

@@ -163,8 +163,11 @@ describe('jsonStringBytes', () => {
   it('decodes escapes to bytes exactly: \\u00XX as one byte, others as UTF-8, raw bytes as is', async () => {
     const { jsonStringBytes } = await import('../src/sources/agentsight-bytes.js');
     const line = Buffer.concat([Buffer.from('xx{"k":1,"data":"a\\u00e9\\u0001\\ud83d\\ude00\\u20ac'), Buffer.from([0xc3, 0xa9]), Buffer.from('\\n\\"q\\\\"}yy')]);
-    const got = jsonStringBytes(line, 2, line.length - 2, 'data')!;
+    const got = jsonStringBytes(line, 2, line.length - 2)!;
     expect([...got]).toEqual([0x61, 0xe9, 0x01, 0xf0, 0x9f, 0x98, 0x80, 0xe2, 0x82, 0xac, 0xc3, 0xa9, 0x0a, 0x22, 0x71, 0x5c]);
-    expect(jsonStringBytes(line, 2, 20, 'data')).toBeUndefined(); // cut before the closing quote
+    expect(jsonStringBytes(line, 2, 20)).toBeUndefined(); // cut before the closing quote
+    // The envelope's data.data, found by structure: not a "data" nested elsewhere, whatever the spelling.
+    const env = Buffer.from('{ "x" : {"data":"no"}, "d\\u0061ta" : { "data" : "no", "data" : "y\\u00ffs" } }');
+    expect([...jsonStringBytes(env, 0, env.length)!]).toEqual([0x79, 0xff, 0x73]);
   });
 });

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { fastToolResult } from '../src/sources/claude-fast.js';
 import { forEachLine, isoMs } from '../src/sources/jsonl.js';
 import { cutLongStrings, measured } from '../src/sources/claude-cut.js';
+import { countFences } from '../src/sources/shape.js';
+import { escapeAll, write } from './helpers/json-variants.js';
 
 describe('forEachLine', () => {
   it('streams lines of any size across chunk boundaries, with CRLF, blanks and an unterminated tail', () => {
@@ -33,24 +35,31 @@ describe('fastToolResult', () => {
       for (const is_error of [undefined, true, false]) {
         const buf = line({ tool_use_id: 'toolu_1', type: 'tool_result', content, ...(is_error === undefined ? {} : { is_error }) });
         const r = fastToolResult(buf, () => false)!;
-        const ascii = /^[\x00-\x7f]*$/.test(content);
-        expect(r).toMatchObject({ id: 'toolu_1', ts: Date.parse('2026-01-01T00:00:00.000Z'), sessionId: 's1', sidechain: false, error: is_error === true });
-        // Characters: exact for ASCII; multi-byte text counts its UTF-8 bytes.
-        expect(r.chars).toBe(ascii ? content.length : Buffer.byteLength(content));
+        expect(r).toEqual({ id: 'toolu_1', ts: Date.parse('2026-01-01T00:00:00.000Z'), sessionId: 's1', error: is_error === true, chars: content.length });
       }
     });
   }
-  it('reads keys written before or after toolUseResult, and sidechain lines', () => {
-    const buf = Buffer.from(JSON.stringify({ type: 'user', message: { role: 'user', content: [{ tool_use_id: 't', type: 'tool_result', content: 'x', is_error: false }] }, toolUseResult: { a: 1 }, isSidechain: true, agentId: 'ag', sessionId: 'late', timestamp: '2026-01-02T00:00:00Z' }));
-    expect(fastToolResult(buf, () => false)).toEqual({ id: 't', ts: Date.parse('2026-01-02T00:00:00Z'), sessionId: 'late', sidechain: true, error: false, chars: 1 });
+  it('counts the output as JavaScript does, however it is spelled', () => {
+    for (const content of ['é 中 😀 \u0001', '/path/to', 'x'.repeat(3000) + '😀']) {
+      const plain = line({ tool_use_id: 't', type: 'tool_result', content });
+      const escaped = Buffer.from(plain.toString().replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')).replaceAll('/', '\\/'));
+      for (const b of [plain, escaped]) expect(fastToolResult(b, () => false)!.chars).toBe(content.length);
+    }
   });
-  it('refuses what it cannot read exactly', () => {
+  it('reads keys in any order and spelling, after toolUseResult too, ignoring unknown fields and look-alikes', () => {
+    const buf = Buffer.from(JSON.stringify({ type: 'user', message: { role: 'user', content: [{ tool_use_id: 't', type: 'tool_result', content: 'x', is_error: false }] }, toolUseResult: { a: 1 }, isSidechain: true, agentId: 'ag', sessionId: 'late', timestamp: '2026-01-02T00:00:00Z' }));
+    expect(fastToolResult(buf, () => false)).toEqual({ id: 't', ts: Date.parse('2026-01-02T00:00:00Z'), sessionId: 'late', error: false, chars: 1 });
+    const odd = Buffer.from('{ "x": {"sessionId": "decoy", "timestamp": "2001-01-01T00:00:00.000Z"}, "s\\u0065ssionId" : "s2",\t"message": {"content": [ {"is_error": true, "content": "ab\\/c", "extra": {"type": "text"}, "type": "tool_result", "tool_use_id": "t2"} ], "role": "user"}, "type": "user", "timestamp": "2026-01-03T00:00:00.000Z" }');
+    expect(fastToolResult(odd, () => false)).toEqual({ id: 't2', ts: Date.parse('2026-01-03T00:00:00.000Z'), sessionId: 's2', error: true, chars: 4 });
+  });
+  it('refuses what the full reading does more with', () => {
     const no = (b: Buffer, spawner = false) => expect(fastToolResult(b, () => spawner)).toBeNull();
-    no(line({ type: 'tool_result', tool_use_id: 't', content: 'key order differs' }));
     no(line({ tool_use_id: 't', type: 'tool_result', content: [{ type: 'text', text: 'array content' }] }));
     no(Buffer.from(JSON.stringify({ type: 'user', message: { content: [
       { tool_use_id: 'a', type: 'tool_result', content: 'one', is_error: false }, { tool_use_id: 'b', type: 'tool_result', content: 'two' }] } })));
     no(line({ tool_use_id: 't', type: 'tool_result', content: 'x' }), true); // a Task result: parse it for agentId
+    no(line({ tool_use_id: 't', type: 'tool_result', content: 'x' }, { toolUseResult: { agentId: 'a1', usage: {} } })); // a subagent link
+    no(line({ tool_use_id: 't', type: 'tool_result', content: 'x' }, { timestamp: 1767225600 })); // toMs's reading of a number
     no(Buffer.from(JSON.stringify({ type: 'progress', data: { message: { type: 'user', message: { content: [{ tool_use_id: 't', type: 'tool_result', content: 'x' }] } } } })));
     no(Buffer.from('{"type":"user","message":{"content":"a prompt"}}'));
   });
@@ -82,6 +91,24 @@ describe('cutLongStrings', () => {
     expect(measured('plain', cut.cuts)).toEqual({ chars: 5, codeBlocks: 0 });
     expect(cutLongStrings(Buffer.from(JSON.stringify({ message: { content: [{ type: 'text', text: 'tiny' }] } })))).toBeNull();
   });
+});
+
+describe('cutLongStrings measures as JSON.parse reads', () => {
+  const texts = ['é 中 😀 '.repeat(60), '```js\nx\n```\n'.repeat(40), 'a\\\\n```\n```'.padEnd(400, 'z'), '```\u0001\n```\n'.repeat(40)];
+  for (const text of texts) {
+    it(`${JSON.stringify(text.slice(0, 16))}…, raw and escaped`, () => {
+      const o = { type: 'assistant', message: { content: [{ type: 'text', text }] } };
+      const raw = Buffer.from(JSON.stringify(o));
+      // Escaped wherever JSON allows (\n as \u000a, é as \u00e9, …) except the keys' letters, which the cut must still find.
+      const str = (x: string) => escapeAll(x).replaceAll('\\u0065', 'e');
+      const escaped = Buffer.from(write(o, { comma: ',', colon: ':', inside: '', reverse: false, str, num: String }));
+      for (const b of [raw, escaped]) {
+        const cut = cutLongStrings(b, 64)!;
+        const t = JSON.parse(cut.json).message.content[0].text;
+        expect(measured(t, cut.cuts)).toEqual({ chars: text.length, codeBlocks: countFences(text) });
+      }
+    });
+  }
 });
 
 describe('isoMs', () => {

@@ -2,6 +2,7 @@
 // UTF-8, and as \u00XX escapes (one byte each) when they do not. After JSON.parse both become the
 // same characters U+0080–U+00FF, so the original bytes (a gzip body, a Latin-1 range character) can
 // only be recovered from the line's own bytes: this decodes one string value there, exactly.
+import { findMember, skipWs } from './json-scan.js';
 
 const HEX = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1);
 
@@ -20,17 +21,25 @@ export function highEscape(buf: Buffer, start: number, end: number): boolean {
 export const ambiguousBytes = (s: string): boolean => /[\u0080-\u00ff]/.test(s);
 
 /**
- * The exact bytes of the string value of the first `"KEY":"…"` in buf[start, end): raw bytes copied,
- * \u00XX → that byte, other \uXXXX → UTF-8 (surrogate pairs joined), short escapes → their byte.
- * Undefined when the key is not found or the string is cut.
+ * The exact bytes of the sslsniff data string in the JSON line buf[start, end): the line's own `data`
+ * (a raw probe line) or its `data` object's `data` (an envelope), found by walking the structure, so
+ * any key order, whitespace or extra field finds the same one. Raw bytes copied, \u00XX → that byte,
+ * other \uXXXX → UTF-8 (surrogate pairs joined), short escapes → their byte. Undefined when there is
+ * no such string or it is cut.
  */
-export function jsonStringBytes(buf: Buffer, start: number, end: number, key: string): Buffer | undefined {
-  const at = buf.subarray(start, end).indexOf(`"${key}":"`);
-  if (at === -1) return undefined;
-  const k = start + at;
-  const out = Buffer.allocUnsafe(end - k);
+export function jsonStringBytes(buf: Buffer, start: number, end: number): Buffer | undefined {
+  const line = buf.subarray(start, end);
+  let d = findMember(line, skipWs(line, 0), 'data');
+  if (d && d !== -1 && line[d.vs] === 123) d = findMember(line, d.vs, 'data');
+  if (!d || d === -1 || line[d.vs] !== 34) return undefined;
+  return decodeBytes(line, d.vs + 1, d.ve);
+}
+
+/** The bytes the JSON string body line[from, end) stands for (sslsniff's rule for \u0080–\u00ff). */
+function decodeBytes(buf: Buffer, from: number, end: number): Buffer | undefined {
+  const out = Buffer.allocUnsafe(end - from);
   let o = 0;
-  let i = k + key.length + 4;
+  let i = from;
   let pendingHigh = -1;
   while (i < end) {
     const c = buf[i];

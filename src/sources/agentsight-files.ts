@@ -11,7 +11,9 @@ export interface RecordingInput {
   files: string[];
 }
 
-function head(path: string, n = 65536): Buffer {
+const HEAD = 65536;
+
+function head(path: string, n = HEAD): Buffer {
   const fd = openSync(path, 'r');
   try {
     const b = Buffer.alloc(n);
@@ -21,14 +23,37 @@ function head(path: string, n = 65536): Buffer {
   }
 }
 
-/** A first line that is an AgentSight event: a known collector source, an SSL probe call, a process event. */
-const EVENT_LINE = /"source"\s*:\s*"(ssl|process|http_parser|sse_processor|system|stdio|agentpprof)"|"function"\s*:\s*"(READ\/RECV|WRITE\/SEND|HANDSHAKE)"|"event"\s*:\s*"[A-Z_]+"/;
+const SOURCES = new Set(['ssl', 'process', 'http_parser', 'sse_processor', 'system', 'stdio', 'agentpprof']);
+const SSL_FUNCTIONS = new Set(['READ/RECV', 'WRITE/SEND', 'HANDSHAKE']);
+const SNAPSHOT_TABLES = ['generated_at', 'token_summary', 'process_nodes', 'audit_events'];
 
-/** The recording form of a file, or null when it is not an AgentSight recording. */
+/** An AgentSight event: a known collector source, an SSL probe call, a process event. */
+const isEvent = (o: Record<string, unknown>) => (typeof o.source === 'string' && SOURCES.has(o.source))
+  || (typeof o.function === 'string' && SSL_FUNCTIONS.has(o.function)) || (typeof o.event === 'string' && /^[A-Z_]+$/.test(o.event));
+
+/** The same test on text too long to parse here (a first line past the head): keys as usually spelled. */
+const EVENT_LINE = /"source"\s*:\s*"(ssl|process|http_parser|sse_processor|system|stdio|agentpprof)"|"function"\s*:\s*"(READ\\?\/RECV|WRITE\\?\/SEND|HANDSHAKE)"|"event"\s*:\s*"[A-Z_]+"/;
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The recording form of a file, or null when it is not an AgentSight recording. A head holding the
+ * whole file or a whole first line is parsed, so any JSON spelling of the same records is recognized;
+ * past that the keys are matched as text.
+ */
 export function recordingForm(path: string): RecordingForm | null {
   let b: Buffer;
+  let whole = false;
   try {
     b = head(path);
+    whole = b.length < HEAD;
   } catch {
     return null;
   }
@@ -37,10 +62,18 @@ export function recordingForm(path: string): RecordingForm | null {
   // Our collector's msgpack frames: a 4-byte big-endian length (under 16 MB), then a map.
   if (b[0] === 0 && b.length > 4 && ((b[4] & 0xf0) === 0x80 || b[4] === 0xde || b[4] === 0xdf)) return 'events';
   const text = b.toString('utf8');
-  const first = text.split('\n', 1)[0];
-  if (/"schema_version"\s*:/.test(text.slice(0, 4096)) && /"(generated_at|token_summary|process_nodes|audit_events)"\s*:/.test(text)) return 'snapshot';
-  // Agents' trace lines (a Codex rollout's "source":"cli", a Claude image's "source":{…}) do not match.
-  if (first.trimStart().startsWith('{') && EVENT_LINE.test(first)) return 'events';
+  const doc = whole ? parseObject(text) : null;
+  if (doc) {
+    if (doc.schema_version !== undefined && SNAPSHOT_TABLES.some((k) => k in doc)) return 'snapshot';
+    if (isEvent(doc)) return 'events';
+  } else if (/"schema_version"\s*:/.test(text.slice(0, 4096)) && /"(generated_at|token_summary|process_nodes|audit_events)"\s*:/.test(text)) return 'snapshot';
+  // Agents' trace lines (a Codex rollout's "source":"cli", a Claude image's "source":{…}) are not events.
+  const nl = text.indexOf('\n');
+  const first = (nl === -1 ? text : text.slice(0, nl)).trim();
+  if (first.startsWith('{')) {
+    const o = nl !== -1 || whole ? parseObject(first) : null;
+    if (o ? isEvent(o) : EVENT_LINE.test(first)) return 'events';
+  }
   return /\.(db|sqlite3?)$/.test(path) ? 'sqlite' : null;
 }
 
@@ -54,11 +87,14 @@ export function parseArg(arg: string): { host: string; path: string } {
   return { host: name.replace(/(\.(log|jsonl|db|sqlite3?|json|rec|msgpack))+(\.\d+)?$/, '') || name, path: arg };
 }
 
-/** First event timestamp in a log part, to order rotated parts. */
+/** First event timestamp in a log part (the envelope's epoch ms, else the probe's own), to order rotated parts. */
 function firstTs(path: string): number {
   try {
-    const m = /"timestamp(?:_ns)?"\s*:\s*(\d+)/.exec(head(path, 8192).toString('latin1'));
-    return m ? Number(m[1]) : Infinity;
+    const text = head(path).toString('utf8');
+    const nl = text.indexOf('\n');
+    const o = parseObject(nl === -1 ? text : text.slice(0, nl));
+    const ts = o ? (typeof o.timestamp === 'number' ? o.timestamp : o.timestamp_ns) : undefined;
+    return typeof ts === 'number' ? ts : Infinity;
   } catch {
     return Infinity;
   }

@@ -82,7 +82,7 @@ class EventLogReader {
     const suspect = text.length !== end - start || highEscape(buf, start, end);
     const inner = o && typeof o.data === 'object' && o.data !== null ? (o.data as Obj) : o;
     if (suspect && inner && typeof inner.data === 'string' && ambiguousBytes(inner.data)) {
-      const exact = jsonStringBytes(buf, start, end, 'data');
+      const exact = jsonStringBytes(buf, start, end);
       if (exact) inner.data = Buffer.from(exact);
     }
     this.#event(o);

@@ -5,13 +5,14 @@
 // Patterns starting with an unescaped quote and containing `":"` only match real keys, never text
 // inside a string, and a string ends at its first unescaped quote: the cut is exact.
 
-import { countFences } from './shape.js';
+import { countFences, fenceMarks } from './shape.js';
+import { stringLength } from './json-scan.js';
 
 /** The keys whose long string values are cut, without quotes: matched backwards from a `":"`. */
 const KEYS = ['text', 'thinking', 'signature', 'content', 'old_string', 'new_string', 'new_source'];
 
 export interface Cut {
-  /** Characters of the value (escape sequences count once; non-ASCII counts its UTF-8 bytes). */
+  /** The value's length as JavaScript counts it (UTF-16 units of the decoded string). */
   chars: number;
   /** Fenced-code fences (```) at line starts inside the value. */
   fences: number;
@@ -39,19 +40,23 @@ function isCutKey(s: string, q: number): boolean {
   return false;
 }
 
-function measure(s: string, from: number, e: number): Cut {
-  let chars = e - from;
-  let fences = 0;
+/**
+ * Length and fences of the string body line[from, e), exactly as JSON.parse + measured() would count
+ * them on the decoded text. Without \u escapes a fence can only start the value or follow a \n escape;
+ * a value with \u escapes (rare: control characters, or another writer's spelling) is decoded.
+ */
+function measure(line: Buffer, s: string, from: number, e: number): Cut {
+  const u = s.indexOf('\\u', from);
+  if (u !== -1 && u < e) {
+    const text = JSON.parse(line.toString('utf8', from - 1, e + 1)) as string;
+    return { chars: text.length, fences: fenceMarks(text) };
+  }
+  let fences = s.startsWith('```', from) ? 1 : 0;
+  // Two-character escapes only here: step over each pair, so `\\n` is a backslash and an n, not a newline.
   for (let i = s.indexOf('\\', from); i !== -1 && i < e; i = s.indexOf('\\', i + 2)) {
-    const u = s.charCodeAt(i + 1) === 117;
-    chars -= u ? 5 : 1;
-    if (u) i += 4;
+    if (s.charCodeAt(i + 1) === 110 && i + 5 <= e && s.startsWith('```', i + 2)) fences++;
   }
-  // ``` at the start of the value or right after an escaped newline (\n).
-  for (let i = s.indexOf('```', from); i !== -1 && i + 3 <= e; i = s.indexOf('```', i + 3)) {
-    if (i === from || (s.charCodeAt(i - 1) === 110 && s.charCodeAt(i - 2) === 92 && s.charCodeAt(i - 3) !== 92)) fences++;
-  }
-  return { chars, fences };
+  return { chars: stringLength(line, from, e), fences };
 }
 
 /**
@@ -74,7 +79,7 @@ export function cutLongStrings(line: Buffer, min = 256): { json: string; cuts: C
     if (e - v >= min) {
       cuts ??= [];
       json += line.toString('utf8', from, v) + '\\u0000' + cuts.length;
-      cuts.push(measure(s, v, e));
+      cuts.push(measure(line, s, v, e));
       from = e;
     }
     p = s.indexOf('":"', e + 1);

@@ -1,146 +1,104 @@
 // The fast path for the bulk of a Claude Code transcript: `user` lines that only carry one tool_result
 // (≈70% of the bytes: the tool output, plus its copy in toolUseResult). What the profile needs from them
-// — the tool_use id, is_error, the output size, timestamp, session — is cut out of the raw bytes without
-// decoding or JSON.parse. Every assumption is checked; anything unexpected returns null and the caller
-// parses the line normally.
+// — the tool_use id, is_error, the output's length, timestamp, session — is read from the raw bytes by
+// walking the JSON structure (json-scan.ts) without decoding the output or building objects.
 //
-// Why byte patterns are safe: inside a JSON string every `"` is escaped as `\"`, so a pattern that
-// starts with an unescaped quote and continues with `":` or `","` can only match real JSON structure.
-// Keys are looked up outside the tool output, in the line's head and in the few bytes between the
-// message and toolUseResult first; keys written after toolUseResult are found from the end of the line
-// (toolUseResult of the built-in tools holds no timestamp/sessionId/isSidechain keys of its own).
+// The walk follows the grammar, not one writer's bytes: any whitespace, key order, escapes or extra
+// fields read as JSON.parse reads them. Whatever the full reading (onUser in claude.ts) would do more
+// with the line — a prompt, a subagent link, a session's first line — returns null, and the caller
+// parses the line.
 
 import { isoMs } from './jsonl.js';
-
-const b = (s: string) => Buffer.from(s);
-const K_TOOL_USE_ID = b('"tool_use_id":"');
-const AFTER_ID = b('","type":"tool_result","content":"');
-const IS_ERROR_AFTER = b('","is_error":');
-const END_BLOCK = b('"}]');
-/** A key searched in the line's head and middle as latin1 text (cheap builtin searches), in its tail as bytes. */
-const key = (s: string) => ({ text: s, bytes: b(s) });
-type Key = ReturnType<typeof key>;
-const K_TIMESTAMP = key('"timestamp":"');
-const K_SESSION = key('"sessionId":"');
-const K_SIDECHAIN = key('"isSidechain":');
-const K_TOOL_USE_RESULT = b('"toolUseResult":');
-const PROGRESS = key('"type":"progress"');
-const TRUE = b('true');
+import { keyIs, members, skipWs, stringLength, stringValue, valueEnd, type Member } from './json-scan.js';
 
 export interface FastToolResult {
   id: string;
   /** NaN when the line has no timestamp. */
   ts: number;
   sessionId: string | undefined;
-  sidechain: boolean;
   error: boolean;
-  /** Characters of the output (escape sequences counted as one; non-ASCII counted per UTF-8 byte). */
+  /** The output's length, as JSON.parse + `.length` would give it. */
   chars: number;
 }
 
-/** A plain string value starting at `from` (no escapes expected: ids, ISO times); null if it has any. */
-function plainString(line: Buffer, from: number): string | null {
-  const end = line.indexOf(34, from);
-  if (end === -1) return null;
-  const bs = line.indexOf(92, from);
-  if (bs !== -1 && bs < end) return null;
-  return line.toString('latin1', from, end);
-}
+const copy = (m: Member): Member => ({ ...m });
+const isWs = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 
-/** The same, in the latin1 text of the head or middle; falls back to the bytes when the value runs past it. */
-function plainText(text: string, from: number, line: Buffer, lineFrom: number): string | null {
-  const end = text.indexOf('"', from);
-  if (end === -1) return plainString(line, lineFrom);
-  const bs = text.lastIndexOf('\\', end);
-  if (bs >= from) return null;
-  return text.slice(from, end);
-}
-
-/** True when the quote at `q` is unescaped (an even run of backslashes before it). */
-function unescaped(line: Buffer, q: number): boolean {
-  let k = q - 1;
-  while (k >= 0 && line[k] === 92) k--;
-  return (q - 1 - k) % 2 === 0;
-}
-
-/** Decoded length of the JSON string body line[s, e): escapes count once (\uXXXX too). */
-function stringChars(line: Buffer, s: number, e: number): number {
-  let n = e - s;
-  for (let i = line.indexOf(92, s); i !== -1 && i < e; i = line.indexOf(92, i + 2)) {
-    n -= line[i + 1] === 117 ? 5 : 1;
-    if (line[i + 1] === 117) i += 4;
-  }
-  return n;
-}
-
-/**
- * Where a top-level key is, searching only outside the output: before the content, between the
- * content and toolUseResult, then backwards from the end of the line (keys written after
- * toolUseResult). Real Claude Code writes timestamp before toolUseResult and sessionId after it.
- */
-function findKey(line: Buffer, k: Key, head: string, mid: string, midAt: number, fromEnd = true): number {
-  const h = head.indexOf(k.text);
-  if (h !== -1) return h;
-  const m = mid.indexOf(k.text);
-  if (m !== -1) return midAt + m;
-  if (!fromEnd) return -1;
-  const t = line.lastIndexOf(k.bytes);
-  return t >= midAt + mid.length ? t : -1;
-}
-
-/** The plain string value of a key found by findKey at `at`. */
-function valueAt(line: Buffer, at: number, k: Key, head: string, mid: string, midAt: number): string | null {
-  const v = at + k.text.length;
-  if (at < head.length) return plainText(head, v, line, v);
-  if (at < midAt + mid.length) return plainText(mid, v - midAt, line, v);
-  return plainString(line, v);
-}
+/** The one tool_result block of a user message, as the full reading would see it. */
+interface Block { id: string; error: boolean; chars: number }
 
 /**
  * Reads a `user` line holding exactly one tool_result with string content; null for anything else.
- * `isSpawner(id)` says whether the tool_use was a Task/Agent call, whose result (toolUseResult.agentId)
- * links a subagent and so needs the full parse.
+ * `isSpawner(id)` says whether the tool_use was a Task/Agent call, whose result links a subagent and
+ * so needs the full parse. One pass over the line: the message and toolUseResult are read while they
+ * are skipped.
  */
 export function fastToolResult(line: Buffer, isSpawner: (id: string) => boolean): FastToolResult | null {
-  const at = line.indexOf(K_TOOL_USE_ID);
-  if (at === -1) return null;
-  const idStart = at + K_TOOL_USE_ID.length;
-  const id = plainString(line, idStart);
-  if (!id || isSpawner(id)) return null;
-  // The block must read {"tool_use_id":ID,"type":"tool_result","content":"<string>"…: one string output.
-  const cStart = idStart + id.length + AFTER_ID.length;
-  if (line.compare(AFTER_ID, 0, AFTER_ID.length, idStart + id.length, cStart) !== 0) return null;
-  // The content ends at the first unescaped quote followed by `}]` (the block is the only one), or
-  // earlier at `","is_error":` (a pattern that cannot occur inside a JSON string).
-  let q = line.indexOf(END_BLOCK, cStart);
-  while (q !== -1 && !unescaped(line, q)) q = line.indexOf(END_BLOCK, q + 1);
-  const ie = (q === -1 ? line.subarray(cStart) : line.subarray(cStart, q)).indexOf(IS_ERROR_AFTER);
-  let cEnd: number;
-  let error = false;
-  let after: number;
-  if (ie !== -1) {
-    cEnd = cStart + ie;
-    const v = cEnd + IS_ERROR_AFTER.length;
-    error = line.compare(TRUE, 0, 4, v, v + 4) === 0;
-    after = v + (error ? 4 : 5);
-    if (line[after] !== 125 || line[after + 1] !== 93) return null; // no second block
-    after += 2;
-  } else if (q !== -1) {
-    cEnd = q;
-    after = q + 3;
-  } else return null;
-  // The rest of the message (up to toolUseResult) is small; search it before the end of the line.
-  let midEnd = line.indexOf(K_TOOL_USE_RESULT, after);
-  if (midEnd === -1) midEnd = line.length;
-  const head = line.toString('latin1', 0, cStart);
-  const mid = line.toString('latin1', after, midEnd);
-  // A progress line nesting a subagent's tool result names its own type before the nested message.
-  if (findKey(line, PROGRESS, head, mid, after, false) !== -1) return null;
-  const sideAt = findKey(line, K_SIDECHAIN, head, mid, after);
-  const sidechain = sideAt !== -1 && line[sideAt + K_SIDECHAIN.text.length] === 116;
-  const tsAt = findKey(line, K_TIMESTAMP, head, mid, after);
-  const sAt = findKey(line, K_SESSION, head, mid, after);
-  const ts = tsAt === -1 ? NaN : isoMs(valueAt(line, tsAt, K_TIMESTAMP, head, mid, after) ?? '');
-  const sessionId = sAt === -1 ? undefined : valueAt(line, sAt, K_SESSION, head, mid, after) ?? undefined;
-  return { id, ts, sessionId, sidechain, error, chars: stringChars(line, cStart, cEnd) };
+  let type: Member | undefined, timestamp: Member | undefined, sessionId: Member | undefined;
+  let block: Block | null = null;
+  let link = false;
+  // Later duplicates replace earlier ones, as in JSON.parse.
+  const end = members(line, skipWs(line, 0), (m) => {
+    if (keyIs(line, m.ks, m.ke, 'timestamp')) timestamp = copy(m);
+    else if (keyIs(line, m.ks, m.ke, 'sessionId')) sessionId = copy(m);
+    else if (keyIs(line, m.ks, m.ke, 'type')) type = copy(m);
+  }, (m) => {
+    if (keyIs(line, m.ks, m.ke, 'message')) {
+      block = null;
+      return members(line, m.vs, () => {}, (c) => {
+        if (!keyIs(line, c.ks, c.ke, 'content')) return valueEnd(line, c.vs);
+        const r = onlyToolResult(line, c.vs);
+        block = r && r.block;
+        return r ? r.end : -1;
+      });
+    }
+    // toolUseResult.agentId links a subagent (a spawner this file did not see): the full reading does that.
+    if (keyIs(line, m.ks, m.ke, 'toolUseResult') && line[m.vs] === 123) {
+      link = false;
+      return members(line, m.vs, (x) => { link ||= keyIs(line, x.ks, x.ke, 'agentId'); });
+    }
+    return valueEnd(line, m.vs);
+  });
+  const b = block as Block | null;
+  if (end <= 0 || !b || link || !type || isSpawner(b.id)) return null;
+  if (stringValue(line, type.vs, type.ve) !== 'user') return null;
+  let ts = NaN;
+  if (timestamp) {
+    const t = stringValue(line, timestamp.vs, timestamp.ve);
+    if (t === undefined) return null; // a number or null: the full reading's toMs decides
+    ts = isoMs(t);
+  }
+  let sid: string | undefined;
+  if (sessionId) {
+    sid = stringValue(line, sessionId.vs, sessionId.ve);
+    if (sid === undefined) return null;
+  }
+  return { id: b.id, ts, sessionId: sid, error: b.error, chars: b.chars };
+}
+
+/**
+ * message.content = [ {"type":"tool_result", "tool_use_id": "<id>", "content": "<output>", "is_error": …} ]
+ * and nothing else in the array: the block and the index past the array, or null. Other keys of the
+ * block are ignored, as the full reading ignores them.
+ */
+function onlyToolResult(line: Buffer, at: number): { block: Block; end: number } | null {
+  if (line[at] !== 91) return null;
+  let type: Member | undefined, id: Member | undefined, out: Member | undefined, err: Member | undefined;
+  const after = members(line, skipWs(line, at + 1), (m) => {
+    if (keyIs(line, m.ks, m.ke, 'type')) type = copy(m);
+    else if (keyIs(line, m.ks, m.ke, 'tool_use_id')) id = copy(m);
+    else if (keyIs(line, m.ks, m.ke, 'content')) out = copy(m);
+    else if (keyIs(line, m.ks, m.ke, 'is_error')) err = copy(m);
+  });
+  if (after <= 0) return null;
+  let p = after;
+  while (isWs(line[p])) p++;
+  if (line[p] !== 93 || !type || !id || !out) return null;
+  const t = type as Member, i = id as Member, o = out as Member;
+  if (stringValue(line, t.vs, t.ve) !== 'tool_result' || line[o.vs] !== 34) return null;
+  const toolUseId = stringValue(line, i.vs, i.ve);
+  if (!toolUseId) return null;
+  const e = err as Member | undefined;
+  const error = !!e && e.ve - e.vs === 4 && line.toString('latin1', e.vs, e.ve) === 'true';
+  return { block: { id: toolUseId, error, chars: stringLength(line, o.vs + 1, o.ve - 1) }, end: p + 1 };
 }

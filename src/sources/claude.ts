@@ -1,7 +1,8 @@
 // Claude Code transcripts (`projects/<enc-cwd>/*.jsonl`, legacy `agent-*.jsonl`,
 // `<session>/subagents/agent-*.jsonl` + `.meta.json`, inline `isSidechain` lines) → per-file results.
 // Streamed responses (one line per content block, same message.id) are merged here within the file and
-// again globally in merge.ts. Only `user` and `assistant` lines matter; others are skipped unparsed.
+// again globally in merge.ts. Only `user` and `assistant` lines matter; others are skipped unparsed,
+// told apart by their top-level "type" read from the bytes (json-scan.ts), whatever the line's spelling.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LlmCall, Prompt, Session, ToolCall, Usage } from '../model.js';
@@ -13,10 +14,8 @@ import { toolHints, toolSummary } from './hints.js';
 import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
 import { emptyFileResult, type FileResult, type ToolResult } from './merge.js';
 import { emptyShape } from './shape.js';
+import { keyIs, members, skipWs, stringValue } from './json-scan.js';
 
-const M_TYPE = Buffer.from('"type":"');
-const USER = Buffer.from('user"');
-const ASSISTANT = Buffer.from('assistant"');
 /**
  * Assistant lines shorter than this are parsed whole, and only strings this long are cut: the cut
  * costs about as much per byte of the line as JSON.parse saves per byte of a cut string (measured on
@@ -64,13 +63,16 @@ export function claudeLines(file: string): { state: FileState; line: LineFn; res
   const line: LineFn = (buf, start, end, lineNo, last) => {
     const view = buf.subarray(start, end);
     const kind = lineKind(view);
-    const isUser = kind === USER;
-    const isAssistant = kind === ASSISTANT;
+    const isUser = kind === 'user';
+    const isAssistant = kind === 'assistant';
     if (!isUser && !isAssistant) {
-      // Other line types (summary, system, progress, snapshots…) never carry usage: skip them unparsed,
-      // but a line that does not even look like an object is still bad input to report.
-      if (!last && buf[start] === 123 && buf[end - 1] === 125) return;
-      parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
+      // Other line types (summary, system, progress, snapshots…) never carry usage: skip them unparsed.
+      // A line whose structure the scan could not follow, or a last line (maybe cut by a writer), is
+      // parsed so that bad input is reported; a parsed one that is a user/assistant line after all is read.
+      if (kind !== null && !last) return;
+      const o = parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
+      if (o?.type === 'assistant') onAssistant(st, o, lineNo, null);
+      else if (o?.type === 'user') onUser(st, o, lineNo);
       return;
     }
     // The byte-level paths assume the usual key order; any surprise falls back to a full parse of the line.
@@ -105,22 +107,23 @@ function tryOrNull<T>(fn: () => T | null): T | null {
 }
 
 /**
- * USER or ASSISTANT for the first `"type":"user"` / `"type":"assistant"` in the line, else null: a cheap
- * filter (the parse decides), which usually stops at the top-level type written before the message.
+ * The line's top-level "type" ('other' when it is not a string or absent), or null when the bytes are
+ * not an object the scan can follow. The walk stops at the type, usually the tenth key or so, before
+ * the message: JSON.parse's last-of-duplicate-keys rule is not followed there (no writer repeats a key).
  */
-function lineKind(line: Buffer): Buffer | null {
-  for (let p = line.indexOf(M_TYPE); p !== -1; p = line.indexOf(M_TYPE, p + M_TYPE.length)) {
-    const v = p + M_TYPE.length;
-    if (startsWith(line, v, USER)) return USER;
-    if (startsWith(line, v, ASSISTANT)) return ASSISTANT;
-  }
-  return null;
-}
-
-function startsWith(line: Buffer, at: number, m: Buffer): boolean {
-  if (at + m.length > line.length) return false;
-  for (let i = 0; i < m.length; i++) if (line[at + i] !== m[i]) return false;
-  return true;
+function lineKind(line: Buffer): string | null {
+  let type: string | undefined;
+  let found = false;
+  const end = members(line, skipWs(line, 0), (m) => {
+    if (!keyIs(line, m.ks, m.ke, 'type')) return false;
+    type = stringValue(line, m.vs, m.ve);
+    found = true;
+    return true;
+  });
+  if (end === -1) return null;
+  // A whole object without a type: ignored like any other line, once the bytes after it are checked.
+  if (!found && skipWs(line, end) !== line.length) return null;
+  return type === 'user' || type === 'assistant' ? type : 'other';
 }
 
 function lineTs(st: FileState, o: Record<string, any>): number {
@@ -196,7 +199,8 @@ function onUser(st: FileState, o: Record<string, any>, lineNo: number): void {
 /** A tool_result line read by byte patterns; false when the line must be parsed after all. */
 function onFastResult(st: FileState, fr: FastToolResult): boolean {
   const s = st.sessions.get(fr.sessionId ?? st.fallbackSession);
-  if (!s) return false; // a session's first line: parse it for cwd and version
+  // A session's first line (or one still without a cwd): parse it for cwd and version.
+  if (!s || !s.cwd) return false;
   if (Number.isFinite(fr.ts)) st.lastTs = fr.ts;
   const ts = st.lastTs;
   if (ts && (ts < s.start || !s.start)) s.start = ts;
