@@ -3,7 +3,7 @@
 // valid spellings (test/helpers/json-variants.ts: Python's separators, tabs and spaces, reversed key
 // order, every escape, respelled numbers, unknown fields) and each reader must return exactly what it
 // returns for the original: sessions, prompts, calls, usage, tools, effects, skipped-line counts.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,19 @@ describe('agent traces: every line in every spelling reads the same', () => {
     }
     tally.set(name, counts);
     expect(counts.lines + counts.docs).toBeGreaterThan(0);
+  });
+
+  it('reads a Gemini conversation pretty-printed into a .jsonl name as the document it is', () => {
+    const docs = original.flatMap((o) => o.results).filter((r) => /\/chats\/session-[^/]+\.json$/.test(r.file));
+    expect(docs.length).toBeGreaterThan(1);
+    for (const r of docs) {
+      const dst = join(tmp, 'gemini-pretty-jsonl', relative(ROOT, r.file)) + 'l';
+      mkdirSync(dirname(dst), { recursive: true });
+      writeFileSync(dst, JSON.stringify(JSON.parse(readFileSync(r.file, 'utf8')), null, 2) + '\n');
+      const root = join(dirname(dirname(r.file)), '.project_root');
+      if (existsSync(root)) copyFileSync(root, join(dirname(dirname(dst)), '.project_root'));
+      expect(normalize(readTraceFile('gemini', dst), dst, r.file)).toEqual(normalize(r, r.file, r.file));
+    }
   });
 
   it('re-spelled every line and document (counts for the record)', () => {

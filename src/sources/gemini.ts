@@ -2,7 +2,7 @@
 // (a metadata line, message records, `{$set:{…}}` metadata patches, `{$rewindTo:id}` truncations; a
 // repeated id replaces the earlier record in place: the recorder rewrites a message as its tool calls
 // and tokens arrive).
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LlmCall, Prompt, PromptKind, Session, ToolCall } from '../model.js';
 import { toolHints, toolSummary } from './hints.js';
@@ -17,7 +17,7 @@ export function readGeminiFile(file: string): FileResult {
   const messages = new Map<string, Record<string, any>>();
   let anon = 0;
   const upsert = (m: Record<string, any>) => messages.set(typeof m.id === 'string' ? m.id : `#${++anon}`, m);
-  if (file.endsWith('.json')) {
+  if (file.endsWith('.json') || prettyPrinted(file)) {
     const text = readFileSync(file, 'utf8');
     out.bytes = Buffer.byteLength(text);
     const doc = parseObjectLine(text, file, 1, false, skips);
@@ -58,6 +58,22 @@ export function readGeminiFile(file: string): FileResult {
   out.skipped = skips.examples;
   out.skippedCount = skips.count;
   return out;
+}
+
+/**
+ * A `.jsonl` name holding one pretty-printed document (a ConversationRecord saved by hand or by a tool
+ * that re-indents JSON): its first line is a lone `{`, which no JSONL record can be.
+ */
+function prettyPrinted(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(256);
+    const head = b.toString('utf8', 0, readSync(fd, b, 0, b.length, 0));
+    const nl = head.indexOf('\n');
+    return nl !== -1 && head.slice(0, nl).trim() === '{';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function textOf(content: unknown): string {
