@@ -17,11 +17,11 @@ import { parseObjectLine } from '../sources/jsonl.js';
 import { emptyFileResult, type FileResult } from '../sources/merge.js';
 import { readTraceFile } from '../sources/read.js';
 import type { Format } from '../sources/roots.js';
-import type { TailLine } from './tail.js';
+import type { TailLines } from './tail.js';
 
 export interface FileReader {
   /** Complete lines, in file order. */
-  lines(lines: TailLine[]): void;
+  lines(chunks: TailLines[]): void;
   /** What changed since the last take (null: nothing); `whole` when it is a re-read of the entire file. */
   take(): (FileResult & { whole?: boolean }) | null;
   /** The file was truncated or replaced; readers without it are replaced by a fresh one. */
@@ -65,11 +65,20 @@ class SessionDiff {
   }
 }
 
-/** A tail line as the bytes forEachLine would hand a reader (leading blanks trimmed, as it does). */
-function lineBytes(text: string): Buffer {
-  let i = 0;
-  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-  return Buffer.from(i ? text.slice(i) : text);
+/** Each non-blank line of a chunk as forEachLine hands them out (`\r` and leading blanks trimmed). */
+export function eachLine(c: TailLines, fn: (buf: Buffer, start: number, end: number, lineNo: number) => void): void {
+  // Over IPC the bytes arrive as a plain Uint8Array: a Buffer view of them, not a copy.
+  const buf = Buffer.isBuffer(c.data) ? c.data : Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength);
+  let lineNo = c.lineNo;
+  let start = 0;
+  for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
+    let s = start;
+    let e = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+    while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
+    if (s < e) fn(buf, s, e, lineNo);
+    lineNo++;
+    start = nl + 1;
+  }
 }
 
 class ClaudeReader implements FileReader {
@@ -78,11 +87,12 @@ class ClaudeReader implements FileReader {
   readonly #sessions = new SessionDiff();
   /** Calls a later line changed in place (another block of the same streamed response). */
   readonly #touched = new Set<number>();
+  readonly #touchedSessions = new Set<string>();
   #fresh = false;
 
   constructor(file: string) {
     this.#r = claudeLines(file);
-    const callAt = this.#r.state.callAt;
+    const { callAt, sessions } = this.#r.state;
     const get = callAt.get.bind(callAt);
     // The reader finds the call a repeated key belongs to here, and only here: that call may change.
     callAt.get = (key: string) => {
@@ -90,20 +100,26 @@ class ClaudeReader implements FileReader {
       if (at !== undefined) this.#touched.add(at);
       return at;
     };
+    // Likewise each line's session (its end moves): only those are compared, not all the file's.
+    const getSession = sessions.get.bind(sessions);
+    sessions.get = (id: string) => {
+      this.#touchedSessions.add(id);
+      return getSession(id);
+    };
   }
 
-  lines(lines: TailLine[]): void {
-    for (const l of lines) {
-      const b = lineBytes(l.text);
-      if (b.length) this.#r.line(b, 0, b.length, l.lineNo, false);
-    }
+  lines(chunks: TailLines[]): void {
+    for (const c of chunks) eachLine(c, (buf, start, end, lineNo) => this.#r.line(buf, start, end, lineNo, false));
     this.#fresh = true;
   }
 
   take(): FileResult | null {
     if (!this.#fresh) return null;
     this.#fresh = false;
-    const res = this.#r.result();
+    // The reader's lists as they stand (result() would also list every session of the file).
+    const { out: res, skips, sessions } = this.#r.state;
+    res.skipped = skips.examples;
+    res.skippedCount = skips.count;
     const d = emptyFileResult(res.file);
     const seen = this.#seen;
     const pick = (i: number) => { d.calls.push(res.calls[i]); d.keys.push(res.keys[i]); d.spawn.push(res.spawn[i]); };
@@ -114,7 +130,9 @@ class ClaudeReader implements FileReader {
     d.prompts = res.prompts.slice(seen.prompts);
     seen.prompts = res.prompts.length;
     appended(res, seen, d);
-    d.sessions = this.#sessions.changed(res.sessions);
+    const touched = [...this.#touchedSessions].map((id) => sessions.get(id)).filter((x): x is Session => !!x);
+    this.#touchedSessions.clear();
+    d.sessions = this.#sessions.changed(touched);
     return d;
   }
 }
@@ -139,11 +157,13 @@ class CodexReader implements FileReader {
     this.#cf = new CodexFile(file);
   }
 
-  lines(lines: TailLine[]): void {
+  lines(chunks: TailLines[]): void {
     const cf = this.#cf;
-    for (const l of lines) {
-      const o = parseObjectLine(l.text, this.file, l.lineNo, false, cf.skips);
-      if (o) cf.line(o, l.lineNo);
+    for (const c of chunks) {
+      eachLine(c, (buf, start, end, lineNo) => {
+        const o = parseObjectLine(buf.toString('utf8', start, end), this.file, lineNo, false, cf.skips);
+        if (o) cf.line(o, lineNo);
+      });
     }
     this.#fresh = true;
   }
@@ -226,8 +246,8 @@ class WholeReader implements FileReader {
     }
   }
 
-  lines(lines: TailLine[]): void {
-    appendFileSync(this.copy, lines.map((l) => l.text).join('\n') + '\n');
+  lines(chunks: TailLines[]): void {
+    for (const c of chunks) appendFileSync(this.copy, c.data);
     this.#fresh = true;
   }
 

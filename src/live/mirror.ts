@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import type { EventBatch } from '../model.js';
 import { detectFormat } from '../sources/roots.js';
 import { fileReader, type FileReader } from './increment.js';
-import type { TailLine } from './tail.js';
+import type { TailLines } from './tail.js';
 import { TraceJoin, type Delta } from './trace-join.js';
 
 interface Followed {
@@ -21,7 +21,7 @@ interface Followed {
   copy: string;
   reader: FileReader | null;
   /** Lines that arrived before the format was known. */
-  early: TailLine[];
+  early: TailLines[];
   dirty: boolean;
 }
 
@@ -43,37 +43,35 @@ export class TraceMirror {
     return f;
   }
 
-  lines(lines: TailLine[]): void {
-    const byFile = new Map<string, TailLine[]>();
-    for (const l of lines) {
-      const list = byFile.get(l.file);
-      if (list) list.push(l); else byFile.set(l.file, [l]);
-    }
-    for (const [file, ls] of byFile) {
-      const f = this.#entry(file);
+  lines(chunks: TailLines[]): void {
+    for (const c of chunks) {
+      const f = this.#entry(c.file);
       if (!f.reader) {
-        f.early.push(...ls);
-        if (!this.#detect(f, ls)) continue;
-        ls.splice(0, ls.length, ...f.early);
+        f.early.push(c);
+        if (!this.#detect(f, c)) continue;
+        f.reader!.lines(f.early);
         f.early = [];
-      }
-      f.reader!.lines(ls);
+      } else f.reader.lines([c]);
       f.dirty = true;
     }
   }
 
   /** The format from the file's name, else its first line (the readers' own detection); false: not yet. */
-  #detect(f: Followed, ls: TailLine[]): boolean {
+  #detect(f: Followed, c: TailLines): boolean {
     mkdirSync(dirname(f.copy), { recursive: true });
-    appendFileSync(f.copy, ls.map((l) => l.text).join('\n') + '\n');
+    appendFileSync(f.copy, c.data);
     const format = detectFormat(f.copy);
     if (!format) {
       // Without a format the lines are kept until one tells it, within a bound (then they are counted).
-      if (f.early.length > 64) { this.unknownLines += f.early.length; f.early = []; rmSync(f.copy, { force: true }); }
+      if (f.early.length > 64) {
+        for (const e of f.early) this.unknownLines += e.data.reduce((n, b) => n + (b === 10 ? 1 : 0), 0);
+        f.early = [];
+        rmSync(f.copy, { force: true });
+      }
       return false;
     }
     rmSync(f.copy, { force: true });
-    f.reader = fileReader(format, ls[0].file, f.copy);
+    f.reader = fileReader(format, c.file, f.copy);
     return true;
   }
 

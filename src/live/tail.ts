@@ -10,7 +10,8 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
-export interface TailLine { file: string; text: string; lineNo: number }
+/** Complete lines of one file, newlines included, as read (blank lines and `\r` left to the reader). */
+export interface TailLines { file: string; data: Uint8Array; lineNo: number }
 
 interface Followed {
   path: string;
@@ -37,7 +38,7 @@ export interface TailOptions {
 }
 
 export interface TailEvents {
-  lines(batch: TailLine[]): void;
+  lines(batch: TailLines[]): void;
   /** The file shrank or was replaced: its reader state must start over. */
   reset?(file: string, why: 'truncated' | 'replaced'): void;
 }
@@ -131,17 +132,16 @@ export class Tailer {
     try { got = readSync(fd, buf, 0, want, f.offset); } finally { closeSync(fd); }
     f.offset += got;
     const data = f.partial.length ? Buffer.concat([f.partial, buf.subarray(0, got)]) : buf.subarray(0, got);
-    const out: TailLine[] = [];
-    let start = 0;
-    for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
-      f.lineNo++;
-      const text = data.toString('utf8', start, nl > start && data[nl - 1] === 13 ? nl - 1 : nl);
-      if (text.trim()) out.push({ file: f.path, text, lineNo: f.lineNo });
-      start = nl + 1;
-    }
-    f.partial = Buffer.from(data.subarray(start));
-    if (out.length) this.on.lines(out);
-    return out.length;
+    // Complete lines go out as bytes, undecoded: the readers test byte markers before decoding.
+    const end = data.lastIndexOf(10) + 1;
+    f.partial = Buffer.from(data.subarray(end));
+    if (!end) return 0;
+    const chunk = data.subarray(0, end);
+    const lineNo = f.lineNo + 1;
+    const n = countLines(chunk);
+    f.lineNo += n;
+    this.on.lines([{ file: f.path, data: chunk, lineNo }]);
+    return n;
   }
 
   #readWhole(f: Followed, st: Stats): number {
@@ -153,12 +153,16 @@ export class Tailer {
     f.sent = stamp;
     if (f.offset) this.on.reset?.(f.path, 'replaced');
     f.offset = data.length;
-    const out: TailLine[] = [];
-    data.toString('utf8').split('\n').forEach((line, i) => {
-      const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-      if (text.trim()) out.push({ file: f.path, text, lineNo: i + 1 });
-    });
-    if (out.length) this.on.lines(out);
-    return out.length;
+    if (!data.length) return 0;
+    // The document as it stands is complete: its last line too.
+    const chunk = data[data.length - 1] === 10 ? data : Buffer.concat([data, Buffer.from('\n')]);
+    this.on.lines([{ file: f.path, data: chunk, lineNo: 1 }]);
+    return countLines(chunk);
   }
+}
+
+function countLines(b: Uint8Array): number {
+  let n = 0;
+  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+  return n;
 }

@@ -21,6 +21,10 @@ export class TraceJoin {
   readonly #agentToTool = new Map<string, string>();
   readonly #finals = new Map<string, SubagentFinal>();
   readonly #spawnOf = new Map<LlmCall, Spawn>();
+  /** A subagent run's calls, by `t:` spawning tool id and by `a:` agent id (the calls' Spawn names either). */
+  readonly #runs = new Map<string, Set<LlmCall>>();
+  /** Spawning tool id → the agent ids its results linked to it. */
+  readonly #agentsOf = new Map<string, string[]>();
   /** Sidechain calls waiting for what links them to their parent's prompt: keyed by what they wait for. */
   readonly #waiting = new Map<string, Set<LlmCall>>();
 
@@ -61,6 +65,8 @@ export class TraceJoin {
       for (const [agent, tool] of d.agentLinks) {
         if (this.#agentToTool.has(agent)) continue;
         this.#agentToTool.set(agent, tool);
+        const as = this.#agentsOf.get(tool);
+        if (as) as.push(agent); else this.#agentsOf.set(tool, [agent]);
         wake.push(`a:${agent}`);
       }
       for (const f of d.subagentFinals) if (!this.#finals.has(f.toolUseId)) { this.#finals.set(f.toolUseId, f); runs.add(f.toolUseId); }
@@ -97,8 +103,15 @@ export class TraceJoin {
     if (key) this.#byKey.set(key, counted);
     if (prev && counted !== prev) this.#spawnOf.delete(prev);
     if (counted === c) {
-      if (spawn && c.sidechain) this.#spawnOf.set(c, spawn);
-      else this.#spawnOf.delete(c);
+      if (spawn && c.sidechain) {
+        this.#spawnOf.set(c, spawn);
+        for (const k of [spawn.toolUseId && `t:${spawn.toolUseId}`, spawn.agentId && `a:${spawn.agentId}`]) {
+          if (!k) continue;
+          let s = this.#runs.get(k);
+          if (!s) this.#runs.set(k, (s = new Set()));
+          s.add(c);
+        }
+      } else this.#spawnOf.delete(c);
     }
     return counted;
   }
@@ -127,10 +140,18 @@ export class TraceJoin {
 
   /** Subagent runs whose final usage or calls arrived: their last call completed; the calls it changed. */
   #repair(runs: Set<string>): LlmCall[] {
-    const due = [...runs].filter((r) => this.#finals.has(r));
-    if (!due.length) return [];
     const spawnOf = new Map<LlmCall, Spawn>();
-    for (const [c, sp] of this.#spawnOf) if (due.includes(spawnerOf(sp, this.#agentToTool) ?? '')) spawnOf.set(c, sp);
+    for (const run of runs) {
+      if (!this.#finals.has(run)) continue;
+      // A run's calls are known by the spawning tool's id, or by the agent id its result links to it.
+      for (const k of [`t:${run}`, ...(this.#agentsOf.get(run) ?? []).map((a) => `a:${a}`)]) {
+        for (const c of this.#runs.get(k) ?? []) {
+          const sp = this.#spawnOf.get(c);
+          if (sp && spawnerOf(sp, this.#agentToTool) === run) spawnOf.set(c, sp);
+        }
+      }
+    }
+    if (!spawnOf.size) return [];
     const before = new Map([...spawnOf.keys()].map((c) => [c, c.usage]));
     repairPartialSubagents(spawnOf, this.#agentToTool, this.#finals);
     return [...before].filter(([c, u]) => c.usage !== u).map(([c]) => c);
