@@ -132,6 +132,43 @@ export const codexScript: Script = (ctx) => {
   }
 };
 
+export const ATTRIBUTION_PROMPT = 'trace every kind of tool effect in this repository';
+export const ATTRIBUTION_TASK = 'Print package.json with cat and say its name.';
+/** The three-level process tree: the agent's shell → sh → sh → cat (each level a process of its own). */
+export const TREE_COMMAND = `sh -c 'sh -c "cat package.json > tree.txt"'`;
+/** A background job that keeps writing for 3 s after its tool returned. */
+export const BACKGROUND_COMMAND = 'for i in 1 2 3 4 5 6; do echo $i >> bg.log; sleep 0.5; done';
+
+/**
+ * Every kind of cause the join must tell apart (issue 18): parallel read-only tools in one response; a
+ * Bash spawning a three-level tree; a background Bash writing for 3 s after its result, while the next
+ * tools run; a subagent with its own Bash; an Edit of a file the next tool of the same response reads
+ * milliseconds later; a Bash that outlasts the background job. Claude Code's tool names.
+ */
+export const attributionScript: Script = (ctx) => {
+  const bash = (command: string, extra: Record<string, unknown> = {}): ReplyBlock => ({ type: 'tool', name: 'Bash', input: { command, description: 'Run it', ...extra } });
+  if (ctx.prompt === ATTRIBUTION_TASK) return ctx.turn === 0 ? [bash('cat package.json')] : [{ type: 'text', text: 'It is calc.' }];
+  switch (ctx.turn) {
+    case 0:
+      return [{ type: 'tool', name: 'Read', input: { file_path: abs(ctx, 'README.md') } }, { type: 'tool', name: 'Read', input: { file_path: abs(ctx, 'package.json') } }];
+    case 1:
+      return [bash(TREE_COMMAND)];
+    case 2:
+      return [bash(BACKGROUND_COMMAND, { run_in_background: true })];
+    case 3:
+      return [{ type: 'tool', name: 'Agent', input: { description: 'Name the package', prompt: ATTRIBUTION_TASK, subagent_type: 'general-purpose' } }];
+    case 4:
+      return [
+        { type: 'tool', name: 'Edit', input: { file_path: abs(ctx, BUG.file), old_string: BUG.before, new_string: BUG.after } },
+        { type: 'tool', name: 'Read', input: { file_path: abs(ctx, BUG.file) } },
+      ];
+    case 5:
+      return [bash('sleep 3; cat README.md > done.txt')];
+    default:
+      return [{ type: 'text', text: 'Done.' }];
+  }
+};
+
 export const defaultScript: Script = (ctx) => (ctx.agent === 'claude' ? claudeScript(ctx) : codexScript(ctx));
 
 /**

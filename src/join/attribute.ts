@@ -99,7 +99,7 @@ export class ToolIndex {
   /**
    * The tool of a session that something at time t on `target` belongs to: among the tools whose
    * window holds t (a tool still running, live, from its start on), the one naming the target, else
-   * the innermost (latest started: a subagent's tool inside its Task); only when no window holds t,
+   * the one running then (see running: a subagent's tool inside its Task); only when no window holds t,
    * the slack decides — the tool naming the target, else the nearest in time. `named`: only a tool
    * whose input names the target qualifies (the agent's own process works for its tools only on what
    * they name; its other files are its own bookkeeping, whatever tool is open).
@@ -109,13 +109,34 @@ export class ToolIndex {
     if (!open.length) return undefined;
     const openEnded = this.#opts.openEnded;
     const holding = open.filter((x) => x.ts <= t && (t <= x.end || (openEnded && x.end <= x.ts)));
-    const inside = naming(holding, target);
-    if (inside || (holding.length && !named)) return inside ?? holding[0];
+    const inside = naming(running(holding), target);
+    if (inside || (holding.length && !named)) return inside ?? running(holding)[0];
     const near = naming(open, target);
     if (near || named) return near;
     let best = open[0];
     for (const x of open) if (gap(x, t) < gap(best, t)) best = x;
     return best;
+  }
+
+  /**
+   * The tool a process the agent started at t belongs to: a tool whose window holds t (else within
+   * the slack), the one running then first; a command tool (Bash, exec_command) only when the process runs its
+   * command — the agent also starts helpers of its own while a command tool is open (Claude Code's
+   * shell snapshot, `which`), and those are no tool's. `argv` unknown (no exec seen): the one running.
+   */
+  spawnAt(session: string, t: number, argv: string[] | undefined, slack = SLACK_MS): ToolCall | undefined {
+    const open = this.openAt(session, t, slack);
+    const openEnded = this.#opts.openEnded;
+    const holding = open.filter((x) => x.ts <= t && (t <= x.end || (openEnded && x.end <= x.ts)));
+    const pool = holding.length ? running(holding) : [...open].sort((a, b) => gap(a, t) - gap(b, t));
+    if (!argv?.length) return pool[0];
+    const have = new Set(words(argv.join(' ')));
+    // Within the slack only a command tool running this very command qualifies (a Read just before
+    // a Bash's line arrived is no process's tool).
+    return pool.find((x) => {
+      const commands = x.hints.filter((h) => h.kind === 'exec');
+      return commands.length ? commands.some((h) => words(h.target).slice(0, 8).every((w) => have.has(w))) : holding.length > 0;
+    });
   }
 
   /** toolAt for an effect: its time and its target. */
@@ -126,6 +147,20 @@ export class ToolIndex {
 
 /** How far t is outside a tool's window (ms). */
 const gap = (x: ToolCall, t: number): number => (t < x.ts ? x.ts - t : t - Math.max(x.end, x.ts));
+
+/**
+ * Tools whose windows hold a moment, the one running then first: the first to finish (an agent runs
+ * the tools of one response one after another unless they only read, and a subagent's tool finishes
+ * before its Task), a tool whose result is still to come (live) after those that have one, the
+ * earlier started first among equals.
+ */
+function running(holding: ToolCall[]): ToolCall[] {
+  const end = (x: ToolCall) => (x.end > x.ts ? x.end : Infinity);
+  return holding.length < 2 ? holding : [...holding].sort((a, b) => end(a) - end(b) || a.ts - b.ts);
+}
+
+/** The words of a command line, quoting aside (a shell's argv quotes the command its own way). */
+const words = (s: string): string[] => s.match(/[\w./-]{2,}/g) ?? [];
 
 /** Whether a hint's path names a target: the path itself, a file under it, or a sibling made from it (an editor's `file.tmp.N`). */
 export function names(hint: string, target: string): boolean {

@@ -55,6 +55,11 @@ export class EffectJoin<T> {
     if (this.calls.add(c)) this.#changed = true;
   }
 
+  /** Something a placement's frames depend on changed (a call's prompt or kind): held effects are placed again. */
+  touch(): void {
+    this.#changed = true;
+  }
+
   /** Keeps a kernel effect whose place is not final yet, with what the caller counted for it. */
   hold(e: Effect, p: Placement, value: T, now: number): void {
     if (e.evidence === 'kernel' && !settled(p)) this.#open.push({ e, value, at: now });

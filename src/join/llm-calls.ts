@@ -38,12 +38,14 @@ export class CallIndex {
     return this.#byId.get(id);
   }
 
-  /** A call or a later copy of it (more lines, the trace copy of a TLS call, a move to its session); true when new or moved. */
+  /** A call, or its span again (more lines, the trace copy of a TLS call, a move to its session); true when new or moved. */
   add(c: Pick<LlmCall, 'id' | 'session' | 'ts' | 'end'>): boolean {
     const known = this.#byId.get(c.id);
     if (known && known.session === c.session) {
-      const end = Math.max(known.end, c.end, c.ts);
+      // The caller's span is the call's (live: the trace copy's once it arrived, as offline).
+      const end = Math.max(c.end, c.ts);
       if (end !== known.end) this.#unsorted.add(this.#bySession.get(c.session) ?? []);
+      known.ts = c.ts;
       known.end = end;
       return false;
     }
@@ -52,7 +54,7 @@ export class CallIndex {
       const i = old?.indexOf(known) ?? -1;
       if (i >= 0) old!.splice(i, 1);
     }
-    const span: CallSpan = { id: c.id, session: c.session, ts: known ? Math.min(known.ts, c.ts) : c.ts, end: Math.max(c.end, c.ts, known?.end ?? 0) };
+    const span: CallSpan = { id: c.id, session: c.session, ts: c.ts, end: Math.max(c.end, c.ts) };
     this.#byId.set(c.id, span);
     let l = this.#bySession.get(c.session);
     if (!l) this.#bySession.set(c.session, (l = []));

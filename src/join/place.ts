@@ -1,6 +1,7 @@
 // Where a kernel effect belongs: its pid → its session (the Binder's process tree), then its cause.
 //  - Lineage first: a process the agent spawned belongs, with all its descendants, for its whole life,
-//    to the tool whose window held its spawn — also once that tool has returned (`background`).
+//    to the tool whose window held its spawn — also once that tool has returned (`background`); a
+//    command tool's only when it runs that command (ToolIndex.spawnAt: the agent's own helpers aside).
 //  - The agent's own process: its connects, DNS and resolver reads go to the LLM call they were made
 //    for (unless an open tool names that host: WebFetch); its other effects to the tool naming their
 //    target (ToolIndex.toolAt: a window holding them first, slack last), else to none (bookkeeping).
@@ -21,10 +22,19 @@ export interface Placement {
   background?: boolean;
   /** The agent writing or reading its own trace file: binding evidence, not an effect (never counted). */
   bookkeeping?: boolean;
+  /** The tool's window held the moment (its spawn, or the effect): not a guess within the slack. */
+  held?: boolean;
 }
 
-/** A place is final once its tool is known and has ended, or its LLM call is known. */
-export const settled = (p: Placement): boolean => !!p.bookkeeping || !!p.call || (!!p.tool && p.tool.end > p.tool.ts);
+/**
+ * A place is final once its tool is known, has ended and its window held the moment (a tool found
+ * within the slack may yield to one whose line is still to come). An LLM call's place is never final
+ * while it can be revisited: its frames (prompt, kind) change as the call's lines arrive.
+ */
+export const settled = (p: Placement): boolean => !!p.bookkeeping || (!p.call && !!p.held && !!p.tool && p.tool.end > p.tool.ts);
+
+/** Whether a tool's window holds t (a tool with no result yet holds everything after its start). */
+const holds = (t: ToolCall, at: number): boolean => t.ts <= at && (at <= t.end || t.end <= t.ts);
 
 export interface AttributionCounts {
   effects: number;
@@ -67,21 +77,22 @@ export class Placer {
     const who = e.pid !== undefined ? this.binder.agentOf(e.host, e.pid, session) : undefined;
     if (who?.child) {
       const spawn = who.child.start;
-      const tool = spawn > 0 ? this.tools.toolAt(session, spawn, '', this.#slack) : this.tools.toolFor(session, e, this.#slack);
+      const tool = spawn > 0 ? this.tools.spawnAt(session, spawn, who.child.argv, this.#slack) : this.tools.toolFor(session, e, this.#slack);
       if (!tool) return { session };
-      return tool.end > tool.ts && e.ts > tool.end ? { session, tool, background: true } : { session, tool };
+      const held = holds(tool, spawn > 0 ? spawn : e.ts);
+      return tool.end > tool.ts && e.ts > tool.end ? { session, tool, background: true, held } : { session, tool, held };
     }
     if (isNetworkSetup(e)) {
       const host = e.domain ?? e.target;
       const named = this.tools.openAt(session, e.ts, 0).find((t) => t.hints.some((h) => h.kind === 'connect' && host && h.target.includes(host)));
-      if (named) return { session, tool: named };
+      if (named) return { session, tool: named, held: true };
       const call = this.calls.for(session, e.ts);
       return call ? { session, call } : { session };
     }
     // In its own process the agent works for a tool only on what the tool names (Read, Edit, Write);
     // reads and writes of its config, caches and state go to no tool, whatever tool is open.
     const tool = this.tools.toolAt(session, e.ts, e.target, this.#slack, !!who);
-    return tool ? { session, tool } : { session };
+    return tool ? { session, tool, held: holds(tool, e.ts) } : { session };
   }
 }
 

@@ -18,7 +18,8 @@ import { EffectJoin, type Placement } from '../join/incremental.js';
 import { CallIndex } from '../join/llm-calls.js';
 import { backgroundLabel, hintKey, observedKey } from '../join/observed.js';
 import { callMs, capSeconds, RequestMarks } from '../profile/time.js';
-import { callFrame, domainLabel, fileLabel, processLabel } from './frames.js';
+import { callFrame, processLabel } from './frames.js';
+import { Privacy, userNamesIn } from '../profile/privacy.js';
 import { programOf } from '../profile/frames.js';
 import { UNATTRIBUTED } from '../profile/build.js';
 import type { LiveHub } from './hub.js';
@@ -39,7 +40,7 @@ interface CallState {
   ts: number;
   end: number;
   model: string;
-  counted: { input: number; output: number; cacheRead: number; cacheWrite: number; cost: Record<string, number>; ms: number };
+  counted: { input: number; output: number; cacheRead: number; cacheWrite: number; cacheWrite1h: number; cost: Record<string, number>; ms: number };
 }
 
 /** What a held effect was counted under: its stack and the tool whose hint it replaces. */
@@ -97,7 +98,16 @@ export class LivePipeline {
     if (b.skippedCount) this.hub.status.skipped += b.skippedCount;
   }
 
+  /** Frame values made safe as offline makes them (profile/privacy.ts); user names from the sessions' cwds. */
+  #privacy = new Privacy({ userNames: [] });
+  readonly #userNames = new Set<string>();
+
   #session(s: Session): void {
+    const fresh = userNamesIn([s.cwd]).filter((n) => !this.#userNames.has(n));
+    if (fresh.length) {
+      for (const n of fresh) this.#userNames.add(n);
+      this.#privacy = new Privacy({ userNames: [...this.#userNames] });
+    }
     // Its writers may have touched it (or files named after it) before we knew the session: the Binder binds them now.
     this.#binder.addSession(s);
     this.#row(s.id, s.end || s.start);
@@ -114,7 +124,7 @@ export class LivePipeline {
   }
 
   async #prompts(prompts: Prompt[]): Promise<void> {
-    for (const p of prompts) this.#mark(p.session, `p:${p.id}`, p.ts);
+    for (const p of prompts) if (!isMadePrompt(p.id)) this.#mark(p.session, `p:${p.id}`, p.ts);
     const fresh = prompts.filter((p) => p.kind !== 'meta' && !this.#promptTags.has(p.id));
     // Replayed prompts carry the tag they got live (their text is not recorded by default).
     for (const p of fresh as (Prompt & { tag?: string })[]) if (p.tag) this.#promptTags.set(p.id, p.tag);
@@ -158,7 +168,7 @@ export class LivePipeline {
     const prefix = st && fromTls && !st.fromTls ? st.prefix : [this.#agent(c.session), `prompt:${tag}`, callFrame(c)];
     const model = st && fromTls && !st.fromTls ? st.model : c.model || '?';
     if (!st) {
-      st = { session: c.session, prefix, model, fromTls, pid: c.pid, ts: c.ts, end: Math.max(c.end, c.ts), counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cost: {}, ms: 0 } };
+      st = { session: c.session, prefix, model, fromTls, pid: c.pid, ts: c.ts, end: Math.max(c.end, c.ts), counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, cost: {}, ms: 0 } };
       this.#calls.set(c.id, st);
       this.hub.record('ops', prefix, 1, c.ts);
       const recent = this.#sessionCalls.get(c.session) ?? [];
@@ -193,7 +203,9 @@ export class LivePipeline {
       tokens += grow;
       this.hub.record('tokens', [...prefix, `model:${model}`, `token:${frame}`], grow, c.ts);
     }
-    const cost = this.#pricer.cost(model, { ...u, cacheWrite5m: st.counted.cacheWrite, cacheWrite1h: 0, input: st.counted.input, output: st.counted.output, cacheRead: st.counted.cacheRead });
+    // 1-hour cache writes cost more than 5-minute ones: priced apart, as offline.
+    st.counted.cacheWrite1h = Math.min(st.counted.cacheWrite, Math.max(st.counted.cacheWrite1h, u.cacheWrite1h));
+    const cost = this.#pricer.cost(model, { ...u, cacheWrite5m: st.counted.cacheWrite - st.counted.cacheWrite1h, cacheWrite1h: st.counted.cacheWrite1h, input: st.counted.input, output: st.counted.output, cacheRead: st.counted.cacheRead });
     if (!cost && model !== '<synthetic>' && !this.hub.status.unknownModels.includes(model) && this.hub.status.unknownModels.length < 50) {
       this.hub.status.unknownModels.push(model);
     }
@@ -243,13 +255,15 @@ export class LivePipeline {
       this.hub.record('cost', [...prefix, `model:${model}`, `token:${frame}`], usd, ts);
     }
     if (k.ms) {
-      this.hub.record('time', [...st.prefix, `model:${st.model}`], -k.ms / 1000, ts);
-      this.hub.record('time', [...prefix, `model:${model}`], k.ms / 1000, ts);
+      this.hub.record('time', st.prefix, -k.ms / 1000, ts);
+      this.hub.record('time', prefix, k.ms / 1000, ts);
     }
     this.hub.record('ops', st.prefix, -1, ts);
     this.hub.record('ops', prefix, 1, ts);
     st.prefix = prefix;
     st.model = model;
+    // Effects charged to this call (its request setup) take its new frames.
+    this.#join.touch();
   }
 
   #tool(t: ToolCall): void {
@@ -347,7 +361,8 @@ export class LivePipeline {
     const toolPrefix = tool ? this.#tools.get(tool.id)?.prefix : undefined;
     const callPrefix = !tool && call ? this.#calls.get(call.id)?.prefix : undefined;
     const prefix = toolPrefix ?? callPrefix;
-    const tag = prefix?.[1] ?? (session ? `prompt:${this.#sessionTag.get(session) ?? UNATTRIBUTED}` : `prompt:${UNATTRIBUTED}`);
+    // No cause found: `prompt:unattributed`, as offline (profile/build.ts), whatever the session's latest prompt.
+    const tag = prefix?.[1] ?? `prompt:${UNATTRIBUTED}`;
     // The network view names the LLM call above the tool (views.ts), so a connect for a request reads as the call's.
     const callLabel = e.kind === 'connect' && prefix && (tool || call) ? prefix[2] : '';
     const proc = e.pid !== undefined ? this.#binder.proc(e.host, e.pid) : undefined;
@@ -365,9 +380,9 @@ export class LivePipeline {
       const head = [tag, ...(tool ? [`tool:${tool.name}`] : []), ...(comm ? [`process:${comm}`] : [])];
       const cwd = session ? this.#binder.session(session)?.cwd : undefined;
       id = this.hub.stacks.id(e.kind === 'connect'
-        ? [tag, ...(callLabel ? [callLabel] : []), ...head.slice(1), `domain:${domainLabel(e.target, e.domain)}`]
+        ? [tag, ...(callLabel ? [callLabel] : []), ...head.slice(1), `domain:${this.#privacy.domainLabel(e.domain ?? e.target)}`]
         // An exec's target is its command line: only the program becomes a frame (arguments may hold secrets).
-        : [...head, `file:${fileLabel(e.kind === 'exec' ? e.target.split(' ')[0] : e.target, cwd)}`, `effect:${kind}`]);
+        : [...head, `file:${this.#privacy.fileLabel(e.kind === 'exec' ? e.target.split(' ')[0] : e.target, cwd ?? '')}`, `effect:${kind}`]);
       this.#effectStacks.set(key, id);
     }
     return id;
@@ -385,6 +400,8 @@ export class LivePipeline {
       }
       const next = this.#effectStack(e, place);
       if (next !== was.id) {
+        const unattributed = (id: number) => id >= 0 && this.hub.stacks.stacks[id][0] === `prompt:${UNATTRIBUTED}`;
+        this.hub.status.unattributed += Number(unattributed(next)) - Number(unattributed(was.id));
         this.hub.recordId(view, was.id, -1, e.ts);
         this.hub.recordId(view, next, 1, e.ts);
       }
@@ -406,7 +423,8 @@ export class LivePipeline {
   #chargeTime(st: CallState, tag: string): void {
     const ms = capSeconds(callMs(this.#marks, st)) * 1000;
     if (ms === st.counted.ms) return;
-    this.hub.record('time', [...st.prefix, `model:${st.model}`], (ms - st.counted.ms) / 1000, st.ts);
+    // The time view's stack is the call's (agent, prompt, call): the model is not one of its frames (views.ts).
+    this.hub.record('time', st.prefix, (ms - st.counted.ms) / 1000, st.ts);
     if (st.counted.ms === 0) this.hub.latency('llm', tag, ms);
     st.counted.ms = ms;
   }

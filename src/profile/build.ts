@@ -255,7 +255,7 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
       }
       let unattributed = 0;
       for (const e of batch.effects) {
-        if (e.kind === 'exec' || (files ? e.kind === 'connect' : e.kind !== 'connect')) continue;
+        if (files ? e.kind === 'connect' : e.kind !== 'connect') continue;
         const tool = e.toolCall ? tools.get(e.toolCall) : undefined;
         // The agent's own request setup (connects, DNS, resolver reads) is its LLM call's.
         const call = !tool && e.llmCall ? calls.get(e.llmCall) : undefined;
@@ -267,7 +267,8 @@ export function buildProfile(batch: EventBatch, tags: ReadonlyMap<string, string
         if (proc !== undefined) site.process = proc;
         if (e.background) site.process = backgroundLabel(site.process);
         if (files) {
-          site.file = privacy.fileLabel(e.target, site.session.cwd);
+          // An exec's target is its command line: only the program is a file (arguments may hold secrets).
+          site.file = privacy.fileLabel(e.kind === 'exec' ? e.target.split(' ')[0] : e.target, site.session.cwd);
           site.effect = e.kind === 'create' ? 'write' : e.kind;
         } else site.domain = privacy.domainLabel(e.domain ?? e.target);
         emit(site, 1);

@@ -3,11 +3,13 @@
 // before the call's first line — to its last line; a tool from its tool_use to its result. Idle time
 // (the user away, a permission dialog left open, a laptop asleep) would dwarf real work, so every
 // single interval is capped at `idleCapMs` (default 5 minutes); time between a reply and the next
-// prompt is never charged at all. Live feeds RequestMarks as lines arrive and charges what a call's
+// prompt is never charged at all. A prompt made from a captured request (join/calls.ts) is that
+// request itself, not a moment after which one may leave: no mark. Live feeds RequestMarks as lines arrive and charges what a call's
 // duration grew by; offline builds them once from the batch.
 
 import type { EventBatch } from '../model.js';
 import { CappedMap } from '../join/capped.js';
+import { isMadePrompt } from '../join/calls.js';
 
 export const DEFAULT_IDLE_CAP_MS = 5 * 60_000;
 
@@ -78,7 +80,7 @@ export function capSeconds(ms: number, idleCapMs = DEFAULT_IDLE_CAP_MS, onCap?: 
 /** The marks a whole batch sets (what live has set once every line has arrived). */
 export function marksOf(batch: Pick<EventBatch, 'prompts' | 'calls' | 'tools'>): RequestMarks {
   const marks = new RequestMarks();
-  for (const p of batch.prompts) marks.set(p.session, `p:${p.id}`, p.ts);
+  for (const p of batch.prompts) if (!isMadePrompt(p.id)) marks.set(p.session, `p:${p.id}`, p.ts);
   for (const c of batch.calls) marks.set(c.session, `c:${c.id}`, c.end);
   for (const t of batch.tools) marks.set(t.session, `t:${t.id}`, t.end);
   return marks;
