@@ -3,6 +3,8 @@
 // cost the reader more than the decoding) or any command printing AgentSight JSON lines
 // (`--collector-cmd`), forwards its bytes, and restarts it with exponential backoff when it dies.
 // Every restart opens a gap (shown on the page and in the charts) that closes when data flows again.
+// Control commands (`pid N`, `watch DIR`, `ssl-offsets …`) go to the built-in collector over the same
+// socket, and again to each restarted run, so a restart keeps the scope and the probes it was given.
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -17,7 +19,11 @@ export interface CollectorEvents {
   /** State changes; `reason` says why (exit code, signal, stderr tail). */
   state(s: CollectorState, reason?: string): void;
   log?(level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>): void;
+  /** A traced agent CLI the collector has no TLS probes for (its stderr notice; agentsight.c agent_seen). */
+  untapped?(a: { agent: string; pid: number; exe: string }): void;
 }
+
+const UNTAPPED = /^agentsight: agent (\S+) pid (\d+) exe (.*): no TLS probes$/;
 
 export interface CollectorOptions {
   /** argv of the built-in collector (socket mode) … */
@@ -49,11 +55,26 @@ export class CollectorSupervisor {
   #failures = 0;
   #gotData = false;
   #timer?: NodeJS.Timeout;
+  #commands: string[] = [];
+  #attached: Promise<void>;
+  #attach!: () => void;
   restarts = 0;
   state: CollectorState = 'stopped';
 
   constructor(private readonly opts: CollectorOptions, private readonly on: CollectorEvents) {
     this.#backoff = opts.minBackoffMs ?? 250;
+    this.#attached = new Promise((r) => (this.#attach = r));
+  }
+
+  /** Settles when a run of the collector has sent its first frame (the built-in one: every probe attached). */
+  get attached(): Promise<void> {
+    return this.#attached;
+  }
+
+  /** Sends the built-in collector a control command, now and to every later run. */
+  command(line: string): void {
+    this.#commands.push(line);
+    if (this.#sock && !this.#sock.destroyed) this.#sock.write(line + '\n');
   }
 
   get pid(): number | undefined {
@@ -77,6 +98,7 @@ export class CollectorSupervisor {
       if (this.#child !== child) return void sock.destroy();
       this.#running(); // connected: attached and streaming, even before the first event
       this.#sock = sock;
+      for (const c of this.#commands) sock.write(c + '\n');
       if (this.#paused) sock.pause();
       sock.on('error', () => sock.destroy());
     }, () => { /* the run ended before it listened: its exit is handled below */ });
@@ -91,6 +113,7 @@ export class CollectorSupervisor {
 
   #data(c: Buffer): void {
     this.#running();
+    this.#attach();
     this.on.data(c);
   }
 
@@ -110,7 +133,16 @@ export class CollectorSupervisor {
       : execa(this.opts.command!, { shell: true, detached: true, reject: false, stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: false } });
     this.#child = child;
     let stderrTail = '';
-    child.stderr?.on('data', (c: Buffer) => { stderrTail = (stderrTail + c.toString()).slice(-400); });
+    let partial = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      stderrTail = (stderrTail + c.toString()).slice(-400);
+      const lines = (partial + c.toString()).split('\n');
+      partial = lines.pop()!.slice(-4096);
+      for (const l of lines) {
+        const m = UNTAPPED.exec(l);
+        if (m) this.on.untapped?.({ agent: m[1], pid: Number(m[2]), exe: m[3] });
+      }
+    });
     if (!this.opts.builtin) child.stdout?.on('data', (c: Buffer) => this.#data(c));
     else this.#connect(child);
     child.then((r) => {

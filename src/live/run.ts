@@ -4,7 +4,7 @@
 // user's traces) and forwards bytes and lines over IPC to a child started with the target uid/gid,
 // which parses, aggregates and serves. Network-facing code never runs as root.
 import { fork, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { existsSync, openSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { builtinCollectorPath, collectorMissing, CollectorSupervisor } from './collector.js';
 import type { LiveInput } from './inputs.js';
@@ -12,12 +12,20 @@ import { dropTarget } from './privilege.js';
 import { packageRoot } from './plugins/static.js';
 import { writeFlush, type FlushFile, type Serving } from './serve.js';
 import { TraceFeed } from './traces.js';
+import { collectorScope, type CollectorScope } from './scope.js';
+import { probeCommand, TlsLocator } from '../sources/collector-tls.js';
 
 const IPC_HIGH = 2000;
 const IPC_LOW = 200;
 
 export interface LiveRunOptions {
   collector: 'builtin' | 'none' | { command: string };
+  /** What the built-in collector traces (default: agent CLIs and the trace files' writers). */
+  scope?: CollectorScope;
+  /** Where located TLS functions are cached (default: ~/.cache/agentpprof/tls-probes.json). */
+  tlsCache?: string;
+  /** Executables to locate TLS functions in before the collector starts (`live -- CMD`'s program). */
+  tlsPreload?: string[];
   roots: string[];
   since: number;
   outDir: string;
@@ -40,13 +48,15 @@ export interface LiveRun {
 export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
   const missing: string[] = [];
   let supervisor: CollectorSupervisor | undefined;
+  const scope = o.scope ?? collectorScope({});
+  const tls = o.collector === 'builtin' ? new TlsLocator(o.tlsCache) : undefined;
   if (o.collector === 'none') {
     missing.push('collector disabled (--collector none): no kernel effects (files, processes, network) and no TLS capture; profiling trace files alone');
   } else if (o.collector === 'builtin') {
     const bin = builtinCollectorPath(packageRoot());
     const why = collectorMissing(bin);
     if (why) missing.push(why);
-    else supervisor = new CollectorSupervisor({ builtin: [bin] }, events());
+    else supervisor = new CollectorSupervisor({ builtin: [bin, ...scope.args, ...knownTls(tls!, o.tlsPreload ?? [], o.log)] }, events());
   } else {
     supervisor = new CollectorSupervisor({ command: o.collector.command }, events());
   }
@@ -88,14 +98,26 @@ export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
     if (isRoot) o.log.warn('running as root in one process (--no-drop-privileges): the server keeps root');
   }
   if (missing.length) send({ k: 'missing', what: missing });
+  if (supervisor) send({ k: 'scope', what: o.collector === 'builtin' ? scope.what : 'what the collector command (--collector-cmd) reports' });
   for (const m of missing) o.log.warn(m);
 
   const feed = new TraceFeed(o.roots, send, o.since);
   const poll = setInterval(() => {
     try { feed.poll(); } catch (e) { o.log.error({ err: e }, 'trace polling failed'); }
   }, 200);
+  // A process writing below a trace root joins the scope (in the kernel: agentsight --watch); roots that
+  // appear later (the first run of an agent creates them) are watched when they do.
+  const watched = new Set<string>();
+  const watchRoots = () => {
+    for (const r of o.roots) if (!watched.has(r) && existsSync(r)) { watched.add(r); supervisor!.command(`watch ${r}`); }
+  };
+  let rootsTimer: NodeJS.Timeout | undefined;
   if (supervisor) {
     await supervisor.start();
+    if (o.collector === 'builtin' && scope.watchRoots) {
+      watchRoots();
+      rootsTimer = setInterval(watchRoots, 2000);
+    }
   }
 
   function events() {
@@ -106,13 +128,40 @@ export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
         if (state === 'running') o.log.info({ restarts: supervisor?.restarts }, 'collector running');
       },
       log: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => o.log[level](extra ?? {}, msg),
+      untapped: (a: { agent: string; pid: number; exe: string }) => untapped(a),
     };
+  }
+
+  // A traced agent without TLS probes: its executable is searched once (cached by build id) and the
+  // probes sent to the running collector, or the page says its TLS cannot be seen.
+  const tried = new Set<string>();
+  function untapped(a: { agent: string; pid: number; exe: string }): void {
+    if (!tls || tried.has(a.exe)) return;
+    tried.add(a.exe);
+    let cmd: string | undefined;
+    let why = '';
+    try {
+      const p = tls.locate(a.exe);
+      cmd = probeCommand(a.exe, p);
+      if (p.kind === 'none') why = p.why;
+    } catch (e) {
+      why = `cannot read ${a.exe}: ${(e as Error).message}`;
+    }
+    if (cmd) {
+      o.log.info({ agent: a.agent, pid: a.pid, exe: a.exe }, 'TLS functions located: probing them');
+      supervisor?.command(cmd);
+      return;
+    }
+    const w = `${a.agent} (${a.exe}): its TLS cannot be seen (${why}); its model calls come from its trace files only`;
+    o.log.warn(w);
+    send({ k: 'missing', what: [w] });
   }
 
   return {
     url, supervisor, child,
     async stop() {
       clearInterval(poll);
+      clearInterval(rootsTimer);
       try { feed.poll(); } catch { /* last read is best effort */ }
       await supervisor?.stop();
       if (serving) return serving.close(o.outDir);
@@ -127,4 +176,17 @@ export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
       });
     },
   };
+}
+
+/** Loader arguments for the executables whose TLS functions are known (cached from earlier runs, or
+ * located now for `preload`): their processes are probed from their exec, with no window. */
+function knownTls(tls: TlsLocator, preload: string[], log: Logger): string[] {
+  for (const exe of preload) {
+    try { tls.locate(exe); } catch (e) { log.warn({ exe, err: (e as Error).message }, 'cannot read the command\'s executable for its TLS functions'); }
+  }
+  // the loader holds 16 runtimes: the most recently located first
+  return tls.known().slice(-10).flatMap(({ path, probe }) => {
+    const c = probeCommand(path, probe);
+    return c ? ['--' + c.slice(0, c.indexOf(' ')), c.slice(c.indexOf(' ') + 1)] : [];
+  });
 }

@@ -29,7 +29,7 @@ const ERR_LIB_SSL = 16;
 const R = { SHOULD_NOT_HAVE_BEEN_CALLED: 66, UNINITIALIZED: 226, BAD_LENGTH: 111, HANDSHAKE_FAILURE: 215, CONNECTION_TYPE_NOT_SET: 134 };
 const PROLOGUE = Buffer.from([0x55, 0x48, 0x89, 0xe5]); // push rbp; mov rbp, rsp
 
-function readAll(path: string): Buffer {
+export function readAll(path: string): Buffer {
   const size = statSync(path).size;
   const buf = Buffer.allocUnsafe(size);
   const fd = openSync(path, 'r');
@@ -79,7 +79,11 @@ function errSite(code: Buffer, ref: number): ErrSite | null {
 }
 
 export function findBoringSslProbes(path: string): BoringSslProbes | null {
-  const elf = readAll(path);
+  return findBoringSslProbesIn(readAll(path));
+}
+
+/** The same, in an executable already read. */
+export function findBoringSslProbesIn(elf: Buffer): BoringSslProbes | null {
   const segs = segments(elf);
   if (!segs) return null;
   const name = elf.indexOf('/ssl/ssl_lib.cc\0');
