@@ -45,7 +45,7 @@ describe('live dashboard in Chromium', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${base}/?token=${srv.token}`);
     await page.waitForFunction(() => (window as any).agentpprof?.model.applied > 0);
-    expect(await page.textContent('#sessions')).toContain('no active session');
+    expect(await page.textContent('#sessions')).toContain('no session yet');
     // Without root the page says what is missing.
     await page.waitForFunction(() => !(document.querySelector('#missing') as HTMLElement).hidden);
     expect(await page.textContent('#missing')).toContain('not running as root');
@@ -89,5 +89,56 @@ describe('live dashboard in Chromium', () => {
     await page.waitForFunction(() => (window as any).agentpprof.tree.names.some((n: string) => n.startsWith('file:')));
     expect(await treeNames(page)).toEqual(expect.arrayContaining(['file:src/login.js', 'effect:read']));
     expect(errors).toEqual([]);
+  });
+
+  it('keeps the last session on the page once idle; the charts\' y-axis labels are not clipped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'live-dash-idle-'));
+    const proj = join(dir, 'projects', '-work-shop');
+    mkdirSync(proj, { recursive: true });
+    let now = Date.now();
+    const rt = new LiveRuntime({ tagger: new FirstWordTagger(), clock: () => now });
+    const proc = new LiveProcessor(rt);
+    const feed = new TraceFeed([dir], (m) => proc.handle(m));
+    const timer = setInterval(() => { feed.poll(); proc.traces(true); }, 100);
+    const srv = await buildServer({ hub: rt.hub, intervalMs: 100 });
+    const base = await srv.app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${base}/?token=${srv.token}`);
+      // Rates whose labels are wide: five-digit tokens/s and sub-cent dollars per minute.
+      const lines = claudeLines('shop-session', '/work/shop', [
+        { prompt: 'debug the checkout total', msgId: 'msg_i', input: 48_000, output: 2_500, cacheRead: 30_000, tool: { id: 'toolu_i', name: 'Bash', input: { command: 'npm test' } } },
+      ], now - 3000);
+      appendFileSync(join(proj, 'shop-session.jsonl'), lines.join('\n') + '\n');
+      await page.waitForFunction(() => document.querySelector('#sessions')!.textContent!.includes('shop'));
+      expect(await page.textContent('#sessions')).not.toContain('(idle)');
+      await page.waitForFunction(() => [...(window as any).agentpprof.model.series.values()].some((v: number[]) => v[0] > 0));
+      await page.waitForTimeout(500);
+      mkdirSync('test-output', { recursive: true });
+      await page.locator('#charts').screenshot({ path: 'test-output/live-dashboard-charts.png' });
+      // A clipped label is drawn from left of the canvas: its glyphs touch the canvas's first columns.
+      const touching = await page.evaluate(() => Array.from(document.querySelectorAll('#charts canvas')).map((c) => {
+        const cv = c as HTMLCanvasElement;
+        const px = cv.getContext('2d')!.getImageData(0, 0, 3, cv.height).data;
+        let ink = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i] > 0) ink++;
+        return ink;
+      }));
+      expect(touching.length).toBe(4);
+      expect(touching).toEqual([0, 0, 0, 0]);
+
+      // Six quiet minutes later: the page names the last session and says it is idle.
+      now += 6 * 60_000;
+      await page.waitForFunction(() => document.querySelector('#sessions')!.textContent!.includes('(idle)'));
+      const text = await page.textContent('#sessions');
+      expect(text).toContain('no session active in the last 5 minutes');
+      expect(text).toContain('shop');
+      expect(text).toMatch(/6 min ago \(idle\)/);
+      expect(text).not.toContain('no session yet');
+      await page.close();
+    } finally {
+      clearInterval(timer);
+      await srv.app.close();
+    }
   });
 });

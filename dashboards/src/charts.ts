@@ -10,6 +10,23 @@ const SPECS: [title: string, color: string, fmt: (v: number) => string][] = [
   ['ring-buffer drops/s', '#c92a2a', (v) => v.toFixed(0)],
 ];
 
+/**
+ * The y axis as wide as its widest label (a fixed width clipped "$0.0012" and 5-digit rates): ticks,
+ * gap and the text measured in the axis font. uPlot asks again as labels change (cycleNum > 1 is its
+ * re-layout within one redraw: the size found first is kept, so the layout settles).
+ */
+function fitLabels(u: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
+  const axis = u.axes[axisIdx] as uPlot.Axis & { _size?: number };
+  if (cycleNum > 1 && axis._size) return axis._size;
+  let size = (axis.ticks?.size ?? 10) + (axis.gap ?? 5);
+  const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), '');
+  if (longest) {
+    u.ctx.font = (axis.font as unknown as string[] | undefined)?.[0] ?? '12px system-ui';
+    size += u.ctx.measureText(longest).width / devicePixelRatio;
+  }
+  return Math.ceil(size) + 2;
+}
+
 export class Charts {
   readonly #plots: uPlot[] = [];
   gaps: GapSpan[] = [];
@@ -24,7 +41,7 @@ export class Charts {
         title, width: 300, height: 150,
         legend: { show: false },
         scales: { x: { time: true } },
-        axes: [{ size: 30 }, { size: 50, values: (_u, vals) => vals.map((v) => fmt(v)) }],
+        axes: [{ size: 30 }, { size: fitLabels, values: (_u, vals) => vals.map((v) => fmt(v)) }],
         series: [{}, { stroke, fill: stroke + '33', width: 1.5 }],
         hooks: {
           // A collector restart is a visible gap, not a silent hole.

@@ -99,14 +99,26 @@ function openFinding(view: string, search: string): void {
   $('flame').scrollIntoView({ block: 'nearest' });
 }
 
+/** The hub's "active" window (hub.activeSessions). */
+const IDLE_MS = 5 * 60_000;
+
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** How long ago, in the largest unit that fits (an idle session may be hours old). */
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 120 ? `${s} s ago` : s < 7200 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+}
 
 function renderTables(): void {
   const now = model.now;
-  $('sessions').innerHTML = model.sessions.map((r) =>
-    `<tr><td>${esc(r.agent)}</td><td>${esc(r.project)}</td><td title="${esc(r.id)}">${esc(r.id.slice(0, 8))}</td><td class="tag">${esc(r.tag)}</td>` +
-    `<td>${formatWeight(r.tokens, 'tokens')}</td><td>${formatWeight(r.cost, 'usd')}</td><td>${r.calls}</td><td>${r.tools}</td><td>${Math.max(0, Math.round((now - r.lastTs) / 1000))} s ago</td></tr>`).join('') ||
-    '<tr><td colspan="9">no active session yet: start Claude Code or Codex</td></tr>';
+  // The server sends the sessions active in the last 5 minutes, or else the last one seen: then it is idle.
+  const idle = model.sessions.length > 0 && model.sessions.every((r) => now - r.lastTs > IDLE_MS);
+  $('sessions').innerHTML = (idle ? `<tr class="idle"><td colspan="9">no session active in the last ${IDLE_MS / 60_000} minutes; the last one, idle:</td></tr>` : '') +
+    model.sessions.map((r) =>
+      `<tr${idle ? ' class="idle"' : ''}><td>${esc(r.agent)}</td><td>${esc(r.project)}</td><td title="${esc(r.id)}">${esc(r.id.slice(0, 8))}</td><td class="tag">${esc(r.tag)}</td>` +
+      `<td>${formatWeight(r.tokens, 'tokens')}</td><td>${formatWeight(r.cost, 'usd')}</td><td>${r.calls}</td><td>${r.tools}</td><td>${ago(now - r.lastTs)}${idle ? ' (idle)' : ''}</td></tr>`).join('') ||
+    '<tr><td colspan="9">no session yet: start Claude Code, Codex or Gemini CLI</td></tr>';
   $('latency').innerHTML = model.latency.map((r) =>
     `<tr><td>${esc(r.tag)}</td><td>${r.kind}</td><td>${r.count}</td><td>${(r.p50 / 1000).toFixed(2)} s</td><td>${(r.p90 / 1000).toFixed(2)} s</td><td>${(r.p99 / 1000).toFixed(2)} s</td></tr>`).join('');
 }

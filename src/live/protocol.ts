@@ -35,9 +35,13 @@ export interface Delta extends Message {
 export const SNAPSHOT_SECONDS = 600;
 const DELTA_SECONDS = 3;
 
-/** What the page may see of a session row: prompt text only with --include-prompts. */
+/**
+ * What the page may see of session rows: prompt text only with --include-prompts. With no session
+ * active in the last minutes, the last one seen (the page says it is idle) rather than none.
+ */
 function sessionRows(hub: LiveHub): SessionRow[] {
-  return hub.activeSessions().slice(0, 50).map((r) => {
+  const active = hub.activeSessions();
+  return (active.length ? active.slice(0, 50) : hub.activeSessions(Infinity).slice(0, 1)).map((r) => {
     if (hub.status.includePrompts) return r;
     const { prompt: _drop, ...rest } = r;
     return rest;
