@@ -5,9 +5,9 @@
 // writing files beside it; its Bash tool's file effects and its exact tokens must be in the profile, and
 // nothing of the noise.
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox } from '../scripts/agents/agent-run.js';
 import { agentCommand, agentInstalled } from '../scripts/agents/install.js';
@@ -18,36 +18,10 @@ import { DEFAULT_PROMPT } from '../scripts/agents/agent-run.js';
 import { readFolded } from '../src/live/summary.js';
 import { defaultRules, RegexTagger } from '../src/tag/index.js';
 import { cannotTrace, ensureLoader } from './collector-harness.js';
+import { giveAway, liveCommand, makeDir, NOBODY } from './live-command-harness.js';
 
-const NOBODY = 65534;
-const TSX = resolve('node_modules/tsx/dist/esm/index.mjs');
-const CLI = resolve('src/cli.ts');
 const skip = cannotTrace();
 if (skip) console.warn(`live -- CMD tests skipped: ${skip}`);
-
-interface Ran { code: number; stderr: string; out: string; ms: number }
-
-/** `agentpprof live … -- cmd` as if run by `sudo` from nobody, in `cwd`. */
-function liveCommand(cmd: string[], o: { cwd: string; out: string; extra?: string[] }): Promise<Ran> {
-  const t0 = Date.now();
-  const p = spawn(process.execPath, ['--import', TSX, CLI, 'live', '--port', '0', '--log-json', '--out', o.out, ...(o.extra ?? []), '--', ...cmd], {
-    cwd: o.cwd, env: { ...process.env, SUDO_UID: String(NOBODY), SUDO_GID: String(NOBODY), SUDO_USER: 'nobody' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  p.stderr.on('data', (c) => (stderr += c));
-  p.stdout.on('data', (c) => (stderr += c));
-  return new Promise((r) => p.on('exit', (code) => r({ code: code ?? -1, stderr, out: o.out, ms: Date.now() - t0 })));
-}
-
-/** Hands a tree to nobody (the command's user must own its sandbox). */
-function giveAway(dir: string): void {
-  chownSync(dir, NOBODY, NOBODY);
-  for (const n of readdirSync(dir)) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) giveAway(p);
-    else chownSync(p, NOBODY, NOBODY);
-  }
-}
 
 describe.skipIf(skip)('live -- CMD (root, real collector)', () => {
   let dir: string;
@@ -120,7 +94,3 @@ describe.skipIf(skip)('live -- CMD (root, real collector)', () => {
   }, 180_000);
 });
 
-function makeDir(d: string): void {
-  mkdirSync(d, { recursive: true });
-  chownSync(d, NOBODY, NOBODY);
-}

@@ -89,7 +89,9 @@ export function inspectTls(path: string): TlsProbe {
   return { kind: 'none', why: rustls ? 'its TLS is rustls, compiled in: no OpenSSL or BoringSSL functions to probe' : 'no OpenSSL or BoringSSL functions found in it' };
 }
 
-export const defaultTlsCache = (): string => join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'agentpprof', 'tls-probes.json');
+/** AGENTPPROF_TLS_CACHE, else ~/.cache/agentpprof/tls-probes.json (the user running the collector's). */
+export const defaultTlsCache = (): string =>
+  process.env.AGENTPPROF_TLS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'agentpprof', 'tls-probes.json');
 
 interface CacheFile { probes: Record<string, TlsProbe>; paths: Record<string, string> }
 

@@ -1,0 +1,96 @@
+// Live TLS of agents without OpenSSL symbols, for real as root (`live -- CMD` as nobody, the real collector):
+// the native Claude Code build (Bun, static stripped BoringSSL) started through `env`, so nothing locates it
+// up front. The collector reports it as an agent without TLS probes; live finds its BoringSSL functions
+// (src/sources/collector-tls.ts), caches them by build id and sends them to the running collector. On the
+// next run they are passed at start, and the run's tokens come out exact from the TLS plaintext alone (no
+// trace file followed). Codex (rustls) is named on the page as an agent whose TLS cannot be seen.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROMPT, makeSandbox } from '../scripts/agents/agent-run.js';
+import { agentCommand, agentInstalled } from '../scripts/agents/install.js';
+import { startModelServer, type ModelServer } from '../scripts/agents/model-server.js';
+import { claudeEnv } from '../scripts/agents/run-claude.js';
+import { codexConfig, codexEnv } from '../scripts/agents/run-codex.js';
+import { mainReplies } from '../scripts/agents/sent-log.js';
+import { buildId } from '../src/sources/collector-tls.js';
+import { readFolded } from '../src/live/summary.js';
+import { cannotTrace, ensureLoader } from './collector-harness.js';
+import { giveAway, liveCommand } from './live-command-harness.js';
+
+const skip = cannotTrace() ?? (!agentInstalled('claude-native') || !agentInstalled('codex') ? 'the native Claude Code or Codex is not installed' : null);
+if (skip) console.warn(`live TLS tests skipped: ${skip}`);
+
+describe.skipIf(skip)('live: TLS of native agents', () => {
+  let dir: string;
+  let server: ModelServer;
+  let cache: string;
+  beforeAll(async () => {
+    ensureLoader();
+    dir = mkdtempSync(join(tmpdir(), 'live-tls-'));
+    chmodSync(dir, 0o755);
+    cache = join(dir, 'tls-probes.json');
+    server = await startModelServer({ tls: true });
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The native Claude Code under `live -- env … claude`, as nobody; `traces`: follow its transcript too. */
+  async function nativeClaude(traces: boolean) {
+    const box = makeSandbox('claude-native', dir);
+    const ca = join(box.root, 'ca.pem');
+    copyFileSync(server.caFile!, ca);
+    giveAway(box.root);
+    const env = claudeEnv({ url: server.url, caFile: ca }, box.homeDir, join(box.homeDir, '.claude'));
+    delete env.IS_SANDBOX;
+    const before = server.sent.replies.length;
+    const out = join(box.root, 'prof');
+    const r = await liveCommand(['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), agentCommand('claude-native').file,
+      '-p', DEFAULT_PROMPT, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'],
+    { cwd: box.repoDir, out, env: { AGENTPPROF_TLS_CACHE: cache }, extra: traces ? ['--traces', join(box.homeDir, '.claude', 'projects')] : [] });
+    expect(r.code, r.stderr).toBe(0);
+    const status = JSON.parse(readFileSync(join(out, 'status.json'), 'utf8'));
+    return { r, out, status, replies: mainReplies({ ...server.sent, replies: server.sent.replies.slice(before) }, 'anthropic') };
+  }
+
+  it('locates the native build\'s BoringSSL when it starts, then captures its model calls from the start', async () => {
+    const binary = agentCommand('claude-native').file;
+    const first = await nativeClaude(true);
+    // reported without probes, located, probed while it ran
+    expect(first.status.live.agents).toContainEqual(expect.objectContaining({ agent: 'claude', exe: binary, tls: true }));
+    const cached = JSON.parse(readFileSync(cache, 'utf8'));
+    expect(cached.probes[buildId(binary)!]).toMatchObject({ kind: 'boringssl' });
+    expect(cached.paths[binary]).toBe(buildId(binary));
+
+    // the next run: probes at start; no trace file followed, so every token comes from the TLS plaintext
+    const second = await nativeClaude(false);
+    const tokens = readFolded(join(second.out, 'tokens.folded'));
+    const sum = (kind: string) => [...tokens].filter(([k]) => k.endsWith(`;token:${kind}`)).reduce((n, [, w]) => n + w, 0);
+    expect(second.replies.length).toBeGreaterThan(0);
+    expect(sum('input'), [...tokens].join('\n')).toBe(second.replies.reduce((n, x) => n + x.usage.input, 0));
+    expect(sum('output')).toBe(second.replies.reduce((n, x) => n + x.usage.output, 0));
+  }, 240_000);
+
+  it('says on the page that Codex\'s TLS (rustls) cannot be seen', async () => {
+    const box = makeSandbox('codex', dir);
+    const ca = join(box.root, 'ca.pem');
+    copyFileSync(server.caFile!, ca);
+    const codexHome = join(box.homeDir, '.codex');
+    mkdirSync(codexHome, { recursive: true });
+    writeFileSync(join(codexHome, 'config.toml'), codexConfig(server));
+    giveAway(box.root);
+    const cmd = agentCommand('codex');
+    const out = join(box.root, 'prof');
+    const r = await liveCommand(['env', ...Object.entries(codexEnv({ caFile: ca }, box.homeDir, codexHome)).map(([k, v]) => `${k}=${v}`), cmd.file, ...cmd.args,
+      'exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--disable', 'plugins', DEFAULT_PROMPT],
+    { cwd: box.repoDir, out, env: { AGENTPPROF_TLS_CACHE: cache }, extra: ['--traces', join(codexHome, 'sessions')] });
+    expect(r.code, r.stderr).toBe(0);
+    const status = JSON.parse(readFileSync(join(out, 'status.json'), 'utf8'));
+    expect(status.live.agents).toContainEqual(expect.objectContaining({ agent: 'codex', tls: true })); // the node launcher
+    expect(status.live.agents).toContainEqual(expect.objectContaining({ agent: 'codex', exe: cmd.nativeBinary, tls: false }));
+    expect(status.live.missing.join('\n')).toMatch(/^codex \(.*\/codex\): its TLS cannot be seen \(its TLS is rustls/m);
+  }, 240_000);
+});
