@@ -9,7 +9,7 @@
 // parses the line.
 
 import { isoMs } from './jsonl.js';
-import { keyIs, members, skipWs, stringLength, stringValue, valueEnd, type Member } from './json-scan.js';
+import { keyIs, keyOf, members, skipWs, stringLength, stringValue, valueEnd, type Member } from './json-scan.js';
 
 export interface FastToolResult {
   id: string;
@@ -27,23 +27,34 @@ const isWs = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 /** The one tool_result block of a user message, as the full reading would see it. */
 interface Block { id: string; error: boolean; chars: number }
 
+/** What one walk over a line's bytes tells: its kind and, for a tool-result user line, the result. */
+export interface LineHead {
+  /** The top-level "type" when it is user or assistant, 'other' for any other line, null when unknown. */
+  kind: 'user' | 'assistant' | 'other' | null;
+  fast: FastToolResult | null;
+}
+
 /**
- * Reads a `user` line holding exactly one tool_result with string content; null for anything else.
- * `isSpawner(id)` says whether the tool_use was a Task/Agent call, whose result links a subagent and
- * so needs the full parse. One pass over the line: the message and toolUseResult are read while they
- * are skipped.
+ * Reads the line's top-level type and, with `fast` for a `user` line holding exactly one tool_result
+ * with string content, that result. One pass: the message and toolUseResult are read while they are
+ * skipped; the walk stops at the type of any other line (usually the tenth key or so, before the
+ * message: JSON.parse's last-of-duplicate-keys rule is not followed for the type, as no writer repeats
+ * a key). kind null: the bytes are not an object the walk could follow, or its type came after a part
+ * the fast path gave up on; the caller parses the line. `isSpawner(id)` says whether the tool_use was a
+ * Task/Agent call, whose result links a subagent and so needs the full parse.
  */
-export function fastToolResult(line: Buffer, isSpawner: (id: string) => boolean): FastToolResult | null {
-  let type: Member | undefined, timestamp: Member | undefined, sessionId: Member | undefined;
+export function readHead(line: Buffer, fast: boolean, isSpawner: (id: string) => boolean): LineHead {
+  let type: string | undefined;
+  let typed = false;
+  let timestamp: Member | undefined, sessionId: Member | undefined;
   let block: Block | null = null;
   let link = false;
-  // Later duplicates replace earlier ones, as in JSON.parse.
-  const end = members(line, skipWs(line, 0), (m) => {
-    if (keyIs(line, m.ks, m.ke, 'timestamp')) timestamp = copy(m);
-    else if (keyIs(line, m.ks, m.ke, 'sessionId')) sessionId = copy(m);
-    else if (keyIs(line, m.ks, m.ke, 'type')) type = copy(m);
-  }, (m) => {
-    if (keyIs(line, m.ks, m.ke, 'message')) {
+  // Each key is looked up once, while its value is skipped (before the member callback).
+  let key = -1;
+  const skip = (m: Member): number => {
+    key = keyOf(line, m.ks, m.ke, TOP);
+    if (!fast) return valueEnd(line, m.vs);
+    if (key === MESSAGE) {
       block = null;
       return members(line, m.vs, () => {}, (c) => {
         if (!keyIs(line, c.ks, c.ke, 'content')) return valueEnd(line, c.vs);
@@ -53,15 +64,41 @@ export function fastToolResult(line: Buffer, isSpawner: (id: string) => boolean)
       });
     }
     // toolUseResult.agentId links a subagent (a spawner this file did not see): the full reading does that.
-    if (keyIs(line, m.ks, m.ke, 'toolUseResult') && line[m.vs] === 123) {
+    if (key === TOOL_USE_RESULT && line[m.vs] === 123) {
       link = false;
       return members(line, m.vs, (x) => { link ||= keyIs(line, x.ks, x.ke, 'agentId'); });
     }
     return valueEnd(line, m.vs);
-  });
-  const b = block as Block | null;
-  if (end <= 0 || !b || link || !type || isSpawner(b.id)) return null;
-  if (stringValue(line, type.vs, type.ve) !== 'user') return null;
+  };
+  // Later duplicates replace earlier ones, as in JSON.parse.
+  const end = members(line, skipWs(line, 0), (m) => {
+    if (key === TYPE) {
+      type = stringValue(line, m.vs, m.ve);
+      typed = true;
+      return !fast || type !== 'user';
+    }
+    if (key === TIMESTAMP) timestamp = copy(m);
+    else if (key === SESSION_ID) sessionId = copy(m);
+    return false;
+  }, skip);
+  // A whole object without a type is ignored like any other line, once the bytes after it are checked.
+  if (end === -1 || (end > 0 && skipWs(line, end) !== line.length)) return { kind: typed ? kindOf(type) : null, fast: null };
+  const kind = kindOf(type);
+  if (end === 0 || kind !== 'user') return { kind, fast: null };
+  return { kind, fast: toolResultOf(line, block, link, timestamp, sessionId, isSpawner) };
+}
+
+/** The top-level keys the head walk reads. */
+const TOP = ['type', 'timestamp', 'sessionId', 'message', 'toolUseResult'] as const;
+const [TYPE, TIMESTAMP, SESSION_ID, MESSAGE, TOOL_USE_RESULT] = [0, 1, 2, 3, 4];
+
+const kindOf = (t: string | undefined): LineHead['kind'] => (t === 'user' || t === 'assistant' ? t : 'other');
+
+function toolResultOf(
+  line: Buffer, block: Block | null, link: boolean, timestamp: Member | undefined, sessionId: Member | undefined,
+  isSpawner: (id: string) => boolean,
+): FastToolResult | null {
+  if (!block || link || isSpawner(block.id)) return null;
   let ts = NaN;
   if (timestamp) {
     const t = stringValue(line, timestamp.vs, timestamp.ve);
@@ -73,7 +110,12 @@ export function fastToolResult(line: Buffer, isSpawner: (id: string) => boolean)
     sid = stringValue(line, sessionId.vs, sessionId.ve);
     if (sid === undefined) return null;
   }
-  return { id: b.id, ts, sessionId: sid, error: b.error, chars: b.chars };
+  return { id: block.id, ts, sessionId: sid, error: block.error, chars: block.chars };
+}
+
+/** The tool_result of a user line, or null when the line is anything else (the fast path's test entry). */
+export function fastToolResult(line: Buffer, isSpawner: (id: string) => boolean): FastToolResult | null {
+  return readHead(line, true, isSpawner).fast;
 }
 
 /**

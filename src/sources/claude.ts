@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LlmCall, Prompt, Session, ToolCall, Usage } from '../model.js';
-import { fastToolResult, type FastToolResult } from './claude-fast.js';
+import { readHead, type FastToolResult } from './claude-fast.js';
 import { cutLongStrings, measured, type Cut } from './claude-cut.js';
 import type { Spawn } from './claude-subagent.js';
 import { classifyClaudePrompt } from './claude-prompts.js';
@@ -14,7 +14,6 @@ import { toolHints, toolSummary } from './hints.js';
 import { forEachLine, num, obj, parseObjectLine, SkipLog, str, toMs } from './jsonl.js';
 import { emptyFileResult, type FileResult, type ToolResult } from './merge.js';
 import { emptyShape } from './shape.js';
-import { keyIs, members, skipWs, stringValue } from './json-scan.js';
 
 /**
  * Assistant lines shorter than this are parsed whole, and only strings this long are cut: the cut
@@ -62,24 +61,22 @@ export function claudeLines(file: string): { state: FileState; line: LineFn; res
   };
   const line: LineFn = (buf, start, end, lineNo, last) => {
     const view = buf.subarray(start, end);
-    const kind = lineKind(view);
+    // The fast path reads whole lines only: a last line may be cut by a writer, and is parsed to say so.
+    const head = tryOrNull(() => readHead(view, !last, (id) => st.spawners.has(id)));
+    const kind = head?.kind ?? null;
     const isUser = kind === 'user';
     const isAssistant = kind === 'assistant';
     if (!isUser && !isAssistant) {
       // Other line types (summary, system, progress, snapshots…) never carry usage: skip them unparsed.
-      // A line whose structure the scan could not follow, or a last line (maybe cut by a writer), is
-      // parsed so that bad input is reported; a parsed one that is a user/assistant line after all is read.
+      // A line whose structure the scan could not follow, or a last line, is parsed so that bad input is
+      // reported; a parsed one that is a user/assistant line after all is read.
       if (kind !== null && !last) return;
       const o = parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips);
       if (o?.type === 'assistant') onAssistant(st, o, lineNo, null);
       else if (o?.type === 'user') onUser(st, o, lineNo);
       return;
     }
-    // The byte-level paths assume the usual key order; any surprise falls back to a full parse of the line.
-    if (isUser && !last) {
-      const fr = tryOrNull(() => fastToolResult(view, (id) => st.spawners.has(id)));
-      if (fr && onFastResult(st, fr)) return;
-    }
+    if (head?.fast && onFastResult(st, head.fast)) return;
     // Long assistant lines: parse them without the text/thinking/file bodies the profile only measures.
     const cut = isAssistant && !last && end - start > CUT_MIN_LINE ? tryOrNull(() => cutLongStrings(view, CUT_MIN_STRING)) : null;
     let o = parseObjectLine(cut ? cut.json : buf.toString('utf8', start, end), file, lineNo, last, st.skips);
@@ -104,26 +101,6 @@ function tryOrNull<T>(fn: () => T | null): T | null {
   } catch {
     return null;
   }
-}
-
-/**
- * The line's top-level "type" ('other' when it is not a string or absent), or null when the bytes are
- * not an object the scan can follow. The walk stops at the type, usually the tenth key or so, before
- * the message: JSON.parse's last-of-duplicate-keys rule is not followed there (no writer repeats a key).
- */
-function lineKind(line: Buffer): string | null {
-  let type: string | undefined;
-  let found = false;
-  const end = members(line, skipWs(line, 0), (m) => {
-    if (!keyIs(line, m.ks, m.ke, 'type')) return false;
-    type = stringValue(line, m.vs, m.ve);
-    found = true;
-    return true;
-  });
-  if (end === -1) return null;
-  // A whole object without a type: ignored like any other line, once the bytes after it are checked.
-  if (!found && skipWs(line, end) !== line.length) return null;
-  return type === 'user' || type === 'assistant' ? type : 'other';
 }
 
 function lineTs(st: FileState, o: Record<string, any>): number {

@@ -18,9 +18,21 @@ export function skipWs(b: Buffer, i: number): number {
   return i;
 }
 
+/** Strings shorter than this are scanned here: a native indexOf call costs about as much as this many bytes. */
+const SHORT = 48;
+
 /** Index of the closing quote of the string whose opening quote is at `i`, or -1. */
 export function stringEnd(b: Buffer, i: number): number {
-  for (let q = b.indexOf(QUOTE, i + 1); q !== -1; q = b.indexOf(QUOTE, q + 1)) {
+  // Keys, ids and times by hand; long values (tool output, file bodies) by the native search.
+  const stop = Math.min(b.length, i + SHORT);
+  let p = i + 1;
+  for (; p < stop; p++) {
+    const c = b[p];
+    if (c === QUOTE) return p;
+    if (c === BACKSLASH) break;
+  }
+  if (p === b.length) return -1;
+  for (let q = b.indexOf(QUOTE, p); q !== -1; q = b.indexOf(QUOTE, q + 1)) {
     let k = q - 1;
     while (b[k] === BACKSLASH) k--;
     if ((q - 1 - k) % 2 === 0) return q;
@@ -116,6 +128,19 @@ export function keyIs(b: Buffer, ks: number, ke: number, key: string): boolean {
   // An escaped spelling is longer than the key itself.
   if (ke - ks - 1 <= key.length || !hasBackslash(b, ks + 1, ke)) return false;
   return stringAt(b, ks, ke) === key;
+}
+
+/** Which of `keys` (plain ASCII) the key whose quotes are at ks/ke is, however it is escaped; -1 for none. */
+export function keyOf(b: Buffer, ks: number, ke: number, keys: readonly string[]): number {
+  const len = ke - ks - 1;
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j];
+    if (k.length !== len) continue;
+    let i = 0;
+    while (i < len && b[ks + 1 + i] === k.charCodeAt(i)) i++;
+    if (i === len) return j;
+  }
+  return hasBackslash(b, ks + 1, ke) ? keys.indexOf(stringAt(b, ks, ke)) : -1;
 }
 
 /** The string value in [vs, ve), or undefined when the value is not a string. */
