@@ -74,6 +74,10 @@ describe.skipIf(!ready)('live end to end (root, real collector, real agents)', (
       return read && write ? keys : undefined;
     }, 20_000).catch(() => { throw new Error('files view:\n' + [...files.stacks().keys()].join('\n')); });
     expect(fileStacks.length).toBeGreaterThan(2);
+    // Scope: agents by executable and argv, this run's Claude Code among them with its TLS probed.
+    const st = tokens.state.last!.status;
+    expect(st.scope).toMatch(/^agent CLIs recognised by executable and argv/);
+    expect(st.agents).toContainEqual(expect.objectContaining({ pid: claude.pid, agent: 'claude', tls: true }));
     // Network: the agent's connections to the scripted model server (https://localhost:PORT).
     expect([...network.stacks().keys()].some((k) => k.startsWith(`prompt:${tag};`) && k.endsWith('domain:localhost'))).toBe(true);
 
@@ -86,6 +90,10 @@ describe.skipIf(!ready)('live end to end (root, real collector, real agents)', (
     // Codex: its pid is bound by the files it names after its session id; the same first command, via exec_command.
     await until(() => [...files.stacks().keys()].some((k) => k.startsWith(`prompt:${tag};tool:exec_command;process:cat;file:README.md;effect:read`)), 20_000)
       .catch(() => { throw new Error('files view after Codex:\n' + [...files.stacks()].filter(([k]) => !k.startsWith('prompt:unattributed')).map(([k, w]) => `${k} ${w}`).join('\n')); });
+
+    // Codex's native child is traced, and the page says its TLS (rustls) cannot be seen.
+    await until(() => tokens.state.last!.status.missing.some((m) => /^codex \(.*\): its TLS cannot be seen/.test(m)), 20_000)
+      .catch(() => { throw new Error(`missing: ${tokens.state.last!.status.missing.join('\n')}`); });
 
     // kill -9 the real collector: restarted with a gap, the aggregates kept.
     const kept = tokens.total();
