@@ -7,9 +7,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventBatch } from '../src/model.js';
+import { folded } from '../src/live/export.js';
 import { TraceMirror } from '../src/live/mirror.js';
+import { LiveProcessor } from '../src/live/processor.js';
+import { ReplayClock, replayFile } from '../src/live/replay.js';
+import { LiveRuntime } from '../src/live/runtime.js';
+import { FirstWordTagger } from '../src/live/tagger.js';
 import { Tailer } from '../src/live/tail.js';
-import { isTraceName, isWholeDocument } from '../src/live/traces.js';
+import { isTraceName, isWholeDocument, TraceFeed } from '../src/live/traces.js';
 import { mergeResults } from '../src/sources/merge.js';
 import { readTraceFile } from '../src/sources/read.js';
 import { detectFormat } from '../src/sources/roots.js';
@@ -110,6 +115,16 @@ function live(root: string) {
 }
 
 const REAL = join(FIX, 'real');
+
+/** A real agent's transcript (the first of a fixture run) to be written under a fresh root, followed live. */
+function oneFixtureFile(name: string) {
+  const root = tmp();
+  const src = join(REAL, name);
+  const [file] = filesUnder(src);
+  const dst = join(root, relative(src, file));
+  mkdirSync(dirname(dst), { recursive: true });
+  return { root, file, dst, ...live(root) };
+}
 const fixtureDirs = readdirSync(REAL).filter((d) => !d.endsWith('.md'));
 
 describe('live reading = offline reading of the final files', () => {
@@ -131,13 +146,8 @@ describe('live reading = offline reading of the final files', () => {
   }
 
   it('one line per poll: each poll hands out only what its line added', () => {
-    const root = tmp();
-    const src = join(REAL, 'claude-2.1.197');
-    const [file] = filesUnder(src);
-    const dst = join(root, relative(src, file));
-    mkdirSync(dirname(dst), { recursive: true });
+    const { file, dst, mirror, tailer, fold } = oneFixtureFile('claude-2.1.197');
     writeFileSync(dst, '');
-    const { mirror, tailer, fold } = live(root);
     let most = 0;
     for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
       appendFileSync(dst, line + '\n');
@@ -153,11 +163,7 @@ describe('live reading = offline reading of the final files', () => {
   });
 
   it('a truncated file is read again from its start', () => {
-    const root = tmp();
-    const src = join(REAL, 'codex-0.171.0');
-    const [file] = filesUnder(src);
-    const dst = join(root, relative(src, file));
-    const { mirror, tailer, fold } = live(root);
+    const { file, dst, mirror, tailer, fold } = oneFixtureFile('codex-0.171.0');
     writeLive([[file, dst]], 3, fold, mirror, tailer);
     truncateSync(dst, 0);
     tailer.poll(0);
@@ -201,6 +207,40 @@ describe('live reading = offline reading of the final files', () => {
     // The .jsonl rewinds to prompt m4 after writing it and its answer m5.
     expectSameAsOffline(fold, filesUnder(root), ['m4', 'm5']);
     mirror.close();
+  });
+});
+
+describe('--record', () => {
+  it('writes each change once, and its replay is the live profile', async () => {
+    const { file, dst, root } = oneFixtureFile('claude-2.1.112');
+    writeFileSync(dst, '');
+    const record = join(root, 'record.jsonl');
+    const rt = new LiveRuntime({ tagger: new FirstWordTagger(), record });
+    const proc = new LiveProcessor(rt);
+    const feed = new TraceFeed([root], (m) => proc.handle(m));
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    for (const line of lines) {
+      appendFileSync(dst, line + '\n');
+      feed.tailer.poll(0);
+      proc.traces(true);
+    }
+    await rt.flush();
+    await rt.recorder!.close();
+    proc.close();
+    const recs = readFileSync(record, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).data.batch);
+    // A call is recorded again only when a line changed it (another block of its streamed response).
+    const assistantLines = lines.filter((l) => l.includes('"type":"assistant"')).length;
+    const callCopies = recs.reduce((n, b) => n + (b.calls?.length ?? 0), 0);
+    expect(callCopies).toBeGreaterThan(0);
+    expect(callCopies).toBeLessThanOrEqual(assistantLines);
+    const prompts = recs.flatMap((b) => b.prompts ?? []).map((p: { id: string }) => p.id);
+    expect(new Set(prompts).size).toBe(prompts.length);
+    const replayed = new LiveRuntime({ tagger: new FirstWordTagger() });
+    await replayFile(record, replayed, new ReplayClock(0));
+    expect(folded(rt.hub.profile('tokens', 'all'))).toContain('token:output');
+    for (const view of ['tokens', 'cost', 'ops', 'time'] as const) {
+      expect(folded(replayed.hub.profile(view, 'all'))).toBe(folded(rt.hub.profile(view, 'all')));
+    }
   });
 });
 
