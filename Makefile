@@ -31,7 +31,7 @@ typecheck: setup
 	npx tsc -p .
 
 test:
-	scripts/setup.sh npm bpf browser go agents fleet ccusage
+	scripts/setup.sh npm bpf browser go agents fleet clickhouse ccusage
 	node scripts/build.mjs
 	$(MAKE) collector
 	npx tsc -p .

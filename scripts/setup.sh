@@ -4,6 +4,8 @@
 # browser: Debian's chromium for the browser tests; go: golang-go for the pprof round-trip test;
 # fleet: Debian's prometheus for the fleet tests (started by the tests on loopback; the service its package
 # enables is disabled again: see no_new_services).
+# clickhouse: Debian's clickhouse-server 18.16 for the fleet event-store tests (started by the tests as a user
+# process in a temp dir; no service left enabled or running).
 # ccusage: ccusage@20.0.24 under .cache/ccusage, the reference for the cost check.
 # agents: the real Claude Code and Codex CLIs, pinned, under .cache/agents/ (scripts/agents/agents.json).
 set -euo pipefail
@@ -33,6 +35,7 @@ for w in "${want[@]}"; do
     browser) need chromium chromium ;;
     go) need go golang-go ;;
     fleet) [ -x /usr/bin/prometheus ] || apt_pkgs+=(prometheus) ;;
+    clickhouse) [ -x /usr/bin/clickhouse-server ] || apt_pkgs+=(clickhouse-server) ;;
     ccusage)
       # The reference the cost and ingest figures are checked against, outside package.json.
       d=.cache/ccusage; b="$d/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
