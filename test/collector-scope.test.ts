@@ -121,6 +121,15 @@ describe.skipIf(skip)('collector scope: agents, not names', () => {
       `records (${cand!.rejected} candidates rejected, ${cand!.dropped} of their records dropped by the loader before the kernel forgot them)`);
   }, 60_000);
 
+  it('the old default (every process named node, claude, codex, bun, gemini) traced the noise whole', async () => {
+    const old = await both(['--comm', 'claude,codex,node,bun,gemini'], 'names');
+    expectAll(old, old.agentDir, old.agent);
+    expectAll(old, old.noiseDir, old.noise);
+    const noise = old.records.filter((r) => pidOf(r) !== undefined && treeOf(old.records, old.noise).has(pidOf(r)!)).length;
+    const all = old.records.filter((r) => pidOf(r) !== undefined).length;
+    console.log(`scope (by name, the old default): ${noise} of ${all} records (${((100 * noise) / all).toFixed(1)} %) from the noise`);
+  }, 60_000);
+
   it('--all traces both', async () => {
     const all = await both(['--all'], 'all');
     expectAll(all, all.agentDir, all.agent);
