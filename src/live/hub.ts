@@ -6,6 +6,7 @@ import TDigest from 'tdigest';
 import type { Profile, Unit, ViewName } from '../profile/types.js';
 import { StackTable, ViewAggregate, type WindowName } from './aggregate.js';
 import { Series } from './series.js';
+import { LiveCounts } from './counts.js';
 
 export const VIEWS: readonly ViewName[] = ['tokens', 'cost', 'time', 'files', 'network', 'ops'];
 export const UNITS: Record<ViewName, Unit> = { tokens: 'tokens', cost: 'usd', time: 'seconds', files: 'count', network: 'count', ops: 'count' };
@@ -68,6 +69,8 @@ export class LiveHub {
   readonly views = Object.fromEntries(VIEWS.map((v) => [v, new ViewAggregate()])) as Record<ViewName, ViewAggregate>;
   readonly series = new Series();
   readonly sessions = new Map<string, SessionRow>();
+  /** Sessions, prompts and calls by the offline definition (the sessions table above is capped and windowed). */
+  readonly counts = new LiveCounts();
   readonly status: LiveStatus = {
     collector: 'none', scope: '', agents: [], missing: [], gaps: [], drops: 0, events: 0, skipped: 0, unattributed: 0, restarts: 0,
     unknownModels: [], stackOverflow: 0, includePrompts: false,
@@ -172,7 +175,7 @@ export class LiveHub {
 
   profileStatus(): Profile['status'] {
     return {
-      sessions: this.sessions.size, prompts: 0, matched: 0, unmatched: 0, coverage_pct: 0, tag_counts: {},
+      ...this.counts.status(),
       unknown_models: this.status.unknownModels, skipped_lines: this.status.skipped,
       live: { ...this.status },
     };

@@ -96,6 +96,7 @@ export class LivePipeline {
     for (const e of b.effects ?? []) this.#effect(e);
     if (this.#join.changed) this.#revisit();
     if (b.skippedCount) this.hub.status.skipped += b.skippedCount;
+    this.hub.counts.observe(b, (id) => this.#promptTags.get(id));
   }
 
   /** Frame values made safe as offline makes them (profile/privacy.ts); user names from the sessions' cwds. */

@@ -22,12 +22,15 @@ export interface TagStats {
 }
 
 export function tagStats(batch: EventBatch, tags: ReadonlyMap<string, string>): TagStats {
+  return tagStatsOf(batch.prompts.filter(isMainPrompt).map((p) => tagOf(p, tags)));
+}
+
+/** Coverage and counts per tag of the counted prompts' tags (offline from a batch, live as they arrive). */
+export function tagStatsOf(promptTags: Iterable<string>): TagStats {
   const counts: Record<string, number> = {};
   let prompts = 0, unmatched = 0;
-  for (const p of batch.prompts) {
-    if (!isMainPrompt(p)) continue;
+  for (const tag of promptTags) {
     prompts++;
-    const tag = tagOf(p, tags);
     if (tag === UNMATCHED) unmatched++;
     counts[tag] = (counts[tag] ?? 0) + 1;
   }
