@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fastToolResult } from '../src/sources/claude-fast.js';
+import { fastToolResult, readHead } from '../src/sources/claude-fast.js';
 import { forEachLine, isoMs } from '../src/sources/jsonl.js';
 import { cutLongStrings, measured } from '../src/sources/claude-cut.js';
 import { countFences } from '../src/sources/shape.js';
@@ -62,6 +62,19 @@ describe('fastToolResult', () => {
     no(line({ tool_use_id: 't', type: 'tool_result', content: 'x' }, { timestamp: 1767225600 })); // toMs's reading of a number
     no(Buffer.from(JSON.stringify({ type: 'progress', data: { message: { type: 'user', message: { content: [{ tool_use_id: 't', type: 'tool_result', content: 'x' }] } } } })));
     no(Buffer.from('{"type":"user","message":{"content":"a prompt"}}'));
+  });
+});
+
+describe('readHead (the Claude reader\'s line kind)', () => {
+  const kind = (s: string) => readHead(Buffer.from(s), true, () => false).kind;
+  it('reads the top-level type in any spelling, never a nested one', () => {
+    expect(kind('{"type":"user","message":{"content":"hi"}}')).toBe('user');
+    expect(kind('{ "message" : { "type" : "assistant" } , "typ\\u0065" : "\\u0075ser" }')).toBe('user');
+    expect(kind('{"data":{"type":"user"},"type":"progress"}')).toBe('other');
+    expect(kind('{"summary":"x","leafUuid":"u"}')).toBe('other');
+  });
+  it('leaves what it cannot vouch for to JSON.parse (which counts it as bad input)', () => {
+    for (const bad of ['{"type":"summary","x":1 garbage', '[1,2]', 'null', '{"type":"system"', '{"a":1} x', '\ufeff{"type":"user"}']) expect(kind(bad)).toBeNull();
   });
 });
 

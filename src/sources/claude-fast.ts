@@ -83,6 +83,8 @@ export function readHead(line: Buffer, fast: boolean, isSpawner: (id: string) =>
   }, skip);
   // A whole object without a type is ignored like any other line, once the bytes after it are checked.
   if (end === -1 || (end > 0 && skipWs(line, end) !== line.length)) return { kind: typed ? kindOf(type) : null, fast: null };
+  // Stopped at the type: the rest is not walked, but a line that does not even end its object is bad input.
+  if (end === 0 && lastByte(line) !== 125) return { kind: null, fast: null };
   const kind = kindOf(type);
   if (end === 0 || kind !== 'user') return { kind, fast: null };
   return { kind, fast: toolResultOf(line, block, link, timestamp, sessionId, isSpawner) };
@@ -91,6 +93,12 @@ export function readHead(line: Buffer, fast: boolean, isSpawner: (id: string) =>
 /** The top-level keys the head walk reads. */
 const TOP = ['type', 'timestamp', 'sessionId', 'message', 'toolUseResult'] as const;
 const [TYPE, TIMESTAMP, SESSION_ID, MESSAGE, TOOL_USE_RESULT] = [0, 1, 2, 3, 4];
+
+function lastByte(line: Buffer): number {
+  let i = line.length - 1;
+  while (i > 0 && isWs(line[i])) i--;
+  return line[i];
+}
 
 const kindOf = (t: string | undefined): LineHead['kind'] => (t === 'user' || t === 'assistant' ? t : 'other');
 
