@@ -65,8 +65,8 @@ describe.skipIf(skip)('live -- CMD (root, real collector)', () => {
       const out = join(box.root, 'prof');
       const r = await liveCommand(['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd.file, ...cmd.args,
         '-p', DEFAULT_PROMPT, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'],
-      // its transcripts go to CLAUDE_CONFIG_DIR, set in the command line, not in the user's home
-      { cwd: box.repoDir, out, extra: ['--traces', join(box.homeDir, '.claude', 'projects'), '--record', join(box.root, 'rec.jsonl')] });
+      // its transcripts go to CLAUDE_CONFIG_DIR, set by the command's `env`, not in the user's home: followed
+      { cwd: box.repoDir, out, extra: ['--record', join(box.root, 'rec.jsonl')] });
       expect(r.code, r.stderr).toBe(0);
       writeFileSync(join(dir, 'live-command-claude.txt'), r.stderr);
       // exact tokens from its transcript, under the prompt's tag

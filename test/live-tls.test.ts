@@ -48,9 +48,12 @@ describe.skipIf(skip)('live: TLS of native agents', () => {
     delete env.IS_SANDBOX;
     const before = server.sent.replies.length;
     const out = join(box.root, 'prof');
-    const r = await liveCommand(['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), agentCommand('claude-native').file,
-      '-p', DEFAULT_PROMPT, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'],
-    { cwd: box.repoDir, out, env: { AGENTPPROF_TLS_CACHE: cache }, extra: traces ? ['--traces', join(box.homeDir, '.claude', 'projects')] : [] });
+    const args = [agentCommand('claude-native').file, '-p', DEFAULT_PROMPT, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'];
+    const assign = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    // `env K=V … claude`: live reads CLAUDE_CONFIG_DIR there and follows the transcript. Through a shell's
+    // export it cannot know the folder, and the run is profiled from the kernel and TLS alone.
+    const cmd = traces ? ['env', ...assign, ...args] : ['sh', '-c', `export ${assign.map((a) => `'${a}'`).join(' ')}; exec "$@"`, 'sh', ...args];
+    const r = await liveCommand(cmd, { cwd: box.repoDir, out, env: { AGENTPPROF_TLS_CACHE: cache } });
     expect(r.code, r.stderr).toBe(0);
     const status = JSON.parse(readFileSync(join(out, 'status.json'), 'utf8'));
     return { r, out, status, replies: mainReplies({ ...server.sent, replies: server.sent.replies.slice(before) }, 'anthropic') };

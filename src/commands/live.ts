@@ -12,7 +12,7 @@ import { defaultRoots } from '../live/traces.js';
 import { currentUserNames } from './profile.js';
 import { FLEET_HELP, FLEET_OPTIONS, fleetOptions } from '../fleet/cli-options.js';
 import { dropTarget } from '../live/privilege.js';
-import { commandEnv, commandUser, resolveExecutable, spawnHeld, type HeldCommand } from '../live/command.js';
+import { commandEnv, commandSeesEnv, commandUser, resolveExecutable, spawnHeld, type HeldCommand } from '../live/command.js';
 import { collectorScope } from '../live/scope.js';
 import { summary as runSummary } from '../live/summary.js';
 
@@ -160,7 +160,8 @@ export async function run(allArgv: string[]): Promise<number> {
   // -- CMD: the command's user, environment and trace roots; only files written from now on, unless asked
   const who = commandUser();
   const cmdEnv = cmdArgv.length ? commandEnv(who) : process.env;
-  const roots = [...(cmdArgv.length ? defaultRoots(cmdEnv, cmdEnv.HOME) : defaultRoots()), ...(v.traces ?? []).map((d) => resolve(d))];
+  const seen = commandSeesEnv(cmdArgv, cmdEnv);
+  const roots = [...(cmdArgv.length ? defaultRoots(seen, seen.HOME) : defaultRoots()), ...(v.traces ?? []).map((d) => resolve(d))];
   const explicitHistory = argv.some((a) => a === '--history' || a.startsWith('--history='));
   const since = cmdArgv.length && !explicitHistory ? Date.now() : Date.now() - (Number.isFinite(history) ? history : 60) * 60_000;
   // The server advises (/api/advice) on the same files and window it profiles.

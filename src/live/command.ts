@@ -50,6 +50,19 @@ export function commandEnv(who: Identity, env: NodeJS.ProcessEnv = process.env):
   return out;
 }
 
+/** The environment the command's programs will see, for finding its trace roots: `env`, plus the
+ * `env K=V …` assignments the command starts with (\`live -- env CLAUDE_CONFIG_DIR=/x claude …\`). */
+export function commandSeesEnv(argv: string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (argv[0]?.split('/').pop() !== 'env') return env;
+  const out = { ...env };
+  for (const a of argv.slice(1)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(a);
+    if (!m) break;
+    out[m[1]] = m[2];
+  }
+  return out;
+}
+
 /** The executable `cmd` names on PATH (symlinks resolved), or undefined. */
 export function resolveExecutable(cmd: string, path = process.env.PATH ?? '', cwd = process.cwd()): string | undefined {
   const candidates = cmd.includes('/') ? [isAbsolute(cmd) ? cmd : resolve(cwd, cmd)] : path.split(delimiter).filter(Boolean).map((d) => join(d, cmd));
