@@ -22,7 +22,13 @@ export async function feedLive(rec: RecordingRead, traces: EventBatch, tagger: T
   for (const x of [...traces.prompts, ...traces.calls, ...traces.tools]) first.set(x.session, Math.min(first.get(x.session) ?? Infinity, x.ts));
   for (const s of traces.sessions) steps.push({ at: Math.min(s.start, first.get(s.id) ?? Infinity) + lagMs - 1, batch: { sessions: [{ ...s } as Session] } });
   for (const p of traces.prompts) steps.push({ at: p.ts + lagMs, batch: { prompts: [{ ...p } as Prompt] } });
-  for (const c of traces.calls) steps.push({ at: c.end + lagMs, batch: { calls: [{ ...c } as LlmCall] } });
+  // A call's lines carry its tools: its first copy comes with its first tool's line (or its first line).
+  const firstTool = new Map<string, number>();
+  for (const t of traces.tools) firstTool.set(t.llmCall, Math.min(firstTool.get(t.llmCall) ?? Infinity, t.ts));
+  for (const c of traces.calls) {
+    steps.push({ at: Math.min(c.ts, firstTool.get(c.id) ?? Infinity) + lagMs - 1, batch: { calls: [{ ...c, end: c.ts } as LlmCall] } });
+    steps.push({ at: c.end + lagMs, batch: { calls: [{ ...c } as LlmCall] } });
+  }
   for (const t of traces.tools) {
     steps.push({ at: t.ts + lagMs, batch: { tools: [{ ...t, end: t.ts, status: 'unknown' } as ToolCall] } });
     if (t.end > t.ts) steps.push({ at: t.end + lagMs, batch: { tools: [{ ...t } as ToolCall] } });

@@ -4,7 +4,7 @@ import { DEFAULT_PROMPT, describeFailure, type AgentRun } from './agent-run.js';
 import { startModelServer } from './model-server.js';
 import { runClaude } from './run-claude.js';
 import { runCodex } from './run-codex.js';
-import { apiErrorScript, ATTRIBUTION_PROMPT, ATTRIBUTION_TASK, attributionScript, FORKED_SUBAGENT_PROMPT, HELPER_TASK, stepsScript, SUBAGENT_PROMPT, TESTS_AGAIN_PROMPT } from './script.js';
+import { apiErrorScript, ATTRIBUTION_PROMPT, ATTRIBUTION_TASK, attributionScript, codexAttributionScript, FORKED_SUBAGENT_PROMPT, HELPER_TASK, stepsScript, SUBAGENT_PROMPT, TESTS_AGAIN_PROMPT } from './script.js';
 
 export interface Expectation {
   /** Typed prompts of the user's own thread, in order. */
@@ -54,6 +54,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   // Every kind of cause the join must tell apart (test/attribution-real.test.ts).
   claudeAttribution: { prompts: [ATTRIBUTION_PROMPT], subagentTasks: { [ATTRIBUTION_TASK]: ATTRIBUTION_PROMPT }, exitCode: 0,
     run: () => runClaude({ prompt: ATTRIBUTION_PROMPT, script: attributionScript, allowedTools: 'Bash,Read,Edit,Agent' }) },
+  codexAttribution: { ...plain, prompts: [ATTRIBUTION_PROMPT], run: () => runCodex({ prompt: ATTRIBUTION_PROMPT, script: codexAttributionScript }) },
   // API errors: one retried, then a fatal one that ends the run with exit 1.
   claudeErrors: { ...plain, exitCode: 1, run: () => runClaude({ script: apiErrorScript() }), fixture: 'claude-2.1.112-api-errors' },
   codexErrors: { ...plain, exitCode: 1, run: () => runCodex({ script: apiErrorScript() }), fixture: 'codex-0.171.0-api-errors' },

@@ -169,6 +169,21 @@ export const attributionScript: Script = (ctx) => {
   }
 };
 
+/** The same causes for Codex (exec_command): two commands in one response, the tree, a background job
+ * detached from the command's output, an edit by sed read back by the next command, a long command. */
+export const codexAttributionScript: Script = (ctx) => {
+  switch (ctx.turn) {
+    case 0: return [shell(ctx, 'cat README.md'), shell(ctx, 'cat package.json')];
+    case 1: return [shell(ctx, TREE_COMMAND)];
+    // Its own session: Codex kills the command's process group when the command returns.
+    case 2: return [shell(ctx, `setsid -f sh -c '${BACKGROUND_COMMAND}' >/dev/null 2>&1`)];
+    case 3: return [shell(ctx, `sed -i 's/${BUG.before}/${BUG.after}/' ${BUG.file}`)];
+    case 4: return [shell(ctx, `cat ${BUG.file}`)];
+    case 5: return [shell(ctx, 'sleep 3; cat README.md > done.txt')];
+    default: return [{ type: 'text', text: 'Done.' }];
+  }
+};
+
 export const defaultScript: Script = (ctx) => (ctx.agent === 'claude' ? claudeScript(ctx) : codexScript(ctx));
 
 /**

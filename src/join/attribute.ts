@@ -111,11 +111,11 @@ export class ToolIndex {
     const holding = open.filter((x) => x.ts <= t && (t <= x.end || (openEnded && x.end <= x.ts)));
     const inside = naming(running(holding), target);
     if (inside || (holding.length && !named)) return inside ?? running(holding)[0];
-    const near = naming(open, target);
-    if (near || named) return near;
-    let best = open[0];
-    for (const x of open) if (gap(x, t) < gap(best, t)) best = x;
-    return best;
+    // Within the slack the nearest in time (an agent may touch a file a few ms before its tool's line
+    // is written: Claude Code runs a tool as soon as its block has streamed).
+    const byGap = [...open].sort((a, b) => gap(a, t) - gap(b, t));
+    const near = naming(byGap, target);
+    return near || named ? near : byGap[0];
   }
 
   /**
@@ -172,7 +172,7 @@ export function names(hint: string, target: string): boolean {
   return rest === '' || rest[0] === '/' || rest[0] === '.' || rel.endsWith('/');
 }
 
-/** The first of `tools` (latest started first) whose input names the target. */
+/** The first of `tools` whose input names the target. */
 function naming(tools: readonly ToolCall[], target: string): ToolCall | undefined {
   if (!tools.length || !target) return undefined;
   return tools.find((t) => t.hints.some((h) => h.kind !== 'exec' && h.kind !== 'connect' && names(h.target, target)));

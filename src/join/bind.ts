@@ -61,6 +61,13 @@ const table = <K, V>(cap: number | undefined): Map<K, V> => (cap ? new CappedMap
 /** Writers of a file that names a session not known yet (live: kernel events run ahead of the tailer). */
 interface Pending { host?: string; pid: number; ts: number; reason: BindingReason }
 
+/**
+ * Of two records of one process, the parent that forked it: a record made after that parent exited
+ * (an exec of a background job whose shell returned) names the reaper (init, pid 1) instead — no
+ * lineage of the job. A record's 0 or 1 yields to a real parent.
+ */
+export const forkParent = (a: number, b: number): number => (a > 1 ? a : b > 1 ? b : a || b);
+
 export class Binder {
   readonly #direct: Map<Key, Binding>;
   readonly #procs: Map<Key, Process>;
@@ -113,7 +120,7 @@ export class Binder {
   process(p: Process, host = p.host): void {
     const k = key(host, p.pid);
     const known = this.#procs.get(k);
-    const cur = known ? { ...known, ...p } : p;
+    const cur = known ? { ...known, ...p, ppid: forkParent(known.ppid, p.ppid) } : p;
     this.#procs.set(k, cur);
     if (!cur.cwd || !AGENT_COMM.test(cur.comm)) return;
     let best: Session | undefined;

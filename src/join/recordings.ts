@@ -9,7 +9,7 @@ import { emptyBatch, type Effect, type EventBatch, type LlmCall, type Process, t
 import { listRecordings, readRecording } from '../sources/agentsight.js';
 import type { RecordingRead } from '../sources/agentsight-types.js';
 import { ToolIndex, UNBOUND_SESSION } from './attribute.js';
-import { Binder, bindingSummary, type Binding } from './bind.js';
+import { Binder, bindingSummary, forkParent, type Binding } from './bind.js';
 import { indexCalls, joinCalls, PromptIndex, type TraceCalls } from './calls.js';
 import { MIN_SKEW_MS, offsetFromCalls, offsetFromTraceWrites, type Offset } from './clock.js';
 import { CallIndex } from './llm-calls.js';
@@ -105,7 +105,8 @@ class Dedup<T> {
   readonly items: T[] = [];
   readonly #seen = new Map<string, number>();
   dropped = 0;
-  constructor(private readonly key: (t: T) => string, private readonly better?: (a: T, b: T) => boolean) {}
+  constructor(private readonly key: (t: T) => string, private readonly better?: (a: T, b: T) => boolean,
+    private readonly merge?: (kept: T, other: T) => void) {}
   add(t: T): void {
     const k = this.key(t);
     const i = this.#seen.get(k);
@@ -115,7 +116,9 @@ class Dedup<T> {
       return;
     }
     this.dropped++;
-    if (this.better?.(t, this.items[i])) this.items[i] = t;
+    const old = this.items[i];
+    if (this.better?.(t, old)) this.items[i] = t;
+    this.merge?.(this.items[i], this.items[i] === t ? old : t);
   }
 }
 
@@ -123,7 +126,8 @@ class Dedup<T> {
 class Collection {
   readonly calls = new Dedup<ApiCall>((c) => c.id, (a, b) => !!b.truncated && !a.truncated);
   readonly procs = new Dedup<Process>((p) => `${p.host}\u0000${p.pid}\u0000${Math.round(p.start / 1000)}`,
-    (a, b) => (a.argv?.length ?? 0) > (b.argv?.length ?? 0) || (a.exit !== undefined && b.exit === undefined));
+    (a, b) => (a.argv?.length ?? 0) > (b.argv?.length ?? 0) || (a.exit !== undefined && b.exit === undefined),
+    (kept, other) => { kept.ppid = forkParent(kept.ppid, other.ppid); });
   readonly effects = new Dedup<Effect>((e) => `${e.host}\u0000${e.pid}\u0000${e.kind}\u0000${e.ts}\u0000${e.target}`);
   readonly sessions = new Dedup<Session>((s) => s.id);
   readonly tools = new Dedup<ToolCall>((t) => t.id);

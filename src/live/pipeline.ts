@@ -329,11 +329,14 @@ export class LivePipeline {
   /** A tool's input hints, as offline (profile/build.ts): each counted unless the kernel saw that effect of it. */
   #hints(tool: ToolCall, st: ToolState): void {
     const cwd = this.#binder.session(tool.session)?.cwd;
+    // The process of a hint is the program of the command before it (`cd x && cat y`: cat reads y).
+    const first = tool.hints.find((h) => h.kind === 'exec');
+    let program = first ? programOf(first.target) : undefined;
     for (const h of tool.hints) {
-      if (h.kind === 'exec') continue;
+      if (h.kind === 'exec') { program = programOf(h.target) ?? program; continue; }
       const k = hintKey(tool.id, h, cwd);
       if ((st.hints ??= new Map()).has(k)) continue;
-      const id = this.#effectStack({ ts: tool.ts, kind: h.kind, target: h.target, evidence: 'tool-input', session: tool.session, toolCall: tool.id }, { session: tool.session, tool });
+      const id = this.#effectStack({ ts: tool.ts, kind: h.kind, target: h.target, evidence: 'tool-input', session: tool.session, toolCall: tool.id }, { session: tool.session, tool }, program ?? '');
       const counted = !this.#observed.get(k);
       st.hints.set(k, { id, ts: tool.ts, counted });
       if (counted) this.hub.recordId(h.kind === 'connect' ? 'network' : 'files', id, 1, tool.ts);
@@ -357,7 +360,8 @@ export class LivePipeline {
     }
   }
 
-  #effectStack(e: Effect, place: Placement): number {
+  /** `program`: the process frame of a tool-input hint (its command's program; '' for none). */
+  #effectStack(e: Effect, place: Placement, program?: string): number {
     const { session, tool, call, background } = place;
     const toolPrefix = tool ? this.#tools.get(tool.id)?.prefix : undefined;
     const callPrefix = !tool && call ? this.#calls.get(call.id)?.prefix : undefined;
@@ -370,7 +374,7 @@ export class LivePipeline {
     // As offline (profile/build.ts): the process is the kernel's comm, or the program a tool's command runs;
     // a frame that does not apply (no tool, no known process) is left out rather than invented.
     const exec = tool?.hints.find((h) => h.kind === 'exec');
-    let comm = proc ? processLabel(proc.comm) : exec ? programOf(exec.target) ?? '' : '';
+    let comm = program ?? (proc ? processLabel(proc.comm) : exec ? programOf(exec.target) ?? '' : '');
     if (background) comm = backgroundLabel(comm || undefined);
     const kind = e.kind === 'create' ? 'write' : e.kind;
     // The hot path (100k+ effects/s): the same (context, process, target) repeats, so its stack id is
@@ -413,10 +417,13 @@ export class LivePipeline {
 
   /** A session's next request could leave after t: calls of the session after t are charged again. */
   #mark(session: string, key: string, t: number): void {
-    this.#marks.set(session, key, t);
+    const old = this.#marks.set(session, key, t);
+    if (old === t) return;
+    // A mark that moved changed the start of calls after its old place too.
+    const from = Math.min(t, old ?? t);
     for (const id of this.#sessionCalls.get(session) ?? []) {
       const st = this.#calls.get(id);
-      if (st && st.session === session && st.ts > t) this.#chargeTime(st, st.prefix[1].slice('prompt:'.length));
+      if (st && st.session === session && st.ts > from) this.#chargeTime(st, st.prefix[1].slice('prompt:'.length));
     }
   }
 

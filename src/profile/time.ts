@@ -36,15 +36,18 @@ export class RequestMarks {
     this.#perSession = opts.perSession ?? Infinity;
   }
 
-  set(session: string, key: string, t: number): void {
-    if (!Number.isFinite(t)) return;
+  /** Sets a mark; returns the time it had before (undefined: new), so a caller knows which calls it moved. */
+  set(session: string, key: string, t: number): number | undefined {
+    if (!Number.isFinite(t)) return undefined;
     let s = this.#bySession.get(session);
     if (!s) this.#bySession.set(session, (s = { marks: new Map() }));
-    if (s.marks.get(key) === t) return;
+    const old = s.marks.get(key);
+    if (old === t) return old;
     s.marks.delete(key);
     s.marks.set(key, t);
     if (s.marks.size > this.#perSession) s.marks.delete(s.marks.keys().next().value!);
     s.sorted = undefined;
+    return old;
   }
 
   delete(session: string, key: string): void {

@@ -170,7 +170,9 @@ export class CollectorDecoder {
     const ts = this.#ts(o);
     const pid = num(o.pid) ?? 0;
     const p = this.#proc(pid, o, ts);
-    p.ppid = num(o.ppid) ?? p.ppid;
+    // The parent that forked it is its lineage: an exec after that parent exited (a background job
+    // whose shell returned) reports the reaper (init) instead.
+    if (!(p.ppid > 1)) p.ppid = num(o.ppid) ?? p.ppid;
     p.comm = str(o.comm) ?? p.comm;
     p.filename = str(o.filename);
     const argv = Array.isArray(o.argv) ? o.argv.filter((a): a is string => typeof a === 'string') : undefined;
