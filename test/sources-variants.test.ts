@@ -3,6 +3,7 @@
 // valid spellings (test/helpers/json-variants.ts: Python's separators, tabs and spaces, reversed key
 // order, every escape, respelled numbers, unknown fields) and each reader must return exactly what it
 // returns for the original: sessions, prompts, calls, usage, tools, effects, skipped-line counts.
+import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -10,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listRecordings } from '../src/sources/agentsight-files.js';
 import { readEventLog } from '../src/sources/agentsight-log.js';
 import { readSnapshot } from '../src/sources/agentsight-snapshot.js';
+import { readSqliteRecording } from '../src/sources/agentsight-sqlite.js';
 import type { RecordingRead } from '../src/sources/agentsight-types.js';
 import { mergeResults, type FileResult } from '../src/sources/merge.js';
 import { readTraceFile } from '../src/sources/read.js';
@@ -217,5 +219,43 @@ describe('AgentSight recordings: every record in every spelling reads the same',
     const lines = Math.max(...as.map(([, c]) => c.lines));
     process.stdout.write(`sources-variants: AgentSight: ${lines} JSONL records × ${asVariants.length - 2} variants + 1 snapshot × ${asVariants.length} variants\n`);
     expect(lines).toBeGreaterThan(20);
+  });
+});
+
+// AgentSight's SQLite recording keeps JSON inside its columns (request bodies, the SSE stream's data
+// lines, argv): those texts re-spelled must read the same too.
+describe('AgentSight SQLite: JSON inside columns in every spelling reads the same', () => {
+  const T = Date.parse('2026-03-02T11:00:00.000Z');
+  const request = { model: 'claude-opus-4-6', stream: true, system: [{ type: 'text', text: 'You are Claude Code' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'réécris le parseur / rewrite the parser 😀' }] }] };
+  const events = [
+    ['message_start', { type: 'message_start', message: { id: 'msg_sq1', model: 'claude-opus-4-6', usage: { input_tokens: 12, output_tokens: 1, cache_read_input_tokens: 3000, cache_creation_input_tokens: 200 } } }],
+    ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_sq1', name: 'Edit', input: {} } }],
+    ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"file_path":"/w/p.py"}' } }],
+    ['message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 64 } }],
+    ['message_stop', { type: 'message_stop' }],
+  ] as const;
+  const argv = ['/usr/bin/node', '/opt/claude/cli.js', '--résumé'];
+  function db(path: string, spell: (v: unknown) => string): void {
+    const d = new Database(path);
+    d.exec(`CREATE TABLE llm_calls (id INTEGER PRIMARY KEY, timestamp INTEGER, pid INTEGER, model TEXT, host TEXT, path TEXT, status_code INTEGER, request_body TEXT, response_body TEXT);
+      CREATE TABLE process_nodes (pid INTEGER, ppid INTEGER, argv_json TEXT, cwd TEXT);`);
+    const sse = events.map(([e, data]) => `event: ${e}\ndata: ${spell(data)}\n\n`).join('');
+    d.prepare('INSERT INTO llm_calls (timestamp, pid, model, host, path, status_code, request_body, response_body) VALUES (?,?,?,?,?,?,?,?)')
+      .run(T, 91, 'claude-opus-4-6', 'api.anthropic.com', '/v1/messages', 200, spell(request), sse);
+    d.prepare('INSERT INTO process_nodes VALUES (?,?,?,?)').run(91, 1, spell(argv), '/w');
+    d.close();
+  }
+  const base = join(tmp, 'sqlite-original.db');
+  db(base, (v) => JSON.stringify(v));
+  const want = readSqliteRecording(base, 'box');
+
+  it('reads the call and the process from the original', () => {
+    expect(want.calls.map((c) => [c.id, c.usage.output, c.prompt])).toEqual([['msg_sq1', 64, request.messages[0].content[0].text]]);
+    expect(want.processes[0].argv).toEqual(argv);
+  });
+  it.each(variants().filter((v) => !v.addsFields).map((v) => [v.name, v] as const))('%s', (name, v) => {
+    const p = join(tmp, `sqlite-${name}.db`);
+    db(p, v.text);
+    expect(normalize(readSqliteRecording(p, 'box'), p, base)).toEqual(normalize(want, base, base));
   });
 });
