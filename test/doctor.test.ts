@@ -78,9 +78,9 @@ describe('agentpprof doctor', () => {
     for (const [name, target] of links) symlinkSync(target, join(bin, name));
     const native = doctor(['--no-load'], env).report;
     expect(byId(native, 'agent claude')).toMatchObject({ status: 'ok' });
-    expect(byId(native, 'agent claude').detail).toMatch(/native executable; TLS visible: static BoringSSL located \(SSL_write at 0x[0-9a-f]+, SSL_read at 0x[0-9a-f]+/);
+    expect(byId(native, 'agent claude').detail).toMatch(/native executable; TLS visible: static BoringSSL located in \S+ \(SSL_write at 0x[0-9a-f]+, SSL_read at 0x[0-9a-f]+/);
     expect(byId(native, 'agent codex')).toMatchObject({ status: 'warn' });
-    expect(byId(native, 'agent codex').detail).toMatch(/TLS not visible: .*rustls/);
+    expect(byId(native, 'agent codex').detail).toMatch(/starting \S+\/codex; TLS not visible: .*rustls/);
     expect(byId(native, 'live').detail).toMatch(/will not show the TLS of codex/);
     // The node build: TLS in the OpenSSL that node embeds.
     rmSync(join(bin, 'claude'));
@@ -88,7 +88,7 @@ describe('agentpprof doctor', () => {
     chmodSync(cli, 0o755);
     symlinkSync(cli, join(bin, 'claude'));
     const node = doctor(['--no-load'], env).report;
-    expect(byId(node, 'agent claude').detail).toMatch(/node script \(\/\S+\); TLS visible: node's embedded OpenSSL \(SSL_write exported by /);
+    expect(byId(node, 'agent claude').detail).toMatch(/node script \(\/\S+\); TLS visible: OpenSSL's SSL_write\/SSL_read exported by \/\S+node: probed by name/);
   }, 120_000);
 
   it.runIf(isRoot)('as an unprivileged user: the root line fails with its fix and the exit status is 1', () => {

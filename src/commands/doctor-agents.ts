@@ -1,20 +1,19 @@
-// The agent CLIs installed here (on PATH, and under sudo in the invoking user's ~/.local/bin) and where
-// their TLS plaintext could be caught: node's embedded OpenSSL (symbols exported), a native build's static
-// BoringSSL (located by src/sources/collector-boringssl.ts), or rustls (codex: nothing to probe).
-import { accessSync, closeSync, constants, openSync, readSync, realpathSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { findBoringSslProbes } from '../sources/collector-boringssl.js';
-import { readElf } from '../util/elf.js';
+// The agent CLIs installed here (on PATH, and under sudo in the invoking user's ~/.local/bin) and whether
+// their TLS plaintext can be caught, asked of the executable that does the TLS (the native build itself,
+// the node running a script, the native binary Codex's node launcher starts) the way live asks it
+// (src/sources/collector-tls.ts: OpenSSL symbols, a located BoringSSL, or nothing — rustls).
+import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { inspectTls, type TlsProbe } from '../sources/collector-tls.js';
 
 export const AGENT_CLIS = ['claude', 'codex', 'gemini'] as const;
-const SSL_NAMES = ['SSL_write', 'SSL_read', 'SSL_write_ex', 'SSL_read_ex'];
 
 export interface AgentCli {
   name: string;
   /** As found on PATH, and what it resolves to. */
   path: string;
   real: string;
-  /** How it runs: `node script (NODE)` or `native executable`. */
+  /** How it runs: `native executable`, `node script (NODE)`, … */
   runs: string;
   tlsVisible: boolean;
   tls: string;
@@ -42,32 +41,50 @@ function shebang(path: string): string | null {
   }
 }
 
+const realOr = (p: string) => { try { return realpathSync(p); } catch { return p; } };
 const hex = (n: number) => `0x${n.toString(16)}`;
 
-function describe(name: string, path: string, dirs: string[]): AgentCli {
-  let real = path;
-  try { real = realpathSync(path); } catch { /* a dangling link: described as found */ }
-  const elf = readElf(real, SSL_NAMES);
-  const base = { name, path, real };
-  if (elf) {
-    if (name === 'codex') return { ...base, runs: 'native executable', tlsVisible: false, tls: 'rustls, linked in without symbols: its TLS cannot be probed (its tokens come from its rollout files)' };
-    if (elf.exported.has('SSL_write')) return { ...base, runs: 'native executable', tlsVisible: true, tls: 'OpenSSL symbols exported: probed by name' };
-    const p = findBoringSslProbes(real);
-    if (p) return { ...base, runs: 'native executable', tlsVisible: true, tls: `static BoringSSL located (SSL_write at ${hex(p.write)}, SSL_read at ${hex(p.read)}, SSL_do_handshake at ${hex(p.handshake)})` };
-    return { ...base, runs: 'native executable', tlsVisible: false, tls: 'no OpenSSL symbols and no BoringSSL found: its TLS cannot be probed' };
+/** The native binary @openai/codex's bin/codex.js starts: in @openai/codex-linux-ARCH/vendor/TRIPLE/bin/. */
+function codexNative(launcher: string): string | null {
+  const scope = dirname(dirname(dirname(launcher))); // …/node_modules/@openai
+  const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+  for (const vendor of [join(scope, `codex-linux-${arch}`, 'vendor'), join(dirname(dirname(launcher)), 'vendor')]) {
+    let triples: string[] = [];
+    try { triples = readdirSync(vendor); } catch { continue; }
+    for (const t of triples) {
+      for (const p of [join(vendor, t, 'bin', 'codex'), join(vendor, t, 'codex', 'codex')]) if (existsSync(p)) return p;
+    }
   }
+  return null;
+}
+
+function verdict(p: TlsProbe, exe: string): { tlsVisible: boolean; tls: string } {
+  if (p.kind === 'symbols') return { tlsVisible: true, tls: `OpenSSL's SSL_write/SSL_read exported by ${exe}: probed by name` };
+  if (p.kind === 'boringssl') return { tlsVisible: true, tls: `static BoringSSL located in ${exe} (SSL_write at ${hex(p.write)}, SSL_read at ${hex(p.read)}, SSL_do_handshake at ${hex(p.handshake)})` };
+  return { tlsVisible: false, tls: `${exe}: ${p.why}` };
+}
+
+function describe(name: string, path: string, dirs: string[]): AgentCli {
+  const real = realOr(path);
+  const base = { name, path, real };
   const interp = shebang(real);
-  const node = interp && /(^|\/)node(\s|$)|env\s+node\b/.test(interp)
-    ? (/env\s+node\b/.test(interp) ? which('node', dirs) : interp.split(/\s+/)[0])
-    : null;
-  if (!node) return { ...base, runs: interp ? `script (${interp})` : 'unknown file', tlsVisible: false, tls: 'not a node script or a native executable: unknown TLS library' };
-  let nodeReal = node;
-  try { nodeReal = realpathSync(node); } catch { /* keep */ }
-  const runs = `node script (${nodeReal})`;
-  if (name === 'codex') return { ...base, runs, tlsVisible: false, tls: 'a node launcher of the native codex binary, whose TLS is rustls without symbols: cannot be probed (its tokens come from its rollout files)' };
-  const nodeElf = readElf(nodeReal, SSL_NAMES);
-  if (nodeElf?.exported.has('SSL_write')) return { ...base, runs, tlsVisible: true, tls: `node's embedded OpenSSL (SSL_write exported by ${nodeReal})` };
-  return { ...base, runs, tlsVisible: false, tls: `${nodeReal} exports no SSL_write: its TLS cannot be probed by name` };
+  if (!interp) {
+    const p = inspectTls(real);
+    if (p.kind === 'none' && p.why === 'not an ELF executable') return { ...base, runs: 'unknown file', tlsVisible: false, tls: 'neither a script nor an ELF executable' };
+    return { ...base, runs: 'native executable', ...verdict(p, real) };
+  }
+  const nodeScript = /(^|\/)node(\s|$)|env\s+node\b/.test(interp);
+  if (!nodeScript) return { ...base, runs: `script (${interp})`, tlsVisible: false, tls: 'run by another interpreter than node: its TLS library is not known' };
+  const node = /env\s+node\b/.test(interp) ? which('node', dirs) : interp.split(/\s+/)[0];
+  if (!node) return { ...base, runs: 'node script', tlsVisible: false, tls: 'no node on PATH to run it' };
+  const runs = `node script (${realOr(node)})`;
+  if (name === 'codex') {
+    // The launcher makes no API call itself: the native binary it starts does.
+    const native = codexNative(real);
+    if (native) return { ...base, runs: `${runs}, starting ${native}`, ...verdict(inspectTls(native), native) };
+    return { ...base, runs, tlsVisible: false, tls: 'a node launcher of the native codex binary (not found beside it), whose TLS is rustls: cannot be seen' };
+  }
+  return { ...base, runs, ...verdict(inspectTls(realOr(node)), realOr(node)) };
 }
 
 /** Each agent CLI found: PATH first, then (under sudo, whose PATH is root's) the invoking user's bins. */
