@@ -6,10 +6,15 @@
 // Live mode feeds it call by call, in either order (TLS usually runs ahead of the trace lines).
 import { createHash } from 'node:crypto';
 import type { ApiCall } from '../http/types.js';
-import type { LlmCall, Prompt } from '../model.js';
+import type { LlmCall, Prompt, Usage } from '../model.js';
 import { UNBOUND_SESSION } from './attribute.js';
 import type { Binder } from './bind.js';
 import { CappedMap } from './capped.js';
+
+const maxUsage = (a: Usage, b: Usage): Usage => ({
+  ...a, input: Math.max(a.input, b.input), output: Math.max(a.output, b.output), cacheRead: Math.max(a.cacheRead, b.cacheRead),
+  cacheWrite5m: Math.max(a.cacheWrite5m, b.cacheWrite5m), cacheWrite1h: Math.max(a.cacheWrite1h, b.cacheWrite1h),
+});
 
 /** Max calls kept per message id (traces hold one; the index maps id → call). */
 export type TraceCalls = Map<string, LlmCall>;
@@ -82,10 +87,15 @@ export class CallJoiner {
     this.#own = cap ? new CappedMap(cap) : new Map();
   }
 
-  /** Records the binding evidence of a call the traces hold; true when they hold it. */
+  /**
+   * Records the binding evidence of a call the traces hold; true when they hold it. The wire's usage
+   * completes the trace's copy kind by kind (Claude Code may log a response before its final
+   * message_delta: a partial output count), as live counts the larger of the copies.
+   */
   bindIfTraced(r: ApiCall): boolean {
     const t = this.trace.get(r.id);
     if (t && r.pid) this.binder.bind(r.host, r.pid, t.session, 'api-message-id', r.ts);
+    if (t && r.usage) t.usage = maxUsage(t.usage, r.usage);
     return !!t;
   }
 

@@ -52,8 +52,10 @@ export function offsetFromCalls(recorded: Iterable<ApiCall>, trace: TraceCalls):
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
 /**
- * From trace files the recording saw being written: the first write open of a session's file is the
- * moment its first line was written (the session's start). For agents whose TLS cannot be read (Codex).
+ * From trace files the recording saw being written: the first write open of a session's file comes at
+ * or after its first line's stamp (the session's start), so a recording whose clock is behind shows
+ * writes before the start. For agents whose TLS cannot be read (Codex, native Claude Code live).
+ * A recording whose clock is ahead cannot be told from a late first write: no correction then.
  */
 export function offsetFromTraceWrites(effects: Iterable<Effect>, sessions: Iterable<Session>): Offset | undefined {
   const starts = new Map<string, number>();
@@ -66,6 +68,8 @@ export function offsetFromTraceWrites(effects: Iterable<Effect>, sessions: Itera
     if (!starts.has(b)) continue;
     if (e.ts < (first.get(b) ?? Infinity)) first.set(b, e.ts);
   }
+  // A session's first line is written at its start or later (native Claude Code opens its file
+  // seconds after the line's stamp), never before: each pair is a lower bound of the offset.
   const d = [...first].map(([b, ts]) => starts.get(b)! - ts);
-  return d.length ? { offsetMs: median(d), pairs: d.length, evidence: 'trace-file-writes' } : undefined;
+  return d.length ? { offsetMs: Math.max(0, ...d), pairs: d.length, evidence: 'trace-file-writes' } : undefined;
 }
