@@ -47,7 +47,8 @@ export class TraceMirror {
     for (const c of chunks) {
       const f = this.#entry(c.file);
       if (!f.reader) {
-        f.early.push(c);
+        // The tailer's bytes are a view of its read buffer: kept lines are copied.
+        f.early.push({ ...c, data: Buffer.from(c.data) });
         if (!this.#detect(f, c)) continue;
         f.reader!.lines(f.early);
         f.early = [];

@@ -37,7 +37,12 @@ export interface TailOptions {
   whole?: (path: string) => boolean;
 }
 
+const CHUNK = 1 << 20;
+/** Largest read buffer kept between reads (a longer line gets a bigger one, dropped afterwards). */
+const KEEP_MAX = 16 << 20;
+
 export interface TailEvents {
+  /** `data` is a view of the tailer's read buffer, valid during the call: copy what you keep. */
   lines(batch: TailLines[]): void;
   /** The file shrank or was replaced: its reader state must start over. */
   reset?(file: string, why: 'truncated' | 'replaced'): void;
@@ -48,6 +53,8 @@ export class Tailer {
   readonly #byIno = new Map<number, Followed>();
   readonly #skippedOld = new Map<string, number>();
   #scanned = 0;
+  /** The read buffer, reused for every read of every file (the lines handed out are views of it). */
+  #buf = Buffer.allocUnsafe(CHUNK);
   /** The first scan sees the history `since` may skip; any file found later is new. */
   #firstScan = true;
 
@@ -125,22 +132,38 @@ export class Tailer {
       this.on.reset?.(f.path, 'truncated');
     }
     if (st.size === f.offset) return 0;
-    const want = Math.min(st.size - f.offset, this.opts.maxBytesPerPoll ?? 8 << 20);
-    const buf = Buffer.allocUnsafe(want);
-    let got = 0;
+    // Read through one reused buffer, a chunk at a time: a fresh buffer per read cost more in page
+    // faults and copies than the readers' parsing (a 150 MB first load: +0.7 s CPU).
+    let budget = Math.min(st.size - f.offset, this.opts.maxBytesPerPoll ?? 8 << 20);
+    let n = 0;
     const fd = openSync(f.path, 'r');
-    try { got = readSync(fd, buf, 0, want, f.offset); } finally { closeSync(fd); }
-    f.offset += got;
-    const data = f.partial.length ? Buffer.concat([f.partial, buf.subarray(0, got)]) : buf.subarray(0, got);
-    // Complete lines go out as bytes, undecoded: the readers test byte markers before decoding.
-    const end = data.lastIndexOf(10) + 1;
-    f.partial = Buffer.from(data.subarray(end));
-    if (!end) return 0;
-    const chunk = data.subarray(0, end);
-    const lineNo = f.lineNo + 1;
-    const n = countLines(chunk);
-    f.lineNo += n;
-    this.on.lines([{ file: f.path, data: chunk, lineNo }]);
+    try {
+      while (budget > 0) {
+        const keep = f.partial.length;
+        // A line longer than the buffer: grow it (lines of several MB happen with huge tool outputs).
+        if (keep + CHUNK > this.#buf.length) this.#buf = Buffer.allocUnsafe(Math.max(2 * this.#buf.length, keep + CHUNK));
+        const buf = this.#buf;
+        f.partial.copy(buf, 0);
+        const got = readSync(fd, buf, keep, Math.min(budget, buf.length - keep), f.offset);
+        if (got <= 0) break;
+        f.offset += got;
+        budget -= got;
+        const data = buf.subarray(0, keep + got);
+        // Complete lines go out as bytes, undecoded: the readers test byte markers before decoding.
+        const end = data.lastIndexOf(10) + 1;
+        f.partial = Buffer.from(data.subarray(end));
+        if (!end) continue;
+        const chunk = data.subarray(0, end);
+        const lineNo = f.lineNo + 1;
+        const lines = countLines(chunk);
+        f.lineNo += lines;
+        n += lines;
+        this.on.lines([{ file: f.path, data: chunk, lineNo }]);
+      }
+    } finally {
+      closeSync(fd);
+      if (this.#buf.length > KEEP_MAX) this.#buf = Buffer.allocUnsafe(CHUNK);
+    }
     return n;
   }
 

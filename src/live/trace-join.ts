@@ -33,7 +33,8 @@ export class TraceJoin {
     const b: EventBatch = { sessions: [], prompts: [], calls: [], tools: [], effects: [], processes: [], skipped: [], skippedCount: 0 };
     const calls = new Set<LlmCall>();
     const tools = new Set<ToolCall>();
-    const wake: string[] = [];
+    // What arrived that parked sidechain calls may wait for (looked up only if any wait).
+    const wake: { c: string[]; t: string[]; a: string[] } = { c: [], t: [], a: [] };
     const runs = new Set<string>();
     for (const d of deltas) {
       b.sessions.push(...d.sessions);
@@ -41,7 +42,7 @@ export class TraceJoin {
       d.calls.forEach((c, i) => {
         const counted = this.#call(c, d.keys[i], d.spawn[i]);
         calls.add(counted);
-        if (!counted.sidechain) { this.#mainCalls.set(counted.id, counted); wake.push(`c:${counted.id}`); }
+        if (!counted.sidechain) { this.#mainCalls.set(counted.id, counted); wake.c.push(counted.id); }
         const sp = this.#spawnOf.get(counted);
         if (sp) { this.#wait(counted, sp); const run = spawnerOf(sp, this.#agentToTool); if (run) runs.add(run); }
       });
@@ -53,7 +54,7 @@ export class TraceJoin {
         const res = this.#results.get(t.id);
         if (res) ended(t, res.r);
         tools.add(t);
-        wake.push(`t:${t.id}`);
+        wake.t.push(t.id);
       }
       for (const r of d.results) {
         const prev = this.#results.get(r.id);
@@ -67,13 +68,14 @@ export class TraceJoin {
         this.#agentToTool.set(agent, tool);
         const as = this.#agentsOf.get(tool);
         if (as) as.push(agent); else this.#agentsOf.set(tool, [agent]);
-        wake.push(`a:${agent}`);
+        wake.a.push(agent);
       }
       for (const f of d.subagentFinals) if (!this.#finals.has(f.toolUseId)) { this.#finals.set(f.toolUseId, f); runs.add(f.toolUseId); }
       b.skippedCount += d.skippedCount;
       b.skipped.push(...d.skipped);
     }
-    for (const k of wake) {
+    const keys = this.#waiting.size ? [...wake.c.map((x) => `c:${x}`), ...wake.t.map((x) => `t:${x}`), ...wake.a.map((x) => `a:${x}`)] : [];
+    for (const k of keys) {
       const ws = this.#waiting.get(k);
       if (!ws) continue;
       this.#waiting.delete(k);
