@@ -5,7 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import { Function as PFunction, Label, Line, Location, Mapping, Profile as PProfile, Sample as PSample, StringTable, ValueType } from 'pprof-format';
 import type { Profile } from '../profile/types.js';
-import { sampleTypeFor } from '../sources/pprof.js';
+import { sampleTypeFor } from '../profile/pprof-units.js';
 
 export function renderPprof(profiles: Profile[], opts: { timeRange?: { start: number; end: number } } = {}): Buffer {
   const strings = new StringTable();

@@ -3,7 +3,7 @@
 // what they leave unmatched) is the practical default once a model or endpoint is configured.
 
 import { ClusterTagger } from './cluster.js';
-import type { TaggerContext, TaggerEntry } from './index.js';
+import type { TaggerContext, TaggerEntry } from './types.js';
 import { defaultCacheFile, TagCache } from './llm-cache.js';
 import { LlamaCppBackend } from './llama.js';
 import { DEFAULT_TAGS, HybridTagger, LlmTagger, OpenAiBackend, type LlmBackend } from './llm.js';

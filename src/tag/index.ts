@@ -7,28 +7,12 @@ import { join } from 'node:path';
 import { parseRule, parseRulesFile, RegexTagger, type Rule } from './regex.js';
 import { BACKENDS } from './backends.js';
 import { defaultRules } from './rules.js';
-import type { Tagger } from './types.js';
+import type { OptionSpec, Tagger, TaggerContext, TaggerEntry } from './types.js';
 import { usageError } from '../util/cli-error.js';
 
 export { RegexTagger, parseRule, parseRulesFile, type Rule } from './regex.js';
 export { defaultRules, DEFAULT_RULE_SPECS } from './rules.js';
-
-/** What a factory gets: the ordered rules (user first, then defaults) and every parsed CLI value. */
-export interface TaggerContext {
-  rules: Rule[];
-  options: Record<string, unknown>;
-}
-
-/** A parseArgs option spec, as node:util's parseArgs takes it. */
-export type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: string; default?: string | boolean };
-
-export interface TaggerEntry {
-  create(ctx: TaggerContext): Tagger | Promise<Tagger>;
-  /** Extra CLI options this backend reads from ctx.options (merged into `profile` and `tags`). */
-  options?: Record<string, OptionSpec>;
-  /** One line for --help. */
-  help: string;
-}
+export type { OptionSpec, TaggerContext, TaggerEntry } from './types.js';
 
 const registry = new Map<string, TaggerEntry>();
 

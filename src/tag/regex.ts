@@ -2,14 +2,9 @@
 // (the seed's production default). Rules come from the command line, a rules file and the defaults in
 // rules.ts; parsing is strict so a typo is an error that names the rule and where it came from.
 
-import { UNMATCHED, type TagResult, type Tagger } from './types.js';
+import { UNMATCHED, type Rule, type TagResult, type Tagger } from './types.js';
 
-export interface Rule {
-  tag: string;
-  re: RegExp;
-  /** Where the rule came from: `file:line`, `--tag-rule #2` or `default #5` — named in errors and by `tags`. */
-  origin: string;
-}
+export type { Rule } from './types.js';
 
 /** Tags are short lowercase words (a dash or digit allowed after the first letter). */
 export const TAG_NAME = /^[a-z][a-z0-9-]{0,19}$/;
