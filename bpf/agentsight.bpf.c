@@ -18,7 +18,9 @@
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 #define AT_FDCWD -100
-#define FMODE_WRITE 0x2 /* include/linux/fs.h: a macro, so not in vmlinux.h */
+/* uapi fcntl flags: macros, so not in vmlinux.h */
+#define O_ACCMODE 3
+#define O_APPEND 02000
 
 const volatile bool trace_all = false;
 /* Numbers the SSL_* calls: a chunked call's records share it. Small, so JSON readers keep it exact. */
@@ -63,6 +65,7 @@ struct task_slots {
 	struct pending_call ssl;
 	struct pending_call dns;
 	__u8 sys_on, ssl_on, dns_on;
+	__u8 append_on; /* an untraced open for appending, to check against the watched directories at exit */
 };
 struct { __uint(type, BPF_MAP_TYPE_TASK_STORAGE); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, int); __type(value, struct task_slots); } slots SEC(".maps");
 
@@ -326,11 +329,25 @@ int BPF_PROG(on_rename, struct task_struct *task, const char *comm)
 
 /* ---------------- files and connect: save at enter, emit at exit ---------------- */
 
+/* An untraced process opening a file for appending while directories are watched: its exit checks where
+ * the file is (watch_writer). Other opens of untraced processes cost nothing more. */
+static __always_inline void note_append(__u64 flags)
+{
+	if (!watching || !(flags & O_APPEND) || !(flags & O_ACCMODE))
+		return;
+	struct task_slots *t = my_slots(true);
+	if (t)
+		t->append_on = 1;
+}
+
 static __always_inline int save_sys(__u32 op, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	if (!is_traced(id >> 32))
+	if (!is_traced(id >> 32)) {
+		if (op == AS_OP_OPEN)
+			note_append(a2);
 		return 0;
+	}
 	struct task_slots *t = my_slots(true);
 	if (!t)
 		return 0;
@@ -352,7 +369,7 @@ int enter_openat2(struct trace_event_raw_sys_enter *ctx)
 {
 	struct open_how how = {};
 	__u64 id = bpf_get_current_pid_tgid();
-	if (!is_traced(id >> 32))
+	if (!watching && !is_traced(id >> 32))
 		return 0;
 	bpf_probe_read_user(&how, sizeof(how), (void *)ctx->args[2]);
 	return save_sys(AS_OP_OPEN, ctx->args[0], ctx->args[1], how.flags, 0, 0);
@@ -455,22 +472,27 @@ static __always_inline int emit_file(long ret)
 	return 0;
 }
 
-/* An untraced process that opened a file for writing below a watched directory (an agent's trace root:
- * it writes a session's trace file) becomes traced from now on, and the loader is told (AS_TRACED) so it
- * can attach its TLS probes. The open's own record is lost (no arguments were saved at its entry); the
- * next one, and everything else the process does, is not. */
+/* An untraced process that opened a file for appending below a watched directory (an agent's trace root:
+ * it appends to a session's trace file — Claude Code's transcripts, Codex's rollouts) becomes traced from
+ * now on, and the loader is told (AS_TRACED) so it can attach its TLS probes. The open's own record is lost
+ * (its arguments were not saved at entry); the next one, and everything else the process does, is not.
+ * Only opens noted at entry for appending are looked at: the walk up the parents costs ~200 ns. */
 static __always_inline void watch_writer(long fd)
 {
-	if (!watching || fd < 0 || fd > 65535)
+	if (!watching)
+		return;
+	struct task_slots *ts = my_slots(false);
+	if (!ts || !ts->append_on)
+		return;
+	ts->append_on = 0;
+	if (fd < 0 || fd > 65535)
 		return;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	if (is_traced(tgid))
-		return;
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
 	struct file *f = NULL;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	if (!f || !(BPF_CORE_READ(f, f_mode) & FMODE_WRITE))
+	if (!f)
 		return;
 	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
 	struct as_watch_key k = { .dev = BPF_CORE_READ(f, f_path.mnt, mnt_sb, s_dev) };
