@@ -2,11 +2,11 @@
 #include "agents.h"
 #include <string.h>
 
-/* Path segments of the agents' npm packages (their native builds ship as sibling packages whose names
- * start the same: @anthropic-ai/claude-code-linux-x64, @openai/codex-linux-x64) and install folders. */
+/* Path segments of the agents' npm packages: a runtime's script inside one is that agent. Only for scripts:
+ * an executable inside a package is one only by its name (the package also ships helpers: Claude Code's
+ * vendored ripgrep, …/@anthropic-ai/claude-code/vendor/ripgrep/x64-linux/rg, is not Claude Code). */
 static const struct { const char *marker, *agent; } packages[] = {
 	{ "/@anthropic-ai/claude-code", "claude" },
-	{ "/.local/share/claude/versions/", "claude" }, /* the native installer */
 	{ "/@openai/codex", "codex" },
 	{ "/@google/gemini-cli", "gemini" },
 	{ "/@qwen-code/qwen-code", "qwen" },
@@ -54,16 +54,22 @@ static const char *by_name(const char *path, const char *const *list)
 	return NULL;
 }
 
+/* The native installer keeps each version as …/claude/versions/N (run through the ~/.local/bin/claude link). */
+static const char *by_install(const char *path)
+{
+	return strstr(path, "/.local/share/claude/versions/") ? "claude" : NULL;
+}
+
 const char *agent_of(const char *exe, const char *args, size_t len)
 {
 	const char *a;
-	if (exe && exe[0] && ((a = by_package(exe)) || (a = by_name(exe, names))))
+	if (exe && exe[0] && ((a = by_name(exe, names)) || (a = by_install(exe))))
 		return a;
 	if (!len)
 		return NULL;
-	/* argv[0] as typed can name the agent where exe is a symlink's target or an interpreter */
+	/* argv[0] as typed can name the agent where exe is a symlink's target */
 	const char *argv0 = args;
-	if ((a = by_package(argv0)) || (a = by_name(argv0, names)))
+	if ((a = by_name(argv0, names)) || (a = by_install(argv0)))
 		return a;
 	if (!by_name(exe && exe[0] ? exe : argv0, runtimes) && !by_name(argv0, runtimes))
 		return NULL;

@@ -6,7 +6,7 @@
 // shell. The default run must give every effect of the agent's tree and nothing of the noise; `--all`
 // both; a `pid N` command and a watched trace root widen the scope at run time.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +25,13 @@ const WORK = `
 const { writeFileSync, readFileSync } = require('node:fs');
 const { connect } = require('node:net');
 const { spawnSync } = require('node:child_process');
+const { existsSync } = require('node:fs');
 const [dir, port, n] = process.argv.slice(2);
+// the agent's package ships a helper (as Claude Code vendors ripgrep): a program inside it, not the agent
+const sh = existsSync(__dirname + '/vendor/sh') ? __dirname + '/vendor/sh' : '/bin/sh';
 process.stdin.once('data', () => {
   for (let i = 0; i < Number(n); i++) { writeFileSync(dir + '/f' + i, 'x' + i); readFileSync(dir + '/f' + i); }
-  spawnSync('/bin/sh', ['-c', 'echo child > ' + dir + '/child.txt']);
+  spawnSync(sh, ['-c', 'echo child > ' + dir + '/child.txt']);
   const s = connect(Number(port), '127.0.0.1', () => { s.end(); process.exit(0); });
 });
 `;
@@ -49,6 +52,8 @@ describe.skipIf(skip)('collector scope: agents, not names', () => {
     agentScript = join(pkg, 'cli.js');
     noiseScript = join(dir, 'noise.js');
     writeFileSync(agentScript, WORK);
+    mkdirSync(join(pkg, 'vendor'));
+    copyFileSync('/bin/sh', join(pkg, 'vendor', 'sh'));
     writeFileSync(noiseScript, WORK);
     server = createServer((s) => s.destroy());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -109,9 +114,11 @@ describe.skipIf(skip)('collector scope: agents, not names', () => {
     expect(def.records.filter((r) => pidOf(r) !== undefined && noiseTree.has(pidOf(r)!))).toEqual([]);
     expect(effectsUnder(def.records, def.noiseDir)).toEqual([]);
     expect(def.records.some((r) => r.type === 'process' && r.process.argv?.includes(noiseScript))).toBe(false);
-    // the agent is named, with its TLS probed (node's OpenSSL)
-    const seen = def.records.flatMap((r) => (r.type === 'agent' && r.agent.pid === def.agent ? [r.agent] : []));
-    expect(seen).toEqual([expect.objectContaining({ agent: 'claude', tlsProbed: true })]);
+    // the agent is named, with its TLS probed (node's OpenSSL); its package's helper is not an agent
+    const tree = treeOf(def.records, def.agent);
+    const seen = def.records.flatMap((r) => (r.type === 'agent' && tree.has(r.agent.pid) ? [r.agent] : []));
+    expect(seen).toEqual([expect.objectContaining({ pid: def.agent, agent: 'claude', tlsProbed: true })]);
+    expect(def.records.some((r) => r.type === 'process' && tree.has(r.process.pid) && r.process.argv?.[0].endsWith('/vendor/sh'))).toBe(true);
     const last = def.stats.at(-1)!;
     const cand = last.type === 'stats' ? last.stats.candidates! : undefined;
     expect(cand!.accepted).toBeGreaterThanOrEqual(1);
