@@ -35,7 +35,7 @@ for w in "${want[@]}"; do
     browser) need chromium chromium ;;
     go) need go golang-go ;;
     fleet) [ -x /usr/bin/prometheus ] || apt_pkgs+=(prometheus) ;;
-    clickhouse) [ -x /usr/bin/clickhouse-server ] || apt_pkgs+=(clickhouse-server) ;;
+    clickhouse) [ -x /usr/sbin/clickhouse-server ] || apt_pkgs+=(clickhouse-server) ;;
     ccusage)
       # The reference the cost and ingest figures are checked against, outside package.json.
       d=.cache/ccusage; b="$d/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
