@@ -68,8 +68,12 @@ export function summary(s: SummaryInput): string {
   }
   // what was read, written or deleted: a program's exec is a process, not a file touched
   const fileFx = new Map([...readFolded(join(s.dir, 'files.folded'))].filter(([k]) => !k.endsWith(';effect:exec')));
-  const files = top(byFrame(fileFx, 'file:'), 6);
-  if (files.length) lines.push(`  files: ${files.map(([f, n]) => `${f} ${n}`).join(' · ')}`);
+  // the project's files by name; outside it, the privacy buckets (external/home, external/tmp, …) in one line
+  const byFile = byFrame(fileFx, 'file:');
+  const inside = top(new Map([...byFile].filter(([f]) => !f.startsWith('external/'))), 8);
+  const outside = top(new Map([...byFile].filter(([f]) => f.startsWith('external/'))), 5);
+  if (inside.length) lines.push(`  files: ${inside.map(([f, n]) => `${f} ${n}`).join(' · ')}`);
+  if (outside.length) lines.push(`  outside the project: ${outside.map(([f, n]) => `${f} ${n}`).join(' · ')}`);
   const domains = top(byFrame(readFolded(join(s.dir, 'network.folded')), 'domain:'), 6);
   if (domains.length) lines.push(`  domains: ${domains.map(([d, n]) => `${d} ${n}`).join(' · ')}`);
   lines.push(`  profile: ${s.dir}/ (tokens.svg, live.pb.gz, one .folded per view; \`go tool pprof -http : ${join(s.dir, 'live.pb.gz')}\`)`);
