@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   live: () => import('./commands/live.js'),
   replay: () => import('./commands/replay.js'),
   doctor: () => import('./commands/doctor.js'),
+  report: () => import('./commands/report.js'),
 };
 
 /** Subcommand used when the first argument is not a command name (a path or a flag). */
