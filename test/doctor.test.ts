@@ -3,7 +3,7 @@
 // `scripts/setup.sh agents` are told apart by where their TLS lives; as an unprivileged user it fails
 // with the fix, exit 1.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,9 +84,7 @@ describe('agentpprof doctor', () => {
     expect(byId(native, 'live').detail).toMatch(/will not show the TLS of codex/);
     // The node build: TLS in the OpenSSL that node embeds.
     rmSync(join(bin, 'claude'));
-    const cli = agentPath('claude');
-    chmodSync(cli, 0o755);
-    symlinkSync(cli, join(bin, 'claude'));
+    symlinkSync(agentPath('claude'), join(bin, 'claude')); // npm made it executable (its bin)
     const node = doctor(['--no-load'], env).report;
     expect(byId(node, 'agent claude').detail).toMatch(/node script \(\/\S+\); TLS visible: OpenSSL's SSL_write\/SSL_read exported by \/\S+node: probed by name/);
   }, 120_000);
