@@ -2,7 +2,7 @@
 // offline read of the same final files: real agents' transcripts written in chunks cut anywhere (mid
 // line too), with streamed copies repeated and Codex token counts re-emitted; what the live side handed
 // out, folded (the last copy of each id wins), must equal the offline read exactly.
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -245,7 +245,27 @@ describe('--record', () => {
 });
 
 describe('following files', () => {
-  it('a file copied in after start with an old mtime is followed; history before start is not', () => {
+  it('a .jsonl that is no trace format: its lines are counted as skipped, naming the file', () => {
+    const root = tmp();
+    const { mirror, tailer } = live(root);
+    const file = join(root, 'projects', 'x', 'notes.jsonl');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '');
+    let skipped = 0;
+    const examples: string[] = [];
+    for (let i = 0; i < 70; i++) {
+      appendFileSync(file, `{"note":${i}}\n`);
+      tailer.poll(0);
+      const b = mirror.read(true);
+      skipped += b?.skippedCount ?? 0;
+      examples.push(...(b?.skipped ?? []).map((s) => `${s.file}:${s.line} ${s.reason}`));
+    }
+    expect(skipped).toBe(65);
+    expect(examples).toEqual([`${file}:1 not a trace format agentpprof reads`]);
+    mirror.close();
+  });
+
+  it('a file copied (cp -p) or moved (mv) in after start with an old mtime is followed; history before start is not', () => {
     const root = tmp();
     const src = join(REAL, 'claude-2.1.112');
     const [file] = filesUnder(src);
@@ -268,10 +288,18 @@ describe('following files', () => {
     const fold = new Fold();
     fold.add(mirror.read(true));
     expectSameAsOffline(fold, [after]);
+    // `mv` from elsewhere (a new inode to the tailer) keeps the mtime too.
+    const outside = join(tmp(), 'moved.jsonl');
+    cpSync(file, outside);
+    utimesSync(outside, old, old);
+    mkdirSync(join(root, 'r'));
+    renameSync(outside, join(root, 'r', 'moved.jsonl'));
+    tailer.poll(0);
+    expect(tailer.followed).toBe(2);
     // The history file is followed once it changes.
     appendFileSync(before, '\n');
     tailer.poll(0);
-    expect(tailer.followed).toBe(2);
+    expect(tailer.followed).toBe(3);
     mirror.close();
   });
 });

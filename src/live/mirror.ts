@@ -10,7 +10,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { EventBatch } from '../model.js';
+import type { EventBatch, Skipped } from '../model.js';
 import { detectFormat } from '../sources/roots.js';
 import { fileReader, type FileReader } from './increment.js';
 import type { TailLines } from './tail.js';
@@ -30,8 +30,9 @@ export class TraceMirror {
   readonly #files = new Map<string, Followed>();
   readonly #join = new TraceJoin();
   #last = 0;
-  /** Lines of files whose format could not be told (not a trace file after all): counted, not read. */
-  unknownLines = 0;
+  /** Lines of files whose format could not be told (not a trace file after all): skipped, reported once. */
+  readonly #unknown: Skipped[] = [];
+  #unknownCount = 0;
 
   constructor(private readonly minIntervalMs = 250) {
     this.root = mkdtempSync(join(tmpdir(), 'agentpprof-mirror-'));
@@ -65,7 +66,8 @@ export class TraceMirror {
     if (!format) {
       // Without a format the lines are kept until one tells it, within a bound (then they are counted).
       if (f.early.length > 64) {
-        for (const e of f.early) this.unknownLines += e.data.reduce((n, b) => n + (b === 10 ? 1 : 0), 0);
+        for (const e of f.early) this.#unknownCount += e.data.reduce((n, b) => n + (b === 10 ? 1 : 0), 0);
+        if (this.#unknown.length < 20) this.#unknown.push({ file: c.file, line: f.early[0].lineNo, reason: 'not a trace format agentpprof reads' });
         f.early = [];
         rmSync(f.copy, { force: true });
       }
@@ -96,8 +98,11 @@ export class TraceMirror {
       const d = f.reader?.take();
       if (d) deltas.push(d);
     }
-    if (!deltas.length) return null;
+    if (!deltas.length && !this.#unknownCount) return null;
     const b = this.#join.add(deltas);
+    b.skipped.push(...this.#unknown.splice(0));
+    b.skippedCount += this.#unknownCount;
+    this.#unknownCount = 0;
     const empty = !b.sessions.length && !b.prompts.length && !b.calls.length && !b.tools.length && !b.skippedCount;
     return empty ? null : b;
   }
