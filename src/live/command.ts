@@ -5,7 +5,7 @@
 // and everything it starts from its first instruction.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, realpathSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
+import { constants as osConstants, userInfo } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Identity } from './privilege.js';
 
@@ -25,7 +25,7 @@ const HOLD = 'IFS= read -r go <&3; [ "$go" = go ] || exit 125; exec 3<&-; exec "
 export function commandUser(env: NodeJS.ProcessEnv = process.env): Identity {
   const uid = Number(env.SUDO_UID), gid = Number(env.SUDO_GID);
   if (env.SUDO_UID && Number.isInteger(uid) && Number.isInteger(gid)) return { uid, gid, name: env.SUDO_USER ?? String(uid) };
-  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, name: env.USER ?? String(process.getuid?.() ?? 0) };
+  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, name: userInfo().username };
 }
 
 /** The user's passwd entry (getent: NSS users too): home and shell. */
