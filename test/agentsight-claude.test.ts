@@ -2,8 +2,7 @@
 // build) in `--json` mode — AgentSight's JSON lines — while it fixes a bug against the scripted model
 // server over HTTPS; the recording merged with that run's session file puts the Bash tool's kernel
 // file effects under the Bash tool call, its LLM call and the run's prompt tag.
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
@@ -13,9 +12,8 @@ import { tagPrompts } from '../src/profile/tagging.js';
 import { loadHistory } from '../src/sources/index.js';
 import { recordingForm } from '../src/sources/agentsight.js';
 import { loadRecordings, type RecordingsResult } from '../src/join/recordings.js';
-import { LOADER_PATH } from '../src/sources/collector-run.js';
 import { defaultRules, RegexTagger } from '../src/tag/index.js';
-import { cannotTrace, ensureLoader, sleep } from './collector-harness.js';
+import { cannotTrace, recordJson, sleep } from './collector-harness.js';
 
 const skip = cannotTrace();
 if (skip) console.warn(`AgentSight recording of a real Claude Code run skipped: ${skip}`);
@@ -26,24 +24,14 @@ describe.skipIf(skip)('a recording of a real Claude Code run, merged with its se
   let res: RecordingsResult;
 
   beforeAll(async () => {
-    ensureLoader();
     rec = join(process.env.TMPDIR ?? '/tmp', `agentpprof-rec-${process.pid}.jsonl`);
-    const fd = openSync(rec, 'w');
-    const loader = spawn(LOADER_PATH, ['--json', '--comm', 'claude'], { stdio: ['ignore', fd, 'pipe'] });
-    closeSync(fd);
-    let stderr = '';
-    loader.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((r) => loader.on('exit', (code) => r(code)));
-    // Attached once its first STATS line is out.
-    for (let i = 0; i < 300 && !readFileSync(rec, 'utf8').includes('"STATS"'); i++) await sleep(100);
-    if (!readFileSync(rec, 'utf8').includes('"STATS"')) throw new Error(`collector did not attach: ${stderr}`);
+    const collector = await recordJson(rec, ['--comm', 'claude']);
     try {
       run = await runClaude();
       if (run.exitCode !== 0 || run.timedOut) throw new Error(describeFailure(run));
       await sleep(300);
     } finally {
-      loader.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await collector.stop()).toBe(0);
     }
     const traces = await loadHistory({ paths: run.traceFiles, threads: 0 });
     res = await loadRecordings([`devbox=${rec}`], { traces });

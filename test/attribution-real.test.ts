@@ -9,7 +9,7 @@
 // the offline merge and the live pipeline fed the same recording are scored per view (precision of
 // what they attribute, recall of the tools' effects), their views compared stack by stack (time too).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,11 +25,11 @@ import type { LiveRuntime } from '../src/live/runtime.js';
 import type { Effect, Process, ToolCall } from '../src/model.js';
 import { tagPrompts } from '../src/profile/tagging.js';
 import type { ViewName } from '../src/profile/types.js';
+import { buildProfile } from '../src/profile/index.js';
 import { readEventLog } from '../src/sources/agentsight-log.js';
 import { loadHistory } from '../src/sources/index.js';
-import { LOADER_PATH } from '../src/sources/collector-run.js';
 import { differences, feedLive, liveStacks, offlineStacks, total } from './attribution-feed.js';
-import { cannotTrace, ensureLoader, sleep } from './collector-harness.js';
+import { cannotTrace, recordJson, sleep } from './collector-harness.js';
 
 const skip = cannotTrace();
 if (skip) console.warn(`attribution of real agents skipped: ${skip}`);
@@ -123,17 +123,9 @@ describe.skipIf(skip).each(SCENARIOS)('attribution of a real run: $name, with no
   const expected = new Map<Effect, Cause>();
 
   beforeAll(async () => {
-    ensureLoader();
     box = mkdtempSync(join(tmpdir(), 'agentpprof-attr-'));
     rec = join(box, 'rec.jsonl');
-    const fd = openSync(rec, 'w');
-    const loader = spawn(LOADER_PATH, ['--json'], { stdio: ['ignore', fd, 'pipe'] });
-    closeSync(fd);
-    let stderr = '';
-    loader.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((r) => loader.on('exit', (code) => r(code)));
-    for (let i = 0; i < 300 && !readFileSync(rec, 'utf8').includes('"STATS"'); i++) await sleep(100);
-    if (!readFileSync(rec, 'utf8').includes('"STATS"')) throw new Error(`collector did not attach: ${stderr}`);
+    const collector = await recordJson(rec);
     const server: Server = createServer((s) => s.end()).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const port = (server.address() as { port: number }).port;
@@ -151,8 +143,7 @@ describe.skipIf(skip).each(SCENARIOS)('attribution of a real run: $name, with no
       for (const p of noise) p.kill('SIGTERM');
       server.close();
       await sleep(300);
-      loader.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await collector.stop()).toBe(0);
     }
     const traces = await loadHistory({ paths: run.traceFiles, threads: 0 });
     res = await loadRecordings([`devbox=${rec}`], { traces });
@@ -234,8 +225,10 @@ describe.skipIf(skip).each(SCENARIOS)('attribution of a real run: $name, with no
   });
 
   it('puts the model server under call:llm frames only', () => {
-    const net = offlineStacks(res, tags, 'network');
-    const model = [...net.keys()].filter((k) => k.includes('domain:localhost'));
+    // This run's sessions only: other agents on the machine (other test runs) are traced too, unbound.
+    const sessions = new Set(res.effects.filter((e) => expected.has(e)).map((e) => e.session));
+    const model = buildProfile(res, tags, { view: 'network' }).samples
+      .filter((x) => sessions.has(x.labels?.session) && x.stack.at(-1) === 'domain:localhost').map((x) => x.stack.join(';'));
     expect(model.length).toBeGreaterThan(0);
     for (const k of model) expect(k).toMatch(/call:llm\/[a-z]+;(process:[^;]+;)?domain:localhost$/);
   });

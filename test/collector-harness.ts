@@ -1,7 +1,7 @@
 // The collector tests' shared parts: whether this machine can trace, the loader (rebuilt when its sources
 // changed), a run that keeps every record, and pid-tree filters over the records.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeFailure, type AgentRun } from '../scripts/agents/agent-run.js';
@@ -75,6 +75,26 @@ export function treeOf(records: CollectorRecord[], root: number): Set<number> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts the loader writing AgentSight JSON lines (`--json`, an AgentSight recording) to `file` and
+ * resolves once it is attached (its first STATS line); stop() sends SIGTERM and gives its exit code.
+ */
+export async function recordJson(file: string, args: string[] = []): Promise<{ stop(): Promise<number | null> }> {
+  ensureLoader();
+  const fd = openSync(file, 'w');
+  const loader = spawn(LOADER_PATH, ['--json', ...args], { stdio: ['ignore', fd, 'pipe'] });
+  closeSync(fd);
+  let stderr = '';
+  loader.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((r) => loader.on('exit', (code) => r(code)));
+  for (let i = 0; i < 300 && !readFileSync(file, 'utf8').includes('"STATS"'); i++) await sleep(100);
+  if (!readFileSync(file, 'utf8').includes('"STATS"')) {
+    loader.kill('SIGTERM');
+    throw new Error(`collector did not attach: ${stderr}`);
+  }
+  return { stop: async () => { loader.kill('SIGTERM'); return exited; } };
+}
 
 /** Runs the real Claude Code under a collector started with `args`; returns the run and the records of
  * its process tree (other Claude Code processes on the machine are traced too). */
