@@ -1,6 +1,7 @@
 // The "never silently empty" rule for every command that reads history: a run that read nothing, or
 // less than it was given, stops with one line saying why (and the way out) and exit code 1, before
 // anything is written. A count of 0 is printed only when 0 is the truth.
+import type { EventBatch } from '../model.js';
 import type { History } from '../sources/index.js';
 import { noDataError, usageError } from '../util/cli-error.js';
 
@@ -49,4 +50,18 @@ const AGENTS = ['claude', 'codex', 'gemini'];
 /** --agent names one of the agents whose history is read. */
 export function checkAgentFlag(agent: string | undefined): void {
   if (agent !== undefined && !AGENTS.includes(agent)) throw usageError(`--agent: unknown agent "${agent}" (${AGENTS.join(', ')})`);
+}
+
+/**
+ * A recording that could not be read (a missing file, SQLite without its reader, a malformed log) is
+ * named on stderr, one line a problem; when nothing at all came of the recordings, that is the error.
+ */
+export function requireRecordings(rec: EventBatch & { status: { problems: string[] } }, paths: string[]): void {
+  const problems = rec.status.problems;
+  const empty = !rec.sessions.length && !rec.calls.length && !rec.effects.length && !rec.processes.length;
+  if (empty) {
+    throw noDataError(problems.length ? `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` : `no event in ${paths.join(', ')}`);
+  }
+  for (const p of problems.slice(0, 20)) process.stderr.write(`agentpprof: recording: ${p}\n`);
+  if (problems.length > 20) process.stderr.write(`agentpprof: recording: … and ${problems.length - 20} more problems\n`);
 }
