@@ -72,6 +72,10 @@ describe('readHead (the Claude reader\'s line kind)', () => {
     expect(kind('{ "message" : { "type" : "assistant" } , "typ\\u0065" : "\\u0075ser" }')).toBe('user');
     expect(kind('{"data":{"type":"user"},"type":"progress"}')).toBe('other');
     expect(kind('{"summary":"x","leafUuid":"u"}')).toBe('other');
+    // "type":"user" bytes that are text, or part of another key: never the line's type.
+    expect(kind('{"note":"say \\"type\\":\\"user\\" here","type":"summary"}')).toBe('other');
+    expect(kind('{"k\\"type":"user","type":"summary"}')).toBe('other');
+    expect(kind('{"cwd":"/w/[x]","type":"assistant"}')).toBe('assistant');
   });
   it('leaves what it cannot vouch for to JSON.parse (which counts it as bad input)', () => {
     for (const bad of ['{"type":"summary","x":1 garbage', '[1,2]', 'null', '{"type":"system"', '{"a":1} x', '\ufeff{"type":"user"}']) expect(kind(bad)).toBeNull();

@@ -73,20 +73,23 @@ export function valueEnd(b: Buffer, i: number): number {
   return p > i ? p : -1;
 }
 
-/** A member of an object: key quotes at ks/ke, value bytes [vs, ve). */
-export interface Member { ks: number; ke: number; vs: number; ve: number }
+/** A member of an object: key quotes at ks/ke, value starting at vs. */
+export interface Member { ks: number; ke: number; vs: number }
+
+/** What a visitor returns to end the walk early (members then returns 0). */
+export const STOP = -2;
 
 /**
- * Calls `fn` for each member of the object starting at `i`, in order, until it returns true. Returns the
- * index just past the object's `}`, 0 when `fn` stopped the walk, or -1 when the bytes are not an object.
- * `skip(m)` finds the end of each value (m.ve is not set yet): a caller that reads into a value while
- * skipping it passes its own, so that no value is scanned twice.
+ * Calls `visit` for each member of the object starting at `i`, in order. The visitor skips the value
+ * (valueEnd, or its own reading of it, so that no value is scanned twice) and returns the index just
+ * past it, -1 to give up, or STOP. Returns the index just past the object's `}`, 0 after STOP, or -1
+ * when the bytes are not an object (or the visitor gave up).
  */
-export function members(b: Buffer, i: number, fn: (m: Member) => boolean | void, skip?: (m: Member) => number): number {
+export function members(b: Buffer, i: number, visit: (m: Member) => number): number {
   if (b[i] !== 123) return -1;
   let p = skipWs(b, i + 1);
   if (b[p] === 125) return p + 1;
-  const m: Member = { ks: 0, ke: 0, vs: 0, ve: 0 };
+  const m: Member = { ks: 0, ke: 0, vs: 0 };
   for (;;) {
     if (b[p] !== QUOTE) return -1;
     m.ks = p;
@@ -95,10 +98,10 @@ export function members(b: Buffer, i: number, fn: (m: Member) => boolean | void,
     p = skipWs(b, m.ke + 1);
     if (b[p] !== 58) return -1;
     m.vs = skipWs(b, p + 1);
-    m.ve = skip ? skip(m) : valueEnd(b, m.vs);
-    if (m.ve === -1) return -1;
-    if (fn(m) === true) return 0;
-    p = skipWs(b, m.ve);
+    const ve = visit(m);
+    if (ve === STOP) return 0;
+    if (ve < 0) return -1;
+    p = skipWs(b, ve);
     if (b[p] === 44) p = skipWs(b, p + 1);
     else if (b[p] === 125) return p + 1;
     else return -1;
@@ -148,10 +151,14 @@ export function stringValue(b: Buffer, vs: number, ve: number): string | undefin
   return b[vs] === QUOTE ? stringAt(b, vs, ve - 1) : undefined;
 }
 
-/** The top-level member named `key` (the last one, as JSON.parse keeps), or null; -1 when not an object. */
-export function findMember(b: Buffer, i: number, key: string): Member | null | -1 {
-  let found: Member | null = null;
-  const end = members(b, i, (m) => { if (keyIs(b, m.ks, m.ke, key)) found = { ...m }; });
+/** The value [vs, ve) of the top-level member named `key` (the last one, as JSON.parse keeps), or null; -1 when not an object. */
+export function findMember(b: Buffer, i: number, key: string): { vs: number; ve: number } | null | -1 {
+  let found: { vs: number; ve: number } | null = null;
+  const end = members(b, i, (m) => {
+    const ve = valueEnd(b, m.vs);
+    if (keyIs(b, m.ks, m.ke, key)) found = { vs: m.vs, ve };
+    return ve;
+  });
   return end === -1 ? -1 : found;
 }
 
