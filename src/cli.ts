@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   replay: () => import('./commands/replay.js'),
   doctor: () => import('./commands/doctor.js'),
   report: () => import('./commands/report.js'),
+  check: () => import('./commands/check.js'),
 };
 
 /** Subcommand used when the first argument is not a command name (a path or a flag). */
