@@ -11,8 +11,11 @@
 //     vs. the offline read of the same file (readTraceFile + mergeResults): CPU time (both run
 //     synchronously here; wall time on a shared machine measures the neighbours), median ratio of
 //     --rounds paired rounds, each read in a process of its own. Target ≤ 1.5.
+//  3. Responsiveness: the real server (serve(), trace polling every 200 ms as `agentpprof live` does)
+//     following the --load file and, as baseline, the --small one; once loaded, 5 lines/s are appended
+//     for --seconds while /healthz is fetched every 100 ms: its latency p50 / p99 / max on each.
 // Histories: scripts/gen-corpus (seeded) Claude Code transcripts, concatenated into one file per size.
-//   node --import tsx scripts/bench/live-tail.ts [--big 50MB] [--small 100KB] [--load 150MB] [--lines 3000] [--rounds 5] [--part all|append|load]
+//   node --import tsx scripts/bench/live-tail.ts [--big 50MB] [--small 100KB] [--load 150MB] [--lines 3000] [--rounds 5] [--seconds 10] [--part all|append|load|healthz]
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +28,7 @@ import { generate } from '../gen-corpus/generate.js';
 import { TraceMirror } from '../../src/live/mirror.js';
 import { LiveProcessor } from '../../src/live/processor.js';
 import { LiveRuntime } from '../../src/live/runtime.js';
+import { serve } from '../../src/live/serve.js';
 import { FirstWordTagger } from '../../src/live/tagger.js';
 import { TraceFeed } from '../../src/live/traces.js';
 import { Tailer } from '../../src/live/tail.js';
@@ -35,6 +39,7 @@ import { readTraceFile } from '../../src/sources/read.js';
 const { values } = benchArgs(import.meta.url, { options: {
   big: { type: 'string', default: '50MB' }, small: { type: 'string', default: '100KB' }, load: { type: 'string', default: '150MB' },
   lines: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '5' }, part: { type: 'string', default: 'all' },
+  seconds: { type: 'string', default: '10' },
   child: { type: 'string' }, 'load-child': { type: 'string' }, 'lines-file': { type: 'string' },
 } });
 const BIG = parseSize(values.big!), SMALL = parseSize(values.small!), LOAD = parseSize(values.load!);
@@ -175,6 +180,51 @@ async function loadPart(): Promise<void> {
   console.log(`  → target ≤ 1.5: ${verdict(iv, 1.5)}`);
 }
 
+/** /healthz latencies (ms) while a served live run follows `history` and 5 lines/s are appended to it. */
+async function healthRound(history: Buffer, lines: string[]): Promise<{ lat: number[]; loadMs: number }> {
+  const root = mkdtempSync(join(work, 'health-'));
+  const dir = join(root, 'projects', '-home-dev-app');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, '5b0c2c57-6a52-4c1e-9f5e-heal00000001.jsonl');
+  writeFileSync(file, history);
+  const s = await serve({ tagger: new FirstWordTagger(), port: 0 });
+  const base = s.url.slice(0, s.url.indexOf('/?'));
+  const feed = new TraceFeed([root], (m) => s.processor.handle(m));
+  const poll = setInterval(() => feed.poll(), 200);
+  // Loaded: events counted, and no change for a second with nothing queued.
+  const t0 = performance.now();
+  for (let last = -1, still = 0; still < 10; await new Promise((r) => setTimeout(r, 100))) {
+    const ev = s.rt.hub.status.events;
+    still = ev > 0 && ev === last && !s.rt.pending ? still + 1 : 0;
+    last = ev;
+  }
+  const loadMs = performance.now() - t0 - 1000;
+  const lat: number[] = [];
+  const end = Date.now() + Number(values.seconds) * 1000;
+  let next = 0;
+  const writer = setInterval(() => { appendFileSync(file, lines.slice(next, next + GROUP).join('\n') + '\n'); next += GROUP; }, 1000);
+  while (Date.now() < end) {
+    const t0 = performance.now();
+    await (await fetch(`${base}/healthz`)).text();
+    lat.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  clearInterval(writer);
+  clearInterval(poll);
+  await s.close();
+  return { lat: lat.sort((a, b) => a - b), loadMs };
+}
+
+async function healthPart(): Promise<void> {
+  const { history, appended } = await corpus(LOAD);
+  const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(1);
+  const show = (name: string, xs: number[]) => `${name}: p50 ${q(xs, 0.5)} ms, p99 ${q(xs, 0.99)} ms, max ${xs.at(-1)!.toFixed(1)} ms (${xs.length} requests)`;
+  const small = await healthRound(history(SMALL), appended);
+  const big = await healthRound(history(LOAD), appended);
+  console.log(`/healthz while 5 lines/s are appended for ${values.seconds} s — ${show(`${(LOAD / 1e6).toFixed(0)} MB`, big.lat)}; ${show(`${(SMALL / 1e3).toFixed(0)} KB`, small.lat)}`);
+  console.log(`  (the ${(LOAD / 1e6).toFixed(0)} MB history took ${(big.loadMs / 1000).toFixed(1)} s to load and apply, wall)`);
+}
+
 if (values.child) {
   process.stdout.write(JSON.stringify(await appendRound(values.child, values['lines-file']!)) + '\n');
 } else if (values['load-child']) {
@@ -183,4 +233,5 @@ if (values.child) {
 } else {
   if (values.part === 'all' || values.part === 'append') await appendPart();
   if (values.part === 'all' || values.part === 'load') await loadPart();
+  if (values.part === 'all' || values.part === 'healthz') await healthPart();
 }
