@@ -68,14 +68,17 @@ describe('fastToolResult', () => {
 describe('readHead (the Claude reader\'s line kind)', () => {
   const kind = (s: string) => readHead(Buffer.from(s), true, () => false).kind;
   it('reads the top-level type in any spelling, never a nested one', () => {
-    expect(kind('{"type":"user","message":{"content":"hi"}}')).toBe('user');
-    expect(kind('{ "message" : { "type" : "assistant" } , "typ\\u0065" : "\\u0075ser" }')).toBe('user');
-    expect(kind('{"data":{"type":"user"},"type":"progress"}')).toBe('other');
-    expect(kind('{"summary":"x","leafUuid":"u"}')).toBe('other');
-    // "type":"user" bytes that are text, or part of another key: never the line's type.
-    expect(kind('{"note":"say \\"type\\":\\"user\\" here","type":"summary"}')).toBe('other');
-    expect(kind('{"k\\"type":"user","type":"summary"}')).toBe('other');
-    expect(kind('{"cwd":"/w/[x]","type":"assistant"}')).toBe('assistant');
+    const lines: Record<string, string> = {
+      '{"type":"user","message":{"content":"hi"}}': 'user',
+      '{ "message" : { "type" : "assistant" } , "typ\\u0065" : "\\u0075ser" }': 'user',
+      '{"data":{"type":"user"},"type":"progress"}': 'other',
+      '{"summary":"x","leafUuid":"u"}': 'other',
+      // "type":"user" bytes that are text, or part of another key: never the line's type.
+      '{"note":"say \\"type\\":\\"user\\" here","type":"summary"}': 'other',
+      '{"k\\"type":"user","type":"summary"}': 'other',
+      '{"cwd":"/w/[x]","type":"assistant"}': 'assistant',
+    };
+    expect(Object.fromEntries(Object.keys(lines).map((l) => [l, kind(l)]))).toEqual(lines);
   });
   it('leaves what it cannot vouch for to JSON.parse (which counts it as bad input)', () => {
     for (const bad of ['{"type":"summary","x":1 garbage', '[1,2]', 'null', '{"type":"system"', '{"a":1} x', '\ufeff{"type":"user"}']) expect(kind(bad)).toBeNull();
