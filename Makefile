@@ -3,7 +3,7 @@
 #               `agentpprof` on your PATH (a link to bin/agentpprof.mjs, see scripts/demo.sh)
 #   make test   install everything the tests need and run them all
 .DELETE_ON_ERROR:
-.PHONY: demo test setup build collector package typecheck bench clean
+.PHONY: demo test setup build collector package typecheck lint bench clean
 
 OUT ?= agentpprof-out
 
@@ -30,11 +30,16 @@ demo: build
 typecheck: setup
 	npx tsc -p .
 
+# The pipeline's layering (.dependency-cruiser.cjs): a violation names its rule and the import.
+lint: setup
+	npx depcruise --config .dependency-cruiser.cjs src
+
 test:
 	scripts/setup.sh npm bpf browser go agents fleet clickhouse ccusage
 	node scripts/build.mjs
 	$(MAKE) collector
 	npx tsc -p .
+	npx depcruise --config .dependency-cruiser.cjs src
 	npx vitest run
 
 bench: build collector

@@ -5,7 +5,7 @@
 // Loki lines group the hub's samples by (ts, agent, tag) with samples per view, exactly as recorded —
 // negative re-attribution weights included — so the sum of every pushed line equals the live profile.
 
-import type { LiveHub } from '../live/hub.js';
+import type { LiveSource } from '../live/sink.js';
 import type { Profile, ViewName } from '../profile/types.js';
 import { renderPprof } from '../render/pprof.js';
 import { PUSHED_VIEWS, type SemanticLine } from './events.js';
@@ -88,7 +88,7 @@ export class FleetExport {
   pprofPushes = 0;
   pprofFailures = 0;
 
-  constructor(private readonly hub: LiveHub, private readonly opts: FleetExportOptions) {
+  constructor(private readonly hub: LiveSource, private readonly opts: FleetExportOptions) {
     this.metrics = new FleetMetrics(opts.hostLabel);
     hub.taps.latency.push((kind, tag, ms) => this.metrics.observeLatency(kind, tag, ms / 1000));
     if (opts.loki) {

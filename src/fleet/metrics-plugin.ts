@@ -2,7 +2,7 @@
 // separate scrape token (Authorization: Bearer …, or ?token=… for simple scrape configs).
 
 import type { FastifyInstance } from 'fastify';
-import { sameToken, tokenOf } from '../live/plugins/auth.js';
+import { sameToken, tokenOf } from '../live/sink.js';
 import type { FleetMetrics } from './metrics.js';
 
 export interface MetricsPluginOptions {
