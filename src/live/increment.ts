@@ -192,12 +192,18 @@ class CodexReader implements FileReader {
     seen.prompts = prompts.length;
     const last = out.calls.length - 1;
     const pending = cf.pendingTools;
+    const lastId = last >= 0 ? out.calls[last].id : '';
+    // Tools of the response still being written: the call they will join once its token count comes,
+    // when its response id is known already (token_usage_record precedes the tool's run), else the
+    // last call's, as finish() would place them now (and that call's shape then counts them).
+    const next = cf.responseId && !cf.usedIds.has(cf.responseId) ? cf.responseId : lastId;
+    const merge = pending.length > 0 && next === lastId;
     const from = this.#withPending >= 0 && this.#withPending < seen.calls ? this.#withPending : seen.calls;
     for (let i = from; i < out.calls.length; i++) {
       const c = out.calls[i];
       c.session = sid;
       let v = useA ? c : { ...c, prompt: cf.callPromptB[i] };
-      if (i === last && pending.length) {
+      if (i === last && merge) {
         const shape = { ...c.shape, toolUses: c.shape.toolUses + cf.pendingShape.toolUses, tools: [...c.shape.tools, ...cf.pendingShape.tools] };
         v = { ...v, shape };
       }
@@ -205,16 +211,14 @@ class CodexReader implements FileReader {
       d.keys.push('');
       d.spawn.push(null);
     }
-    this.#withPending = pending.length ? last : -1;
+    this.#withPending = merge ? last : -1;
     seen.calls = out.calls.length;
     for (const t of out.tools.slice(seen.tools)) t.session = sid;
     // The counts finish() would copy from the skip log.
     out.skipped = cf.skips.examples;
     out.skippedCount = cf.skips.count;
     appended(out, seen, d);
-    // Tools of the response still being written: the last call's, as finish() would place them now.
-    const lastId = last >= 0 ? out.calls[last].id : '';
-    for (const t of pending) d.tools.push({ ...t, session: sid, llmCall: lastId } satisfies ToolCall);
+    for (const t of pending) d.tools.push({ ...t, session: sid, llmCall: next } satisfies ToolCall);
     // A command's failure can arrive after its output (item_completed): that result changed in place.
     if (cf.failed.size > this.#failed) {
       for (const id of [...cf.failed].slice(this.#failed)) {
