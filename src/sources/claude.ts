@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LlmCall, Prompt, Session, ToolCall, Usage } from '../model.js';
-import { readHead, type FastToolResult } from './claude-fast.js';
+import { readHead, type FastToolResult, type LineHead } from './claude-fast.js';
 import { cutLongStrings, measured, type Cut } from './claude-cut.js';
 import type { Spawn } from './claude-subagent.js';
 import { classifyClaudePrompt } from './claude-prompts.js';
@@ -59,10 +59,16 @@ export function claudeLines(file: string): { state: FileState; line: LineFn; res
     file, out, skips: new SkipLog(), sessions: new Map(), threads: new Map(), callAt: new Map(),
     toolIds: new Set(), spawners: new Set(), spawn: subagentSpawn(file), fallbackSession: sessionFromPath(file), lastTs: 0,
   };
+  const isSpawner = (id: string) => st.spawners.has(id);
   const line: LineFn = (buf, start, end, lineNo, last) => {
     const view = buf.subarray(start, end);
     // The fast path reads whole lines only: a last line may be cut by a writer, and is parsed to say so.
-    const head = tryOrNull(() => readHead(view, !last, (id) => st.spawners.has(id)));
+    let head: LineHead | null;
+    try {
+      head = readHead(view, !last, isSpawner);
+    } catch {
+      head = null; // an escape JSON.parse rejects: the parse below reports the line
+    }
     const kind = head?.kind ?? null;
     const isUser = kind === 'user';
     const isAssistant = kind === 'assistant';
@@ -81,7 +87,8 @@ export function claudeLines(file: string): { state: FileState; line: LineFn; res
     const cut = isAssistant && !last && end - start > CUT_MIN_LINE ? tryOrNull(() => cutLongStrings(view, CUT_MIN_STRING)) : null;
     let o = parseObjectLine(cut ? cut.json : buf.toString('utf8', start, end), file, lineNo, last, st.skips);
     if (!o) return;
-    // A user line whose first type marker was a nested "assistant": its prompt text must not be cut.
+    // The bytes gave the first top-level "type"; JSON.parse keeps the last. A line that repeats the key
+    // and is not an assistant line after all is read uncut.
     if (cut && o.type !== 'assistant') o = parseObjectLine(buf.toString('utf8', start, end), file, lineNo, last, st.skips)!;
     if (o.type === 'assistant') onAssistant(st, o, lineNo, cut?.cuts ?? null);
     else if (o.type === 'user') onUser(st, o, lineNo);
