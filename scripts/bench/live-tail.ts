@@ -71,7 +71,7 @@ const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) /
  * the history file live, then appends the lines in ticks of 5. The server's CPU (tail poll, mirror,
  * pipeline; not the writing) and the bytes --record wrote, per appended line.
  */
-async function appendRound(history: string, linesFile: string): Promise<{ cpu: number; recorded: number }> {
+async function appendRound(history: string, linesFile: string): Promise<{ cpu: number; recorded: number; heapMB: number }> {
   const lines = readFileSync(linesFile, 'utf8').split('\n').filter(Boolean);
   const root = mkdtempSync(join(work, 'round-'));
   const dir = join(root, 'projects', '-home-dev-app');
@@ -86,6 +86,9 @@ async function appendRound(history: string, linesFile: string): Promise<{ cpu: n
   while (feed.tailer.poll(0) > 0) proc.traces(true);
   proc.traces(true);
   await rt.flush();
+  // What the readers' state (kept between appends) and the pipeline hold after the load.
+  globalThis.gc?.();
+  const heapMB = process.memoryUsage().heapUsed / 1e6;
   // The first fifth of the lines warms up what the history did not exercise (JIT): not measured.
   const warm = Math.floor(lines.length / 5 / GROUP) * GROUP;
   let recorded0 = 0;
@@ -103,11 +106,11 @@ async function appendRound(history: string, linesFile: string): Promise<{ cpu: n
   // What was recorded after the load: the lines past those the load wrote.
   const recorded = readFileSync(record, 'utf8').split('\n').slice(recorded0).join('\n').length / (lines.length - warm);
   proc.close();
-  return { cpu: cpu / (lines.length - warm), recorded };
+  return { cpu: cpu / (lines.length - warm), recorded, heapMB };
 }
 
-function runChild(history: string, linesFile: string): { cpu: number; recorded: number } {
-  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', history, '--lines-file', linesFile], { encoding: 'utf8' });
+function runChild(history: string, linesFile: string): { cpu: number; recorded: number; heapMB: number } {
+  const out = execFileSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child', history, '--lines-file', linesFile], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -118,18 +121,20 @@ async function appendPart(): Promise<void> {
   writeFileSync(small, history(SMALL));
   writeFileSync(linesFile, appended.join('\n') + '\n');
   console.log(`appending ${appended.length} lines in ticks of ${GROUP} to a ${(statSync(big).size / 1e6).toFixed(1)} MB and a ${(statSync(small).size / 1e3).toFixed(0)} KB session file, ${ROUNDS} paired rounds (a process each)`);
-  const ratios: number[] = [], bigCpu: number[] = [], smallCpu: number[] = [], rec: number[][] = [[], []];
+  const ratios: number[] = [], bigCpu: number[] = [], smallCpu: number[] = [], rec: number[][] = [[], []], heap: number[][] = [[], []];
   for (let r = 0; r < ROUNDS; r++) {
     // Alternate the order so a drift in the machine's speed hits both sides alike.
     const [a, b] = r % 2 ? [runChild(small, linesFile), runChild(big, linesFile)].reverse() : [runChild(big, linesFile), runChild(small, linesFile)];
     bigCpu.push(a.cpu); smallCpu.push(b.cpu);
     ratios.push(a.cpu / b.cpu);
     rec[0].push(a.recorded); rec[1].push(b.recorded);
+    heap[0].push(a.heapMB); heap[1].push(b.heapMB);
   }
   const iv = medianInterval(ratios);
   console.log(`CPU per appended line: ${median(bigCpu).toFixed(3)} ms on ${(BIG / 1e6).toFixed(0)} MB vs ${median(smallCpu).toFixed(3)} ms on ${(SMALL / 1e3).toFixed(0)} KB; ratio median ${median(ratios).toFixed(2)} [90 % ${iv.lo.toFixed(2)}–${iv.hi.toFixed(2)}] (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})`);
   console.log(`  → target ≤ 1.2: ${verdict(iv, 1.2)}`);
   console.log(`--record bytes per appended line: ${median(rec[0]).toFixed(0)} (big) vs ${median(rec[1]).toFixed(0)} (small)`);
+  console.log(`heap used after the load: ${median(heap[0]).toFixed(0)} MB (big) vs ${median(heap[1]).toFixed(0)} MB (small)`);
   readTraceFile('claude', big); // warm-up
   const t0 = cpuMs();
   readTraceFile('claude', big);
