@@ -61,8 +61,10 @@ const OPTIONS = {
 export const COMMON_HELP = `Input:
   PATHS…                 trace files or directories (default: ~/.claude, ~/.codex, ~/.gemini and their env vars)
   --since/--until DATE   keep events in [since, until) (YYYY-MM-DD, ISO time, or back from now: 12h, 7d, 2w)
-  --from loki://H:3100   draw the team's profile from the semantic events hosts pushed to Loki
-                         (agentpprof push / live --push) instead of local history; --host REGEX keeps some hosts
+  --from URL             draw the team's profile from the semantic events hosts pushed (agentpprof push /
+                         live --push) to loki://H:3100 or clickhouse://H:8123[/DB] instead of local history;
+                         --host REGEX keeps some hosts; ClickHouse sums in its query and also takes
+                         --project NAME and --where on the view's frame kinds
   --project NAME         only sessions of this project; --agent claude|codex|gemini
 Tagging (prompt:TAG frames):
   --tagger NAME          backend (default regex; hybrid when --model/--llm-url is given):
@@ -205,7 +207,7 @@ export async function run(argv: string[]): Promise<number> {
   if (idleCap !== undefined && !(idleCap > 0)) throw usageError(`--idle-cap expects seconds > 0, got "${values['idle-cap']}"`);
   const top = values.top !== undefined ? Number(values.top) : undefined;
 
-  if (values.from) return runFromLoki(values, views as ViewName[]);
+  if (values.from) return runFromStore(values, views as ViewName[], where);
   if (positionals.length && positionals.every(isProfileFile)) return runFromProfiles(values, positionals, values.view?.length ? views : undefined);
   const { batch, tags } = await loadAndTag(values, positionals);
   const userNames = currentUserNames(values.user);
@@ -274,13 +276,22 @@ async function renderStdout(profiles: Profile[], format: string, opts: { top?: n
   }
 }
 
-/** `--from loki://…`: the fleet profile, one `host:` subtree per machine, from Loki's semantic events. */
-async function runFromLoki(values: Record<string, any>, views: ViewName[]): Promise<number> {
-  const { profileFromLoki } = await import('../fleet/from-loki.js');
+/** `--from loki://…|clickhouse://…`: the fleet profile, one `host:` subtree per machine, from the store's
+ * semantic events (ClickHouse sums them itself and applies --project/--where in its query). */
+async function runFromStore(values: Record<string, any>, views: ViewName[], where: WhereFilter[]): Promise<number> {
   const since = parseDate(values.since, '--since') ?? Date.now() - 30 * 86_400_000;
   const until = parseDate(values.until, '--until') ?? Date.now();
+  const clickhouse = /^clickhouse:\/\//.test(values.from);
+  if (!clickhouse && (values.project || where.length)) throw usageError('--project and --where with --from need a ClickHouse store (clickhouse://…); Loki is read event by event');
+  const source = clickhouse ? 'ClickHouse' : 'Loki';
   const profiles: Profile[] = [];
   for (const view of views) {
+    if (clickhouse) {
+      const { profileFromClickHouse } = await import('../fleet/clickhouse-profile.js');
+      profiles.push(await profileFromClickHouse({ url: values.from, view, since, until, host: values.host, project: values.project, where }));
+      continue;
+    }
+    const { profileFromLoki } = await import('../fleet/from-loki.js');
     profiles.push(await profileFromLoki({ url: values.from, view, since, until, host: values.host,
       onProgress: (n) => { if (process.stderr.isTTY && !values.quiet) process.stderr.write(`\rread ${n} events from Loki…`); } }));
   }
@@ -291,7 +302,7 @@ async function runFromLoki(values: Record<string, any>, views: ViewName[]): Prom
   const st = profiles[0].status ?? {};
   if (values.json) process.stdout.write(JSON.stringify(st, null, 2) + '\n');
   if (values.status) process.stderr.write(JSON.stringify(st, null, 2) + '\n');
-  if (!values.quiet) process.stderr.write(`read ${profiles.map((p) => p.samples.length).reduce((a, b) => a + b, 0)} samples from Loki${wrote.length ? `; wrote ${wrote.join(', ')}` : ''}\n`);
+  if (!values.quiet) process.stderr.write(`read ${profiles.map((p) => p.samples.length).reduce((a, b) => a + b, 0)} samples from ${source}${wrote.length ? `; wrote ${wrote.join(', ')}` : ''}\n`);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 
 import type { EventBatch, Effect, LlmCall, ToolCall } from '../model.js';
 import { buildProfile, type BuildOptions } from '../profile/build.js';
+import { Privacy, userNamesIn } from '../profile/privacy.js';
 import { tagOf } from '../profile/status.js';
 import type { ViewName } from '../profile/types.js';
 import type { LokiEvent } from './loki-push.js';
@@ -21,6 +22,8 @@ export interface SemanticLine {
   agent: string;
   tag: string;
   model?: string;
+  /** The session's project, privacy-scrubbed as its project: frame (for a store's --project filter). */
+  project?: string;
   /** View → [folded stack, weight] pairs. */
   samples: Partial<Record<ViewName, [string, number][]>>;
 }
@@ -38,6 +41,7 @@ export function* semanticEvents(batch: EventBatch, tags: ReadonlyMap<string, str
   const toolIds = new Set(batch.tools.map((t) => t.id));
   const effectsByTool = groupBy(batch.effects, (e) => e.toolCall ?? '');
   const procs = new Map(batch.processes.map((p) => [p.pid, p]));
+  const privacy = new Privacy({ userNames: [...(opts.build?.privacy?.userNames ?? []), ...userNamesIn(batch.sessions.map((s) => s.cwd))] });
 
   const line = (type: SemanticLine['type'], ts: number, sessionId: string | undefined, call: LlmCall | undefined,
     tools: ToolCall[], effects: Effect[]): LokiEvent => {
@@ -55,7 +59,8 @@ export function* semanticEvents(batch: EventBatch, tags: ReadonlyMap<string, str
     }
     const tag = prompt ? tagOf(prompt, tags) : call ? 'none' : 'unattributed';
     const agent = session?.agent ?? 'unknown';
-    const l: SemanticLine = { v: 1, type, ts, host: opts.host, agent, tag, ...(call ? { model: call.model } : {}), samples };
+    const l: SemanticLine = { v: 1, type, ts, host: opts.host, agent, tag, ...(call ? { model: call.model } : {}),
+      project: privacy.scrub(session?.project || 'unknown'), samples };
     return { ts, labels: { host: opts.host, agent, tag }, line: l };
   };
 

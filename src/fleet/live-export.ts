@@ -1,23 +1,29 @@
 // The fleet exporters of a live (or replay) server, fed by the hub's taps: /metrics counters synced from
 // the all-time profiles at scrape time, latency histograms, a Loki push every ~2 s of what the hub
-// recorded since the last push, and a periodic pprof push of the window's tokens profile.
+// recorded since the last push (to Loki or ClickHouse), and a periodic pprof push of the window's tokens
+// profile.
 //
-// Loki lines group the hub's samples by (ts, agent, tag) with samples per view, exactly as recorded —
+// Semantic lines group the hub's samples by (ts, agent, tag) with samples per view, exactly as recorded —
 // negative re-attribution weights included — so the sum of every pushed line equals the live profile.
 
 import type { LiveSource } from '../live/sink.js';
 import type { Profile, ViewName } from '../profile/types.js';
 import { renderPprof } from '../render/pprof.js';
 import { PUSHED_VIEWS, type SemanticLine } from './events.js';
-import { LokiPusher, type LokiEvent } from './loki-push.js';
+import type { LokiEvent } from './loki-push.js';
+import { fleetPusher, pushTarget, type FleetPusher } from './push-target.js';
 import { FleetMetrics } from './metrics.js';
 import { pushPprof } from './pyroscope.js';
 
 export interface FleetExportOptions {
   /** The `host` label on metrics, Loki streams and pprof pushes. */
   hostLabel: string;
-  /** loki://HOST:3100 */
+  /** Where the semantic events go: loki://HOST:3100 or clickhouse://HOST:8123[/DB]. */
+  push?: string;
+  /** The same as `push` (its name before ClickHouse). */
   loki?: string;
+  /** ClickHouse: delete events older than this many days. */
+  pushTtlDays?: number;
   spoolDir?: string;
   pushMs?: number;
   /** Pyroscope-compatible base URL (POST {url}/ingest). */
@@ -77,7 +83,9 @@ export function windowProfiles(window: Map<number, number>, stacks: readonly str
 
 export class FleetExport {
   readonly metrics: FleetMetrics;
-  readonly pusher?: LokiPusher;
+  readonly pusher?: FleetPusher;
+  /** The store's name, the `target` label of the push metrics. */
+  readonly #target: string;
   #pending: Pending = new Map();
   #window = new Map<number, number>();
   #windowStart: number;
@@ -91,11 +99,13 @@ export class FleetExport {
   constructor(private readonly hub: LiveSource, private readonly opts: FleetExportOptions) {
     this.metrics = new FleetMetrics(opts.hostLabel);
     hub.taps.latency.push((kind, tag, ms) => this.metrics.observeLatency(kind, tag, ms / 1000));
-    if (opts.loki) {
-      if (!opts.spoolDir) throw new Error('--push loki://… needs a spool directory');
-      this.pusher = new LokiPusher({
-        url: opts.loki, spoolDir: opts.spoolDir, batchSize: 1000, flushMs: 500,
-        onStats: (s) => this.metrics.spoolBytes.set({ target: 'loki' }, s.spoolBytes),
+    const url = opts.push ?? opts.loki;
+    this.#target = (url && pushTarget(url)) || 'loki';
+    if (url) {
+      if (!opts.spoolDir) throw new Error(`--push ${url} needs a spool directory`);
+      this.pusher = fleetPusher(url, {
+        spoolDir: opts.spoolDir, batchSize: 1000, flushMs: 500, ttlDays: opts.pushTtlDays,
+        onStats: (s) => this.metrics.spoolBytes.set({ target: this.#target }, s.spoolBytes),
       });
       const views = new Set<ViewName>(PUSHED_VIEWS);
       hub.taps.record.push((view, id, weight, ts) => {
@@ -129,7 +139,7 @@ export class FleetExport {
     const st = this.hub.status;
     this.metrics.collector({ events: st.events, drops: st.drops, restarts: st.restarts });
     if (this.pusher) {
-      this.metrics.spoolBytes.set({ target: 'loki' }, this.pusher.stats.spoolBytes);
+      this.metrics.spoolBytes.set({ target: this.#target }, this.pusher.stats.spoolBytes);
       this.#syncPushed();
     }
   }
@@ -137,12 +147,12 @@ export class FleetExport {
   #pushedSeen = { sent: 0, dropped: 0 };
   #syncPushed(): void {
     const s = this.pusher!.stats;
-    if (s.sent > this.#pushedSeen.sent) this.metrics.pushed.inc({ target: 'loki', outcome: 'sent' }, s.sent - this.#pushedSeen.sent);
-    if (s.dropped > this.#pushedSeen.dropped) this.metrics.pushed.inc({ target: 'loki', outcome: 'dropped' }, s.dropped - this.#pushedSeen.dropped);
+    if (s.sent > this.#pushedSeen.sent) this.metrics.pushed.inc({ target: this.#target, outcome: 'sent' }, s.sent - this.#pushedSeen.sent);
+    if (s.dropped > this.#pushedSeen.dropped) this.metrics.pushed.inc({ target: this.#target, outcome: 'dropped' }, s.dropped - this.#pushedSeen.dropped);
     this.#pushedSeen = { sent: s.sent, dropped: s.dropped };
   }
 
-  /** Hands what the hub recorded since the last push to the Loki pusher (spooled, then sent). */
+  /** Hands what the hub recorded since the last push to the event pusher (spooled, then sent). */
   pushLoki(): number {
     if (!this.pusher || !this.#pending.size) return 0;
     const pending = this.#pending;
@@ -181,7 +191,7 @@ export class FleetExport {
     return this.#pprofInFlight;
   }
 
-  /** Last push of both targets; waits up to `timeoutMs` for Loki to take the spool (it stays on disk otherwise). */
+  /** Last push of both targets; waits up to `timeoutMs` for the store to take the spool (it stays on disk otherwise). */
   async close(timeoutMs = 10_000): Promise<boolean> {
     for (const t of this.#timers) clearInterval(t);
     this.pushLoki();
