@@ -1,10 +1,11 @@
 // Finding agent histories: default roots as the agents define them, flags and explicit paths that
 // replace discovery, format detection by layout / name / first line, clear messages for missing roots.
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, discoverRoots, listTraceFiles, loadHistory } from '../src/sources/index.js';
+import { variants } from './helpers/json-variants.js';
 
 const FIX = 'test/fixtures/sources';
 const home = () => mkdtempSync(join(tmpdir(), 'agentpprof-home-'));
@@ -42,6 +43,26 @@ describe('roots', () => {
     const empty = await loadHistory({ env: { HOME: home() }, threads: 0 });
     expect(empty.sessions).toEqual([]);
     expect(empty.problems[0]).toMatch(/^no agent history found \(looked in .*\.claude.*\.codex.*\.gemini\)$/);
+  });
+
+  it('detects a loose trace file by its first line in every valid JSON spelling', () => {
+    // Every JSONL trace of examples/ and of the real CLIs' captures, renamed so that only the first line
+    // can tell its format, with that line re-spelled: the format detected must not change.
+    const all = listTraceFiles({ paths: ['examples', 'test/fixtures/real'] }).files.filter((f) => f.path.endsWith('.jsonl'));
+    expect(all.length).toBeGreaterThan(40);
+    const d = home();
+    let checked = 0;
+    for (const f of all) {
+      const [first, ...rest] = readFileSync(f.path, 'utf8').split('\n');
+      let value: unknown;
+      try { value = JSON.parse(first); } catch { continue; }
+      for (const v of variants()) {
+        const loose = join(d, `t${checked++}.jsonl`);
+        writeFileSync(loose, [v.text(value), ...rest].join('\n'));
+        expect(detectFormat(loose), `${f.path} (${v.name})`).toBe(f.format);
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
   });
 
   it('detects formats by name and first line; explicit paths replace discovery', () => {

@@ -123,13 +123,36 @@ export function detectFormat(path: string): Format | null {
   if (path.split(sep).includes('chats') && /^session-/.test(name)) return 'gemini';
   const head = firstLine(path);
   if (!head) return null;
+  // The first line's top-level keys, whatever its spelling (spaces, key order, \u escapes); a line longer
+  // than the peek does not parse, and its raw bytes are looked at instead.
+  let first: unknown;
+  try { first = JSON.parse(head); } catch { return formatOfBytes(head, name); }
+  return first && typeof first === 'object' && !Array.isArray(first) ? formatOfKeys(first as Record<string, unknown>, name) : null;
+}
+
+/** Claude Code line types that can open a transcript. */
+const CLAUDE_OPENERS = new Set(['user', 'assistant', 'summary', 'system', 'file-history-snapshot', 'queue-operation', 'progress', 'attachment', 'last-prompt', 'ai-title', 'mode']);
+
+function formatOfKeys(o: Record<string, unknown>, name: string): Format | null {
+  const has = (...keys: string[]) => keys.some((k) => Object.prototype.hasOwnProperty.call(o, k));
+  if (has('payload', 'record_type', 'originator', 'cli_version')) return 'codex';
+  if (has('projectHash', '$set', '$rewindTo')) return 'gemini';
+  if (has('sessionId', 'parentUuid', 'leafUuid', 'uuid')) return 'claude';
+  if (typeof o.type === 'string' && CLAUDE_OPENERS.has(o.type)) return 'claude';
+  if (name.endsWith('.json') && has('items', 'session')) return 'codex';
+  // A legacy Codex rollout opens with its session header: {"id", "timestamp", "instructions", …}.
+  if (typeof o.id === 'string' && has('timestamp')) return 'codex';
+  return null;
+}
+
+function formatOfBytes(head: string, name: string): Format | null {
   if (/"(payload|record_type|originator|cli_version)"\s*:/.test(head)) return 'codex';
   if (/"(projectHash|\$set|\$rewindTo)"\s*:/.test(head)) return 'gemini';
   if (/"(sessionId|parentUuid|leafUuid|uuid)"\s*:/.test(head)) return 'claude';
-  // Claude Code line types that can open a transcript.
-  if (/^\{"type"\s*:\s*"(user|assistant|summary|system|file-history-snapshot|queue-operation|progress|attachment|last-prompt|ai-title|mode)"/.test(head)) return 'claude';
+  const type = /^\{\s*"type"\s*:\s*"([a-z-]+)"/.exec(head);
+  if (type && CLAUDE_OPENERS.has(type[1])) return 'claude';
   if (name.endsWith('.json') && /"(items|session)"\s*:/.test(head)) return 'codex';
-  if (/^\{"id":"[^"]+","timestamp"/.test(head)) return 'codex';
+  if (/^\{\s*"id"\s*:\s*"[^"]+"\s*,\s*"timestamp"/.test(head)) return 'codex';
   return null;
 }
 
