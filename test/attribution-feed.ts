@@ -1,8 +1,14 @@
-// One recording, two ways: the offline merge (src/join/recordings.ts) and the live pipeline fed the
+// One recording, several ways: the offline merge (src/join/recordings.ts); the live pipeline fed the
 // same events in the order live mode sees them — kernel events at their time, TLS calls when their
 // response ends, trace lines `lagMs` later (the tailer's delay), a tool first open and again at its
-// result. Then the views of both, as `stack → weight` maps, and where they differ.
+// result (feedLive); and live mode's own processing side fed the raw bytes — the collector's lines at
+// their time, each trace file's lines `lagMs` after their stamps, in file order (feedProcessor: the
+// collector decoder, the HTTP reassembly, the trace mirror). Then the views, as `stack → weight`
+// maps, and where they differ.
+import { readFileSync } from 'node:fs';
 import type { ApiCall } from '../src/http/types.js';
+import type { LiveInput } from '../src/live/inputs.js';
+import { LiveProcessor } from '../src/live/processor.js';
 import { LiveRuntime } from '../src/live/runtime.js';
 import type { EventBatch, LlmCall, Prompt, Session, ToolCall } from '../src/model.js';
 import { buildProfile } from '../src/profile/index.js';
@@ -43,6 +49,41 @@ export async function feedLive(rec: RecordingRead, traces: EventBatch, tagger: T
       await rt.push({ calls: [call], prompts: prompt ? [prompt] : [] });
     } else await rt.push(s.batch!);
   }
+  await rt.flush();
+  return rt;
+}
+
+/** Feeds live mode's processing side the recording's bytes and the trace files' lines in live order. */
+export async function feedProcessor(recording: string, traceFiles: string[], tagger: Tagger, lagMs = 200): Promise<LiveRuntime> {
+  const steps: { at: number; input: LiveInput }[] = [];
+  let last = 0;
+  for (const line of readFileSync(recording, 'utf8').split('\n')) {
+    if (!line) continue;
+    const ns = /"epoch_ns":(\d+)/.exec(line)?.[1];
+    last = ns ? Number(ns) / 1e6 : last;
+    steps.push({ at: last, input: { k: 'kernel', data: Buffer.from(`${line}\n`) } });
+  }
+  for (const file of traceFiles) {
+    let at = 0;
+    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      if (!line) return;
+      const stamp = Date.parse(/"timestamp":"([^"]+)"/.exec(line)?.[1] ?? '');
+      // A line is read after it is written: after its stamp, and after the lines before it.
+      at = Math.max(at, Number.isFinite(stamp) ? stamp + lagMs : at);
+      steps.push({ at, input: { k: 'lines', lines: [{ file, data: Buffer.from(`${line}\n`), lineNo: i + 1 }] } });
+    });
+  }
+  steps.sort((a, b) => a.at - b.at);
+  let now = steps[0]?.at ?? 0;
+  const rt = new LiveRuntime({ tagger, clock: () => now, kernel: () => true });
+  const proc = new LiveProcessor(rt);
+  for (const s of steps) {
+    now = s.at;
+    proc.handle(s.input);
+    if (s.input.k === 'lines') proc.traces(true);
+    await rt.flush();
+  }
+  proc.close();
   await rt.flush();
   return rt;
 }

@@ -28,7 +28,7 @@ import type { ViewName } from '../src/profile/types.js';
 import { buildProfile } from '../src/profile/index.js';
 import { readEventLog } from '../src/sources/agentsight-log.js';
 import { loadHistory } from '../src/sources/index.js';
-import { differences, feedLive, liveStacks, offlineStacks, total } from './attribution-feed.js';
+import { differences, feedLive, feedProcessor, liveStacks, offlineStacks, total } from './attribution-feed.js';
 import { cannotTrace, recordJson, sleep } from './collector-harness.js';
 
 const skip = cannotTrace();
@@ -118,6 +118,7 @@ describe.skipIf(skip).each(SCENARIOS)('attribution of a real run: $name, with no
   let box: string;
   let res: RecordingsResult;
   let live: LiveRuntime;
+  let processed: LiveRuntime;
   let tags: Map<string, string>;
   const noisePids = new Set<number>();
   const expected = new Map<Effect, Cause>();
@@ -149,6 +150,7 @@ describe.skipIf(skip).each(SCENARIOS)('attribution of a real run: $name, with no
     res = await loadRecordings([`devbox=${rec}`], { traces });
     tags = (await tagPrompts(res, new FirstWordTagger())).tags;
     live = await feedLive(readEventLog([rec], { host: 'devbox' }), await loadHistory({ paths: run.traceFiles, threads: 0 }), new FirstWordTagger());
+    processed = await feedProcessor(rec, run.traceFiles, new FirstWordTagger());
     deriveExpected();
   }, 300_000);
 
@@ -233,17 +235,22 @@ describe.skipIf(skip).each(SCENARIOS)('attribution of a real run: $name, with no
     for (const k of model) expect(k).toMatch(/call:llm\/[a-z]+;(process:[^;]+;)?domain:localhost$/);
   });
 
-  it('live equals offline in every view, time included', () => {
+  it('live equals offline in every view, time included (the pipeline fed the events, live mode fed the bytes)', () => {
     const mine: Record<string, unknown>[] = [];
     for (const view of ['tokens', 'cost', 'time', 'files', 'network', 'ops'] as ViewName[]) {
       const off = offlineStacks(res, tags, view);
-      const on = liveStacks(live, view);
-      const diff = differences(off, on, view === 'cost' ? 1e-6 : 1e-3);
-      mine.push({ scenario: name, view, offline: total(off), live: total(on), stacks: off.size, differing: diff.length });
-      for (const d of diff.slice(0, 10)) console.log(`${view} differs: ${d}`);
+      const row: Record<string, unknown> = { scenario: name, view, offline: total(off), stacks: off.size };
+      for (const [way, rt] of [['pipeline', live], ['processor', processed]] as const) {
+        const on = liveStacks(rt, view);
+        const diff = differences(off, on, view === 'cost' ? 1e-6 : 1e-3);
+        row[way] = total(on);
+        row[`${way} differing`] = diff.length;
+        for (const d of diff.slice(0, 10)) console.log(`${way} ${view} differs: ${d}`);
+      }
+      mine.push(row);
     }
     equality.push(...mine);
     console.table(equality);
-    for (const r of mine) expect(r.differing).toBe(0);
+    for (const r of mine) expect([r['pipeline differing'], r['processor differing']]).toEqual([0, 0]);
   });
 });

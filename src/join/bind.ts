@@ -159,14 +159,18 @@ export class Binder {
       if (this.#sessions.has(m[0])) this.bind(host, e.pid, m[0], 'session-file', e.ts);
       else this.#wait(m[0], { host, pid: e.pid, ts: e.ts, reason: 'session-file' });
     }
-    return false;
+    return this.ownTrace(e, host);
   }
 
   /** The agent writing or reading its own session's trace file: bookkeeping, not an effect of its work. */
   ownTrace(e: Effect, host = e.host): boolean {
     if (e.pid === undefined || e.kind === 'delete' || e.kind === 'exec' || e.kind === 'connect') return false;
+    const own = this.#direct.get(key(host, e.pid))?.session;
+    if (!own) return false;
     const traced = this.#files.get(basename(e.target));
-    return !!traced && this.#direct.get(key(host, e.pid))?.session === traced;
+    if (traced) return traced === own;
+    // Its subagents' transcripts: <session>/subagents/agent-*.jsonl, trace lines in its session's folder.
+    return e.target.endsWith('.jsonl') && e.target.includes(`/${own}/`);
   }
 
   #wait(k: string, w: Pending): void {

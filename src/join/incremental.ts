@@ -60,6 +60,11 @@ export class EffectJoin<T> {
     this.#changed = true;
   }
 
+  /** Rewrites what the caller counted for each held effect (its counts moved: a tool's or call's frames changed). */
+  remap(fn: (value: T) => T): void {
+    this.#open.retain((h) => { h.value = fn(h.value); return true; });
+  }
+
   /** Keeps a kernel effect whose place is not final yet, with what the caller counted for it. */
   hold(e: Effect, p: Placement, value: T, now: number): void {
     if (e.evidence === 'kernel' && !settled(p)) this.#open.push({ e, value, at: now });

@@ -43,10 +43,15 @@ interface CallState {
   counted: { input: number; output: number; cacheRead: number; cacheWrite: number; cacheWrite1h: number; cost: Record<string, number>; ms: number };
 }
 
-/** What a held effect was counted under: its stack and the tool whose hint it replaces. */
-interface Counted { id: number; tool?: ToolCall }
+/** What a held effect was counted under: its stack, the tool whose hint it replaces, the tool or call it is charged to. */
+interface Counted { id: number; tool?: ToolCall; owner?: string }
+
+/** The tool or LLM call an effect is charged to (its frames follow theirs when they change). */
+const ownerOf = (p: Placement): string | undefined => (p.tool ? `t:${p.tool.id}` : p.call ? `c:${p.call.id}` : undefined);
 
 interface ToolState {
+  name: string;
+  ts: number;
   prefix: string[];
   countedMs: number;
   /** Its input's effect hints by hintKey: the stack each is counted under, and whether it counts (the kernel has not seen it). */
@@ -82,6 +87,9 @@ export class LivePipeline {
   /** When each session's next request could have left (profile/time.ts), and its recent calls to re-time. */
   readonly #marks = new RequestMarks({ cap: 10_000, perSession: 1024 });
   readonly #sessionCalls = new CappedMap<string, string[]>(10_000);
+  /** Tools of each call, and the stacks (→ counts) of the effects charged to each tool or call: moved when their frames change. */
+  readonly #callTools = new CappedMap<string, string[]>(CAP);
+  readonly #placed = new CappedMap<string, Map<number, number>>(CAP);
   readonly #pricer = new Pricer();
 
   constructor(private readonly hub: LiveHub, private readonly opts: PipelineOptions) {}
@@ -172,11 +180,13 @@ export class LivePipeline {
       st = { session: c.session, prefix, model, fromTls, pid: c.pid, ts: c.ts, end: Math.max(c.end, c.ts), counted: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, cost: {}, ms: 0 } };
       this.#calls.set(c.id, st);
       this.hub.record('ops', prefix, 1, c.ts);
+      // Its tools' lines may have come first (counted under the session's prompt then).
+      for (const id of this.#callTools.get(c.id) ?? []) this.#retool(id, prefix);
       const recent = this.#sessionCalls.get(c.session) ?? [];
       recent.push(c.id);
       this.#sessionCalls.set(c.session, recent.slice(-64));
     } else {
-      if (st.prefix.join(';') !== prefix.join(';') || st.model !== model) this.#moveCall(st, prefix, model, c.ts);
+      if (st.prefix.join(';') !== prefix.join(';') || st.model !== model) this.#moveCall(c.id, st, prefix, model, c.ts);
       if (st.session !== c.session) {
         this.#marks.delete(st.session, `c:${c.id}`);
         this.#moveRow(st, c.session);
@@ -244,7 +254,7 @@ export class LivePipeline {
   }
 
   /** Moves a call's counted weights to its corrected stack (same timestamps, so every window stays right). */
-  #moveCall(st: CallState, prefix: string[], model: string, ts: number): void {
+  #moveCall(id: string, st: CallState, prefix: string[], model: string, ts: number): void {
     const k = st.counted;
     for (const [frame, key] of TOKEN_KINDS) {
       if (!k[key]) continue;
@@ -261,10 +271,11 @@ export class LivePipeline {
     }
     this.hub.record('ops', st.prefix, -1, ts);
     this.hub.record('ops', prefix, 1, ts);
+    // Its tools and the effects charged to it take its new frames.
+    this.#rehome(`c:${id}`, st.prefix, prefix, ts);
     st.prefix = prefix;
     st.model = model;
-    // Effects charged to this call (its request setup) take its new frames.
-    this.#join.touch();
+    for (const t of this.#callTools.get(id) ?? []) this.#retool(t, prefix);
   }
 
   #tool(t: ToolCall): void {
@@ -275,7 +286,10 @@ export class LivePipeline {
     if (!st) {
       const call = this.#calls.get(t.llmCall);
       const prefix = call ? call.prefix : [this.#agent(t.session), `prompt:${this.#sessionTag.get(t.session) ?? UNATTRIBUTED}`, 'call:llm/tool'];
-      this.#tools.set(t.id, (st = { prefix, countedMs: 0 }));
+      this.#tools.set(t.id, (st = { name: t.name, ts: t.ts, prefix, countedMs: 0 }));
+      const mine = this.#callTools.get(t.llmCall) ?? [];
+      mine.push(t.id);
+      this.#callTools.set(t.llmCall, mine);
     }
     if (got.fresh) {
       this.hub.record('ops', [...st.prefix, `tool:${tool.name}`], 1, t.ts);
@@ -322,8 +336,10 @@ export class LivePipeline {
     if (this.hub.stacks.stacks[id][0] === `prompt:${UNATTRIBUTED}`) this.hub.status.unattributed++;
     this.hub.recordId(e.kind === 'connect' ? 'network' : 'files', id, 1, e.ts);
     this.#observe(e, undefined, place.tool);
+    const owner = ownerOf(place);
+    this.#tally(owner, id, 1);
     // Its place may change when the trace lines that bind its pid or name its tool arrive (#revisit).
-    this.#join.hold(e, place, { id, tool: place.tool }, this.hub.now());
+    this.#join.hold(e, place, { id, tool: place.tool, owner }, this.hub.now());
   }
 
   /** A tool's input hints, as offline (profile/build.ts): each counted unless the kernel saw that effect of it. */
@@ -401,6 +417,7 @@ export class LivePipeline {
         // Its pid turned out to be the agent writing its own trace file: not an effect after all.
         if (was.id >= 0) this.hub.recordId(view, was.id, -1, e.ts);
         this.#observe(e, was.tool, undefined);
+        this.#tally(was.owner, was.id, -1);
         return { id: -1 };
       }
       const next = this.#effectStack(e, place);
@@ -411,8 +428,70 @@ export class LivePipeline {
         this.hub.recordId(view, next, 1, e.ts);
       }
       this.#observe(e, was.tool, place.tool);
-      return { id: next, tool: place.tool };
+      const owner = ownerOf(place);
+      if (owner !== was.owner || next !== was.id) { this.#tally(was.owner, was.id, -1); this.#tally(owner, next, 1); }
+      return { id: next, tool: place.tool, owner };
     });
+  }
+
+  #tally(owner: string | undefined, id: number, n: number): void {
+    if (!owner || id < 0) return;
+    const m = this.#placed.get(owner) ?? new Map<number, number>();
+    const left = (m.get(id) ?? 0) + n;
+    if (left) m.set(id, left);
+    else m.delete(id);
+    this.#placed.set(owner, m);
+  }
+
+  /** A stack with its prompt (and call) frames of `from` replaced by those of `to`. */
+  #rewrite(id: number, from: string[], to: string[]): number {
+    const frames = [...this.hub.stacks.stacks[id]];
+    if (frames[0] === from[1]) frames[0] = to[1];
+    if (frames[1] === from[2]) frames[1] = to[2];
+    return this.hub.stacks.id(frames);
+  }
+
+  /** The effects charged to a tool or call move to its new frames (counted, held or settled alike). */
+  #rehome(owner: string, from: string[], to: string[], ts: number): void {
+    const m = this.#placed.get(owner);
+    if (!m?.size) return;
+    const moved = new Map<number, number>();
+    const next = new Map<number, number>();
+    for (const [id, n] of m) {
+      const dest = this.#rewrite(id, from, to);
+      moved.set(id, dest);
+      next.set(dest, (next.get(dest) ?? 0) + n);
+      if (dest === id) continue;
+      const view = this.hub.stacks.stacks[id].at(-1)!.startsWith('domain:') ? 'network' : 'files';
+      this.hub.recordId(view, id, -n, ts);
+      this.hub.recordId(view, dest, n, ts);
+    }
+    this.#placed.set(owner, next);
+    this.#join.remap((v) => (v.owner === owner && moved.has(v.id) ? { ...v, id: moved.get(v.id)! } : v));
+  }
+
+  /** A tool's call got its frames late or changed them (a subagent's call learns its parent's prompt): the tool follows. */
+  #retool(id: string, prefix: string[]): void {
+    const st = this.#tools.get(id);
+    if (!st || st.prefix.join(';') === prefix.join(';')) return;
+    const tool = `tool:${st.name}`;
+    this.hub.record('ops', [...st.prefix, tool], -1, st.ts);
+    this.hub.record('ops', [...prefix, tool], 1, st.ts);
+    if (st.countedMs) {
+      this.hub.record('time', [...st.prefix, tool], -st.countedMs / 1000, st.ts);
+      this.hub.record('time', [...prefix, tool], st.countedMs / 1000, st.ts);
+    }
+    for (const h of st.hints?.values() ?? []) {
+      const dest = this.#rewrite(h.id, st.prefix, prefix);
+      if (h.counted && dest !== h.id) {
+        const view = this.hub.stacks.stacks[h.id].at(-1)!.startsWith('domain:') ? 'network' : 'files';
+        this.hub.recordId(view, h.id, -1, h.ts);
+        this.hub.recordId(view, dest, 1, h.ts);
+      }
+      h.id = dest;
+    }
+    this.#rehome(`t:${id}`, st.prefix, prefix, st.ts);
+    st.prefix = prefix;
   }
 
   /** A session's next request could leave after t: calls of the session after t are charged again. */
