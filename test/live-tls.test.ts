@@ -4,20 +4,22 @@
 // (src/sources/collector-tls.ts), caches them by build id and sends them to the running collector. On the
 // next run they are passed at start, and the run's tokens come out exact from the TLS plaintext alone (no
 // trace file followed). Codex (rustls) is named on the page as an agent whose TLS cannot be seen.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROMPT, makeSandbox } from '../scripts/agents/agent-run.js';
 import { agentCommand, agentInstalled } from '../scripts/agents/install.js';
 import { startModelServer, type ModelServer } from '../scripts/agents/model-server.js';
-import { claudeEnv } from '../scripts/agents/run-claude.js';
+import { claudeEnv, runClaude } from '../scripts/agents/run-claude.js';
 import { codexConfig, codexEnv } from '../scripts/agents/run-codex.js';
 import { mainReplies } from '../scripts/agents/sent-log.js';
 import { buildId } from '../src/sources/collector-tls.js';
 import { readFolded } from '../src/live/summary.js';
 import { cannotTrace, ensureLoader } from './collector-harness.js';
 import { giveAway, liveCommand } from './live-command-harness.js';
+import { until } from './live-helpers.js';
 
 const skip = cannotTrace() ?? (!agentInstalled('claude-native') || !agentInstalled('codex') ? 'the native Claude Code or Codex is not installed' : null);
 if (skip) console.warn(`live TLS tests skipped: ${skip}`);
@@ -75,6 +77,33 @@ describe.skipIf(skip)('live: TLS of native agents', () => {
     expect(second.replies.length).toBeGreaterThan(0);
     expect(sum('input'), [...tokens].join('\n')).toBe(second.replies.reduce((n, x) => n + x.usage.input, 0));
     expect(sum('output')).toBe(second.replies.reduce((n, x) => n + x.usage.output, 0));
+  }, 240_000);
+
+  it('locates a native build installed in the user\'s home at start: its first run is probed from its exec', async () => {
+    const binary = agentCommand('claude-native').file;
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.local', 'share', 'claude', 'versions'), { recursive: true });
+    const installed = join(home, '.local', 'share', 'claude', 'versions', '2.1.197');
+    symlinkSync(binary, installed); // the native installer's layout (a copy would do the same)
+    const fresh = join(dir, 'fresh-cache.json');
+    const out = join(dir, 'prelocated');
+    const live = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'live', '--port', '0', '--log-json', '--out', out, '--history', '0'], {
+      env: { ...process.env, HOME: home, AGENTPPROF_TLS_CACHE: fresh }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    live.stderr.on('data', (c) => (log += c));
+    const exited = new Promise((r) => live.on('exit', r));
+    await until(() => existsSync(fresh) && JSON.parse(readFileSync(fresh, 'utf8')).paths[installed], 60_000);
+    await new Promise((r) => setTimeout(r, 500)); // the offsets command reached the collector
+    const run = await runClaude({ native: true, server, parent: dir });
+    expect(run.exitCode).toBe(0);
+    await new Promise((r) => setTimeout(r, 1000));
+    live.kill('SIGINT');
+    await exited;
+    const status = JSON.parse(readFileSync(join(out, 'status.json'), 'utf8'));
+    expect(status.live.agents).toContainEqual(expect.objectContaining({ pid: run.pid, agent: 'claude', tls: true }));
+    // never reported without probes (other agents on the machine are traced too: only this run's pid)
+    expect(log.split('\n').filter((l) => l.includes('TLS functions located') && l.includes(`"pid":${run.pid},`))).toEqual([]);
   }, 240_000);
 
   it('says on the page that Codex\'s TLS (rustls) cannot be seen', async () => {

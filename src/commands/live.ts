@@ -159,9 +159,10 @@ export async function run(allArgv: string[]): Promise<number> {
   }
   // -- CMD: the command's user, environment and trace roots; only files written from now on, unless asked
   const who = commandUser();
-  const cmdEnv = cmdArgv.length ? commandEnv(who) : process.env;
+  // (also without a command: under sudo, HOME is root's, but the agents to profile are the user's)
+  const cmdEnv = commandEnv(who);
   const seen = commandSeesEnv(cmdArgv, cmdEnv);
-  const roots = [...(cmdArgv.length ? defaultRoots(seen, seen.HOME) : defaultRoots()), ...(v.traces ?? []).map((d) => resolve(d))];
+  const roots = [...defaultRoots(seen, seen.HOME), ...(v.traces ?? []).map((d) => resolve(d))];
   const explicitHistory = argv.some((a) => a === '--history' || a.startsWith('--history='));
   const since = cmdArgv.length && !explicitHistory ? Date.now() : Date.now() - (Number.isFinite(history) ? history : 60) * 60_000;
   // The server advises (/api/advice) on the same files and window it profiles.
@@ -174,7 +175,7 @@ export async function run(allArgv: string[]): Promise<number> {
   let live;
   try {
     live = await startLive({
-      collector, roots, since, scope, tlsPreload: exe ? [exe] : [],
+      collector, roots, since, scope, tlsPreload: exe ? [exe] : [], tlsHome: seen.HOME,
     outDir: resolve(v.out!), record: v.record ? resolve(v.record) : undefined,
     dropPrivileges: !v['no-drop-privileges'], childArgv,
       serveHere: (kernel) => serveWith({ ...v, ...adviceArgs }, kernel, held ? [] : undefined), log,

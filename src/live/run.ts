@@ -13,7 +13,7 @@ import { packageRoot } from './plugins/static.js';
 import { writeFlush, type FlushFile, type Serving } from './serve.js';
 import { TraceFeed } from './traces.js';
 import { collectorScope, type CollectorScope } from './scope.js';
-import { probeCommand, TlsLocator } from '../sources/collector-tls.js';
+import { nativeAgentInstalls, probeCommand, TlsLocator } from '../sources/collector-tls.js';
 
 const IPC_HIGH = 2000;
 const IPC_LOW = 200;
@@ -26,6 +26,8 @@ export interface LiveRunOptions {
   tlsCache?: string;
   /** Executables to locate TLS functions in before the collector starts (`live -- CMD`'s program). */
   tlsPreload?: string[];
+  /** The user's home, where native agent builds may be installed (located in the background). */
+  tlsHome?: string;
   roots: string[];
   since: number;
   outDir: string;
@@ -50,6 +52,8 @@ export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
   let supervisor: CollectorSupervisor | undefined;
   const scope = o.scope ?? collectorScope({});
   const tls = o.collector === 'builtin' ? new TlsLocator(o.tlsCache) : undefined;
+  /** Executables searched for TLS functions in this run (each once). */
+  const tried = new Set<string>();
   if (o.collector === 'none') {
     missing.push('collector disabled (--collector none): no kernel effects (files, processes, network) and no TLS capture; profiling trace files alone');
   } else if (o.collector === 'builtin') {
@@ -118,6 +122,27 @@ export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
       watchRoots();
       rootsTimer = setInterval(watchRoots, 2000);
     }
+    if (tls) prelocate(nativeAgentInstalls(o.tlsHome));
+  }
+
+  // Native builds installed but not located yet (a new version): one at a time, off the start, each
+  // sent to the collector so their processes get probes from their exec.
+  function prelocate(paths: string[]): void {
+    const known = new Set(tls!.known().map((k) => k.path));
+    const todo = paths.filter((p) => !known.has(p));
+    const next = () => {
+      const exe = todo.shift();
+      if (!exe) return;
+      tried.add(exe);
+      try {
+        const cmd = probeCommand(exe, tls!.locate(exe));
+        if (cmd) supervisor!.command(cmd);
+      } catch (e) {
+        o.log.warn({ exe, err: (e as Error).message }, 'cannot read an installed agent for its TLS functions');
+      }
+      setTimeout(next, 50);
+    };
+    setTimeout(next, 50);
   }
 
   function events() {
@@ -134,7 +159,6 @@ export async function startLive(o: LiveRunOptions): Promise<LiveRun> {
 
   // A traced agent without TLS probes: its executable is searched once (cached by build id) and the
   // probes sent to the running collector, or the page says its TLS cannot be seen.
-  const tried = new Set<string>();
   function untapped(a: { agent: string; pid: number; exe: string }): void {
     if (!tls || tried.has(a.exe)) return;
     tried.add(a.exe);

@@ -4,7 +4,7 @@
 // Code build, Bun) gets `ssl-offsets` from findBoringSslProbes; anything else (Codex's rustls) cannot be
 // seen, and the page says so. Searching a 245 MB native build takes ~1.4 s here, so answers are cached
 // by the executable's GNU build id (else its size and mtime), in a file that outlives the run.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findBoringSslProbesIn, readAll, sslOffsetsArg } from './collector-boringssl.js';
@@ -140,4 +140,21 @@ export class TlsLocator {
       writeFileSync(this.file, JSON.stringify(this.#cache, null, 1) + '\n');
     } catch { /* a read-only home: located again next run */ }
   }
+}
+
+/** Where native agent builds without OpenSSL symbols are installed: the native installer's versions
+ * (~/.local/share/claude/versions/N) and npm's global native Claude Code package. Located at a live
+ * run's start, so a build's first run is probed from its exec, not from when it is first reported. */
+export function nativeAgentInstalls(home: string | undefined): string[] {
+  const out: string[] = [];
+  const versions = home ? join(home, '.local', 'share', 'claude', 'versions') : undefined;
+  try {
+    if (versions) for (const v of readdirSync(versions)) out.push(join(versions, v));
+  } catch { /* not installed that way */ }
+  for (const g of ['/usr/lib/node_modules', '/usr/local/lib/node_modules', ...(home ? [join(home, '.npm-global', 'lib', 'node_modules')] : [])]) {
+    for (const p of [join(g, '@anthropic-ai', 'claude-code-linux-x64', 'claude'), join(g, '@anthropic-ai', 'claude-code', 'node_modules', '@anthropic-ai', 'claude-code-linux-x64', 'claude')]) {
+      if (existsSync(p)) out.push(p);
+    }
+  }
+  return out.filter((p) => { try { return statSync(p).isFile(); } catch { return false; } });
 }
