@@ -4,7 +4,7 @@
 // on the way back is resent and counted once; `--from clickhouse://…` (summed in ClickHouse, filters in
 // the query) equals the merge of the hosts' own local profiles for every pushed view and filter.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,4 +141,20 @@ describe.skipIf(!hasClickHouse())('fleet events in ClickHouse 18.16', () => {
     expectSameProfile(await fleet(['--view', 'tokens', '--project', project.toUpperCase()]),
       await merged([0, 1, 2], ['--view', 'tokens', '--project', project]), `--project ${project}`);
   }, 240_000);
+
+  it('every panel of the ClickHouse Grafana dashboard runs on the server and returns the pushed data', async () => {
+    expect(pushed.length, 'the push test ran').toBe(HOSTS.length);
+    const dash = JSON.parse(readFileSync('dashboards/grafana/agentpprof-clickhouse.json', 'utf8'));
+    const targets = dash.panels.flatMap((p: any) => p.targets.map((t: any) => ({ title: p.title as string, ...t })));
+    expect(targets.length).toBeGreaterThanOrEqual(4);
+    // The macros as Altinity's plugin expands them (dateTimeColDataType ts, no Date column), over all time.
+    const expand = (t: any) => String(t.query).replaceAll('$table', `${DB}.${t.table}`)
+      .replaceAll('$timeSeries', `(intDiv(toUInt32(${t.dateTimeColDataType}), 3600) * 3600) * 1000`)
+      .replaceAll('$timeFilter', `${t.dateTimeColDataType} >= toDateTime(0) AND ${t.dateTimeColDataType} <= toDateTime(${Math.floor(Date.now() / 1000) + 86400})`);
+    for (const t of targets) {
+      const rows = (await ch.query(`${expand(t)} FORMAT JSONEachRow`)).trim().split('\n').filter(Boolean);
+      // Generated histories have no kernel effects, so nothing is unattributed there.
+      if (!/Unattributed/.test(t.title)) expect(rows.length, t.title).toBeGreaterThan(0);
+    }
+  }, 60_000);
 });
