@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   doctor: () => import('./commands/doctor.js'),
   report: () => import('./commands/report.js'),
   check: () => import('./commands/check.js'),
+  statusline: () => import('./commands/statusline.js'),
 };
 
 /** Subcommand used when the first argument is not a command name (a path or a flag). */
