@@ -21,7 +21,7 @@ describe('live on the one join', () => {
     const first = rt.pipeline.tlsCall(tls('msg_t1', 800, T0 + 100, 'debug the flaky test'));
     expect(first.call.session).toBe('unbound');
     await rt.push({ calls: [first.call], prompts: first.prompt ? [first.prompt] : [] });
-    expect(stacks(rt, 'tokens')['agent:?;prompt:debug;call:llm/tool;model:claude-sonnet-4-5-20250929;token:input']).toBe(300);
+    expect(stacks(rt, 'tokens')['agent:agentsight;prompt:debug;call:llm/tool;model:claude-sonnet-4-5-20250929;token:input']).toBe(300);
     expect(rt.hub.sessions.get('unbound')).toMatchObject({ calls: 1, tokens: 2340 });
 
     // The trace file catches up: its session, its prompt, the same message (usage repeated).
@@ -38,7 +38,7 @@ describe('live on the one join', () => {
     });
     const tokens = stacks(rt, 'tokens');
     expect(tokens['agent:claude;prompt:debug;call:llm/tool;model:claude-sonnet-4-5-20250929;token:input']).toBe(300);
-    expect(Object.keys(tokens).some((k) => k.startsWith('agent:?'))).toBe(false);
+    expect(Object.keys(tokens).some((k) => k.startsWith('agent:agentsight'))).toBe(false);
     expect(rt.hub.profile('tokens', 'all').total).toBe(2340);
     expect(rt.hub.sessions.has('unbound')).toBe(false);
     expect(rt.hub.sessions.get(s)).toMatchObject({ calls: 1, tokens: 2340 });

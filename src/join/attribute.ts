@@ -4,6 +4,8 @@ import type { Effect, ToolCall } from '../model.js';
 import { CappedMap } from './capped.js';
 
 export const UNBOUND_SESSION = 'unbound';
+/** The agent frame of the unbound session: activity the recording saw that no agent session claims. */
+export const UNBOUND_AGENT = 'agentsight';
 
 /** Tolerance around a tool's [ts, end] for clock granularity and write delays, used only when no tool's window holds the moment. */
 export const SLACK_MS = 500;

@@ -8,7 +8,7 @@ import type { ApiCall } from '../http/types.js';
 import { emptyBatch, type Effect, type EventBatch, type LlmCall, type Process, type Prompt, type Session, type Skipped, type ToolCall } from '../model.js';
 import { listRecordings, readRecording } from '../sources/agentsight.js';
 import type { RecordingRead } from '../sources/agentsight-types.js';
-import { ToolIndex, UNBOUND_SESSION } from './attribute.js';
+import { ToolIndex, UNBOUND_AGENT, UNBOUND_SESSION } from './attribute.js';
 import { Binder, bindingSummary, forkParent, type Binding } from './bind.js';
 import { indexCalls, joinCalls, PromptIndex, type TraceCalls } from './calls.js';
 import { MIN_SKEW_MS, offsetFromCalls, offsetFromTraceWrites, type Offset } from './clock.js';
@@ -235,7 +235,7 @@ function unboundSession(effects: Effect[], calls: { session: string; ts: number;
     hosts.add(x.host);
   }
   if (start > end) start = end = 0;
-  const s: Session = { id: UNBOUND_SESSION, agent: 'agentsight', cwd: '', project: UNBOUND_SESSION, start, end };
+  const s: Session = { id: UNBOUND_SESSION, agent: UNBOUND_AGENT, cwd: '', project: UNBOUND_SESSION, start, end };
   // One session for every host's unbound activity: it carries a host only when there is one.
   const [only] = hosts;
   if (hosts.size === 1 && only !== undefined) s.host = only;

@@ -10,7 +10,7 @@
 import type { ApiCall } from '../http/types.js';
 import type { Effect, EventBatch, LlmCall, Process, Prompt, Session, ToolCall, Usage } from '../model.js';
 import type { Tagger } from '../tag/types.js';
-import { ToolIndex } from '../join/attribute.js';
+import { ToolIndex, UNBOUND_AGENT, UNBOUND_SESSION } from '../join/attribute.js';
 import { Binder } from '../join/bind.js';
 import { CallJoiner, isMadePrompt, PromptIndex } from '../join/calls.js';
 import { CappedMap } from '../join/capped.js';
@@ -158,7 +158,7 @@ export class LivePipeline {
   }
 
   #agent(session: string): string {
-    return `agent:${this.#binder.session(session)?.agent ?? '?'}`;
+    return `agent:${this.#binder.session(session)?.agent ?? (session === UNBOUND_SESSION ? UNBOUND_AGENT : '?')}`;
   }
 
   #tagOf(c: Pick<LlmCall, 'prompt' | 'session'>): string {
