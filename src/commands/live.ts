@@ -12,7 +12,7 @@ import { defaultRoots } from '../live/traces.js';
 import { currentUserNames } from './profile.js';
 import { FLEET_HELP, FLEET_OPTIONS, fleetOptions } from '../fleet/cli-options.js';
 import { dropTarget } from '../live/privilege.js';
-import { commandEnv, commandSeesEnv, commandUser, resolveExecutable, spawnHeld, type HeldCommand } from '../live/command.js';
+import { commandEnv, commandSeesEnv, commandUser, resolveExecutable, shownCommand, spawnHeld, type HeldCommand } from '../live/command.js';
 import { collectorScope } from '../live/scope.js';
 import { summary as runSummary } from '../live/summary.js';
 
@@ -218,7 +218,7 @@ async function runCommand(held: HeldCommand, argv: string[], live: Awaited<Retur
   }
   const started = Date.now();
   held.release();
-  process.stderr.write(`agentpprof live: ${live.url}\nagentpprof live: running \`${argv.join(' ')}\` as ${o.who.name} (pid ${held.pid})${sup ? ', traced from its first instruction' : ''}\n`);
+  process.stderr.write(`agentpprof live: ${live.url}\nagentpprof live: running \`${shownCommand(argv)}\` as ${o.who.name} (pid ${held.pid})${sup ? ', traced from its first instruction' : ''}\n`);
   // Ctrl-C reaches the command too (same process group): the first one is its to handle; a second one
   // while it still runs sends it SIGTERM.
   let interrupts = 0;
@@ -238,7 +238,7 @@ async function runCommand(held: HeldCommand, argv: string[], live: Awaited<Retur
   }
   await live.stop();
   giveTo(o.outDir, o.who);
-  process.stderr.write(runSummary({ dir: o.outDir, command: argv.join(' '), exitCode: code, seconds }));
+  process.stderr.write(runSummary({ dir: o.outDir, command: shownCommand(argv), exitCode: code, seconds }));
   return code;
 }
 

@@ -7,6 +7,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { constants as osConstants, userInfo } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { scrubSecrets } from '../http/redact.js';
 import type { Identity } from './privilege.js';
 
 export interface HeldCommand {
@@ -61,6 +62,12 @@ export function commandSeesEnv(argv: string[], env: NodeJS.ProcessEnv): NodeJS.P
     out[m[1]] = m[2];
   }
   return out;
+}
+
+/** The command line as the terminal, the page and status.json show it: values of secret-looking
+ * assignments (`env ANTHROPIC_API_KEY=…`) and anything else that looks like a key are redacted. */
+export function shownCommand(argv: string[]): string {
+  return scrubSecrets(argv.map((a) => a.replace(/^([A-Za-z_][A-Za-z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASS|AUTH)[A-Za-z0-9_]*)=.*$/is, '$1=[redacted]')).join(' '));
 }
 
 /** The executable `cmd` names on PATH (symlinks resolved), or undefined. */

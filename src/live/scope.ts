@@ -2,6 +2,8 @@
 // the process trees of agent CLIs recognised by executable and argv (agentsight/agents.c) plus the
 // writers of the followed trace files; `--pid`/`--comm` add trees, `--all` is everything, and
 // `live -- CMD` traces exactly the command's tree.
+import { shownCommand } from './command.js';
+
 export interface ScopeRequest {
   pids?: number[];
   comms?: string[];
@@ -24,7 +26,7 @@ const AGENTS = 'agent CLIs recognised by executable and argv (Claude Code, Codex
 export function collectorScope(r: ScopeRequest): CollectorScope {
   if (r.all) return { args: ['--all'], watchRoots: false, what: 'every process on the machine (--all)' };
   if (r.command) {
-    const shown = r.command.argv.join(' ');
+    const shown = shownCommand(r.command.argv);
     return { args: ['--pid', String(r.command.pid)], watchRoots: false, what: `the process tree of \`${shown.length > 80 ? shown.slice(0, 77) + '…' : shown}\` (pid ${r.command.pid})` };
   }
   const pids = r.pids ?? [];
