@@ -71,7 +71,7 @@ static const char usage[] =
 	"                  [--ssl-system-wide] [--no-ssl] [--batch-ms N] [--prog-stats] [--all] [-v]\n"
 	"  Traces the process trees of AI agent CLIs, recognised by executable and argv (claude, codex, gemini…,\n"
 	"  and node/bun running one; the default, or --agents), of --pid N, of processes named --comm, and of\n"
-	"  processes that open a file below a --watch DIR for writing; --pid or --comm alone traces only those.\n"
+	"  processes that open a file below a --watch DIR for appending; --pid or --comm alone traces only those.\n"
 	"  Writes AgentSight-style events: 4-byte big-endian length + msgpack map per frame,\n"
 	"  or JSON lines with --json, to the Unix socket PATH (as a client; --listen: as a server, for one reader)\n"
 	"  or stdout. Needs root and a BTF kernel.\n"
