@@ -49,6 +49,20 @@ describe.skipIf(skip)('live -- CMD (root, real collector)', () => {
     expect(status.live.scope).toMatch(/^the process tree of `sh -c/);
   }, 60_000);
 
+  it('--keep serves on after the command exits, until Ctrl-C; the exit code is still the command\'s', async () => {
+    const work = join(dir, 'keep');
+    makeDir(work);
+    let signalled = false;
+    const r = await liveCommand(['sh', '-c', `echo kept > ${work}/k.txt; exit 5`], {
+      cwd: work, out: join(work, 'prof'), extra: ['--keep'],
+      onOutput: (text, p) => { if (!signalled && text.includes('still serving')) { signalled = true; setTimeout(() => p.kill('SIGINT'), 500); } },
+    });
+    expect(signalled, r.stderr).toBe(true);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/agentpprof: `sh -c .*` exited 5 after/);
+    expect([...readFolded(join(work, 'prof', 'files.folded')).keys()].some((k) => k.includes('process:sh;') && /effect:(write|create)$/.test(k))).toBe(true);
+  }, 60_000);
+
   it.skipIf(!agentInstalled('claude'))('profiles a real Claude Code run and nothing of a node process beside it', async () => {
     const server: ModelServer = await startModelServer({ tls: true });
     const noiseDir = join(dir, 'noise');
