@@ -41,12 +41,24 @@ const TSV_UNESC: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r
 export const tsvEscape = (s: string | number): string => String(s).replace(/[\\\t\n\r\0\b\f]/g, (c) => TSV_ESC[c]);
 export const tsvUnescape = (s: string): string => s.replace(/\\(.)/g, (_, c: string) => TSV_UNESC[c] ?? c);
 
+export interface RequestOptions {
+  /** Raw input (an INSERT's rows). */
+  body?: string;
+  /** External data, the query's only way to take user values. */
+  tables?: Record<string, ExternalTable>;
+  /** false: no current database (to create it). */
+  database?: boolean;
+  /** ClickHouse refuses a second query with this id while the first runs. */
+  queryId?: string;
+}
+
 export class ClickHouse {
   constructor(readonly target: ClickHouseTarget, private readonly timeoutMs = 60_000) {}
 
   /** Runs one statement; `body` is raw input (an INSERT's rows), `tables` external data. */
-  async request(sql: string, opts: { body?: string; tables?: Record<string, ExternalTable>; database?: boolean } = {}): Promise<Response> {
+  async request(sql: string, opts: RequestOptions = {}): Promise<Response> {
     const q = new URLSearchParams({ query: sql });
+    if (opts.queryId) q.set('query_id', opts.queryId);
     if (opts.database !== false) q.set('database', this.target.database);
     let body: string | FormData | undefined = opts.body;
     if (opts.tables && Object.keys(opts.tables).length) {
@@ -74,7 +86,7 @@ export class ClickHouse {
     return res;
   }
 
-  async exec(sql: string, opts: { body?: string; tables?: Record<string, ExternalTable>; database?: boolean } = {}): Promise<void> {
+  async exec(sql: string, opts: RequestOptions = {}): Promise<void> {
     await (await this.request(sql, opts)).arrayBuffer();
   }
 

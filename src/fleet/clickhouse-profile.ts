@@ -67,7 +67,7 @@ export async function profileFromClickHouse(opts: ClickHouseFleetOptions): Promi
   for (const [i, w] of (opts.where ?? []).entries()) {
     const prefix = `${w.kind}:`;
     const frames: string[] = [];
-    // Duplicates of a resent batch add no new frame: no FINAL needed here. (18.16 takes one ARRAY JOIN a query.)
+    // Duplicates of a resent batch add no new frame: no needed here. (18.16 takes one ARRAY JOIN a query.)
     const rows = ch.rows(`SELECT DISTINCT f FROM (SELECT arrayJoin(splitByChar(';', s)) AS f FROM ${EVENTS_TABLE}
       ARRAY JOIN ${col}.stack AS s WHERE ${f.sql.join(' AND ')}) WHERE startsWith(f, '${prefix}')`, f.tables);
     for await (const [frame] of rows) if (w.re.test(frame.slice(prefix.length))) frames.push(frame);
@@ -77,7 +77,7 @@ export async function profileFromClickHouse(opts: ClickHouseFleetOptions): Promi
 
   const agg = new FleetAggregate(opts.view, opts.hostFrame !== false);
   const where = f.sql.join(' AND ');
-  const [status] = await ch.all(`SELECT count(), min(${TS_MS}), max(${TS_MS}) FROM ${EVENTS_TABLE} FINAL WHERE ${where}`, f.tables);
+  const [status] = await ch.all(`SELECT count(), min(${TS_MS}), max(${TS_MS}) FROM ${EVENTS_TABLE} WHERE ${where}`, f.tables);
   const events = Number(status[0]);
   for await (const [host] of ch.rows(`SELECT DISTINCT host FROM ${EVENTS_TABLE} WHERE ${where}`, f.tables)) agg.hosts.add(host);
   if (events) {
@@ -85,7 +85,7 @@ export async function profileFromClickHouse(opts: ClickHouseFleetOptions): Promi
     agg.start = Number(status[1]);
     agg.end = Number(status[2]);
   }
-  const rows = ch.rows(`SELECT host, s, sum(w) FROM ${EVENTS_TABLE} FINAL ARRAY JOIN ${col}.stack AS s, ${col}.weight AS w
+  const rows = ch.rows(`SELECT host, s, sum(w) FROM ${EVENTS_TABLE} ARRAY JOIN ${col}.stack AS s, ${col}.weight AS w
     WHERE ${[...f.sql, ...sampleSql].join(' AND ')} GROUP BY host, s`, f.tables);
   for await (const [host, stack, weight] of rows) agg.add(host, stack, Number(weight));
   return agg.profile('clickhouse');

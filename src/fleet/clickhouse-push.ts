@@ -1,8 +1,14 @@
 // Pushes semantic events into ClickHouse (INSERT … FORMAT JSONEachRow over HTTP) through the spool.
-// The database and table are created when missing. Each batch gets its id when it is spooled, so a
-// batch resent after a lost answer (ClickHouse took it, then died before saying so) is the same rows
-// again and is counted once (clickhouse-schema.ts). Optional retention: rows older than ttlDays are
+// The database and table are created when missing. Optional retention: rows older than ttlDays are
 // deleted at start and every 6 hours (18.16 has no TTL clause).
+//
+// A retried batch must never count twice, and 18.16 deduplicates inserts only into Replicated tables.
+// So each batch gets an id when it is spooled (every row carries it, with its place in the batch), and
+// a send first asks which of the batch's rows are already there — an earlier attempt whose answer was
+// lost — and inserts only the others. The INSERT runs under query_id = the batch id, so ClickHouse
+// refuses a second attempt while the first is still running (code 216: retried later), and an attempt
+// cut short by a crash leaves nothing (a part is written whole or not at all). The check reads the
+// batch's own hosts and seconds through the primary key: cheap, and queries need no FINAL.
 
 import { randomUUID } from 'node:crypto';
 import type { SemanticLine } from './events.js';
@@ -17,6 +23,9 @@ export interface ClickHousePushOptions extends SpooledPushOptions {
   /** Delete events older than this many days (none when unset). */
   ttlDays?: number;
 }
+
+/** The spooled batch: a header line, then its rows in `seq` order. */
+interface BatchHeader { batch: string; hosts: string[]; from: number; to: number }
 
 // Answers that resending the same rows cannot change: the batch is refused (and counted), not retried.
 // 6/26/27/38/41/72/117: cannot parse the rows; 16: no such column; 53: type mismatch.
@@ -43,8 +52,22 @@ export class ClickHousePusher extends SpooledPusher<LokiEvent> {
   }
 
   protected encode(events: LokiEvent[]): string {
-    const batchId = randomUUID();
-    return events.map((ev, i) => eventRow(ev.line as SemanticLine, batchId, i)).join('\n') + '\n';
+    const batch = randomUUID();
+    const lines = events.map((ev) => ev.line as SemanticLine);
+    const secs = lines.map((l) => Math.floor(Math.round(l.ts) / 1000));
+    const header: BatchHeader = { batch, hosts: [...new Set(lines.map((l) => l.host))], from: Math.min(...secs), to: Math.max(...secs) };
+    return [JSON.stringify(header), ...lines.map((l, i) => eventRow(l, batch, i))].join('\n') + '\n';
+  }
+
+  /** The `seq`s of this batch ClickHouse already holds. */
+  private async stored(h: BatchHeader): Promise<Set<number>> {
+    const seqs = new Set<number>();
+    const rows = this.ch.rows(`SELECT seq FROM ${EVENTS_TABLE} WHERE host IN _hosts AND ts >= toDateTime(${h.from}) AND ts <= toDateTime(${h.to})
+      AND batch_id = (SELECT id FROM _batch)`, {
+      _hosts: { columns: { v: 'String' }, rows: h.hosts.map((x) => [x]) }, _batch: { columns: { id: 'String' }, rows: [[h.batch]] },
+    });
+    for await (const [seq] of rows) seqs.add(Number(seq));
+    return seqs;
   }
 
   protected async send(body: string): Promise<SendOutcome> {
@@ -58,8 +81,18 @@ export class ClickHousePusher extends SpooledPusher<LokiEvent> {
       await this.ch.exec(`ALTER TABLE ${EVENTS_TABLE} DELETE WHERE ts < toDateTime(${cutoff})`);
       this.retainedAt = Date.now();
     }
+    const lines = body.split('\n').filter(Boolean);
+    const header = JSON.parse(lines[0]) as BatchHeader;
+    if (typeof header.batch !== 'string' || !Number.isInteger(header.from) || !Number.isInteger(header.to) || !Array.isArray(header.hosts)) {
+      return { refused: `not a batch of this agentpprof (no header line): ${lines[0].slice(0, 80)}` };
+    }
+    const rows = lines.slice(1);
     try {
-      await this.ch.exec(`INSERT INTO ${EVENTS_TABLE} FORMAT JSONEachRow`, { body });
+      const have = await this.stored(header);
+      const missing = have.size ? rows.filter((_, seq) => !have.has(seq)) : rows;
+      if (missing.length) {
+        await this.ch.exec(`INSERT INTO ${EVENTS_TABLE} FORMAT JSONEachRow`, { body: missing.join('\n') + '\n', queryId: header.batch });
+      }
     } catch (e) {
       if (e instanceof ClickHouseError && e.code !== undefined) {
         if (REFUSED.has(e.code)) return { refused: e.message };
@@ -67,8 +100,6 @@ export class ClickHousePusher extends SpooledPusher<LokiEvent> {
       }
       throw e;
     }
-    let rows = 0;
-    for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) rows++;
-    return { sent: rows };
+    return { sent: rows.length };
   }
 }

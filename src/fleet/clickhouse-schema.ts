@@ -2,11 +2,10 @@
 // stacks and weights per view as Nested columns, so a view's profile reads two array columns only.
 //
 // 18.16 has no DateTime64 (milliseconds live in ts_ms) and no TTL clause (retention is an ALTER DELETE
-// the pusher runs, see clickhouse-push.ts). A retried batch must never count twice, and 18.16
-// deduplicates inserts only into Replicated tables, so every row carries (batch_id, seq): the id the
-// batch got when it was spooled and its place in it. The table is a ReplacingMergeTree whose sorting
-// key ends with them — equal rows of a retried batch collapse in background merges — and every
-// fleet query reads it FINAL, which collapses them at read time until then.
+// the pusher runs). Every row carries (batch_id, seq): the id its batch got when it was spooled and its
+// place in it, which is how the pusher finds what an earlier attempt already stored (clickhouse-push.ts),
+// so queries read plain rows. The engine is a ReplacingMergeTree whose sorting key ends with them: should
+// a copy ever get in (two pushers sharing one spool), background merges still fold it away.
 
 import type { ViewName } from '../profile/types.js';
 import { PUSHED_VIEWS, type SemanticLine } from './events.js';
