@@ -2,11 +2,13 @@
 // figures equal the report's (the session row, today's row, the active block), on examples/ and on a
 // generated history; the parsed-file cache is filled on the first run, hit on the next, survives a
 // half-written entry and sees an appended line.
-import { cpSync, appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, appendFileSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliJson, genCorpus } from './helpers/report-cli.js';
+import { recentTraceFiles } from '../src/cache/recent-files.js';
+import { listTraceFiles } from '../src/sources/roots.js';
 
 const SESSION = '7d090402-c802-47c5-a008-93a34bd83441';
 // A minute after the last call of the 20:00 window (which holds this session and others).
@@ -122,6 +124,30 @@ describe('statusline on a generated history', () => {
     const day = (await cliJson(['report', 'daily', dir, '-z', 'UTC', '--json', '-q'])).daily.find((d: any) => d.date === now.slice(0, 10));
     expect(r.today.tokens).toBe(day.totalTokens);
     expect(r.today.cost).toBeCloseTo(day.totalCost, 9);
+  }, 300_000);
+});
+
+describe('the statusline\'s listing', () => {
+  it('finds the files the readers\' listing finds modified since a time, entering only recent sessions\' folders', async () => {
+    const dir = await genCorpus(40, 21);
+    // Each file's mtime is its last event's time, as the agents' writes leave it.
+    const all = listTraceFiles({ paths: [dir] }).files;
+    const times: number[] = [];
+    for (const f of all) {
+      const stamps = [...readFileSync(f.path, 'utf8').matchAll(/"(?:timestamp|lastUpdated)"\s*:\s*"([^"]+)"/g)].map((m) => Date.parse(m[1])).filter(Number.isFinite);
+      const t = Math.max(...stamps);
+      utimesSync(f.path, t / 1000, t / 1000);
+      times.push(t);
+    }
+    times.sort((a, b) => a - b);
+    const roots = ['claude', 'codex', 'gemini'].map((a) => join(dir, a));
+    for (const q of [0.5, 0.9, 0.99]) {
+      const since = times[Math.floor(q * times.length)];
+      const want = listTraceFiles({ paths: roots }).files.filter((f) => f.mtimeMs >= since).map((f) => f.path).sort();
+      const got = recentTraceFiles(roots, since);
+      expect(got.files.map((f) => f.path).sort(), `since the ${q} quantile`).toEqual(want);
+      expect(got.files.every((f) => f.format === all.find((x) => x.path === f.path)!.format)).toBe(true);
+    }
   }, 300_000);
 });
 

@@ -40,9 +40,12 @@ async function childRound(spec: string): Promise<void> {
   }
   const { computeStatus } = await import('../../src/commands/statusline.js');
   const t0 = performance.now();
-  const s = await computeStatus(o.input, { paths: [o.corpus], timeZone: 'UTC', now: o.now, cache: o.cache, cacheDir: o.cacheDir });
-  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, line: s.line, files: s.files, bytes: s.bytes, cache: s.cache }) + '\n');
+  const s = await computeStatus(o.input, { paths: roots(o.corpus), timeZone: 'UTC', now: o.now, cache: o.cache, cacheDir: o.cacheDir });
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, line: s.line, files: s.files, bytes: s.bytes, dirsRead: s.dirsRead, cache: s.cache }) + '\n');
 }
+
+/** The corpus's agent roots, as the statusline finds them on a machine (~/.claude, ~/.codex, ~/.gemini). */
+const roots = (corpus: string) => ['claude', 'codex', 'gemini'].map((a) => join(corpus, a)).filter((p) => existsSync(p));
 
 /** The newest ISO timestamp in a file's last 64 KB (its last event), or undefined. */
 function lastTimestamp(path: string): number | undefined {
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
   const runChild = (spec: object) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`child round failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as { ms: number; line?: string; files?: number; bytes?: number; cache?: { hits: number; misses: number } };
+    return JSON.parse(r.stdout) as { ms: number; line?: string; files?: number; bytes?: number; dirsRead?: number; cache?: { hits: number; misses: number } };
   };
 
   // The bundle Claude Code would run (built as scripts/build.mjs builds dist/, into a scratch dir).
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
     // The whole command: node + the bundle, status JSON on stdin, cold then warm.
     const cmdCache = mkdtempSync(join(tmpdir(), 'ap-sl-xdg-'));
     const env = { XDG_CACHE_HOME: cmdCache, AGENTPPROF_NOW: new Date(now).toISOString(), TZ: 'UTC' };
-    const args = [join(dist, 'cli.js'), 'statusline', corpus];
+    const args = [join(dist, 'cli.js'), 'statusline', ...roots(corpus)];
     cmdCold.push(wall(args, env, JSON.stringify(input)).ms);
     const cw = wall(args, env, JSON.stringify(input));
     cmdWarm.push(cw.ms);
@@ -138,7 +141,7 @@ async function main(): Promise<void> {
   const m = { cold: median(cold), warm: median(warm), nocache: median(nocache), cmdCold: median(cmdCold), cmdWarm: median(cmdWarm), node: median(nodeBare) };
   const out = [
     `history: ${(totalBytes / 1e6).toFixed(0)} MB in ${listing.files.length} trace files; clock ${new Date(now).toISOString()}; session ${input.session_id.slice(0, 8)}`,
-    `read by the statusline: ${sample!.files} files (${((sample!.bytes ?? 0) / 1e6).toFixed(1)} MB) touched today or in the last 10 h; cache cold ${sample!.cache?.misses} misses, warm ${warmSample!.cache?.hits} hits / ${warmSample!.cache?.misses} misses`,
+    `read by the statusline: ${sample!.files} files (${((sample!.bytes ?? 0) / 1e6).toFixed(1)} MB) touched today or in the last 10 h, ${sample!.dirsRead} Claude folders read; cache cold ${sample!.cache?.misses} misses, warm ${warmSample!.cache?.hits} hits / ${warmSample!.cache?.misses} misses`,
     `line: ${line}`,
     `statusline work in process (median of ${rounds} fresh processes): cold ${f(m.cold)} ms, warm ${f(m.warm)} ms — cold/warm ${f(m.cold / m.warm)}×; same files without the cache ${f(m.nocache)} ms (${f(m.nocache / m.warm)}× warm)`,
     `whole history read (loadHistory, both cores): ${f(whole.ms)} ms (${f(whole.ms / m.warm)}× the warm statusline)`,

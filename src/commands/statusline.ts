@@ -4,7 +4,7 @@
 // current prompt and the burn rate of Claude's active 5-hour window. It runs after every message, so it
 // reads only the trace files touched today or in the last 10 hours, each parsed once per change
 // (src/cache/parsed-files.ts).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FileResult } from '../sources/merge.js';
@@ -12,6 +12,7 @@ import { mergeResults } from '../sources/merge.js';
 import { readTraceFile } from '../sources/read.js';
 import { listTraceFiles, type TraceFile } from '../sources/roots.js';
 import { ParsedFileCache, cacheDir } from '../cache/parsed-files.js';
+import { recentTraceFiles } from '../cache/recent-files.js';
 import { isMainPrompt } from '../model.js';
 import { reportNow } from '../report/clock.js';
 import { checkTimeZone, DayKeys, systemTimeZone } from '../report/periods.js';
@@ -103,9 +104,9 @@ export async function computeStatus(input: StatusInput, opts: StatusOptions) {
   const now = opts.now;
   // Today's calls and the active window's (a window opens at most 5 hours back, after a call at most 5 more).
   const from = Math.min(keys.startOfDay(keys.day(now)), now - 2 * BLOCK_MS);
-  const listing = listTraceFiles({ paths: opts.paths?.length ? opts.paths : undefined });
+  const listing = recentTraceFiles(opts.paths, from);
   if (listing.problems.length && !listing.files.length && !input.transcript_path) throw noDataError(listing.problems[0]);
-  const files = listing.files.filter((f) => f.mtimeMs >= from);
+  const files = listing.files;
   if (input.transcript_path) addTranscript(files, input.transcript_path);
   const cache = opts.cache === false ? null : new ParsedFileCache(STATUS_CACHE_KIND, slimForStatus, opts.cacheDir);
   const results = files.sort((a, b) => (a.path < b.path ? -1 : 1))
@@ -115,7 +116,7 @@ export async function computeStatus(input: StatusInput, opts: StatusOptions) {
   const figures = statusFigures(batch, { sessionId: input.session_id, now, timeZone: opts.timeZone, claudeSessions });
   const tag = figures.prompt ? await tagOf(figures.prompt.text, figures.prompt.kind, input.workspace?.project_dir ?? input.cwd) : undefined;
   const line = statusLineText(figures, { model: input.model?.id ?? input.model?.display_name, tag, now });
-  return { figures, tag, line, files: files.length, bytes: files.reduce((n, f) => n + f.size, 0), cache: cache?.stats };
+  return { figures, tag, line, files: files.length, bytes: files.reduce((n, f) => n + f.size, 0), dirsRead: listing.dirsRead, cache: cache?.stats };
 }
 
 function readStatusInput(): StatusInput {
@@ -134,7 +135,7 @@ function readStatusInput(): StatusInput {
 function addTranscript(files: TraceFile[], transcript: string): void {
   const have = new Set(files.map((f) => f.path));
   const sub = join(dirname(transcript), basename(transcript, '.jsonl'), 'subagents');
-  const extra = listTraceFiles({ paths: [transcript, sub] });
+  const extra = listTraceFiles({ paths: existsSync(sub) ? [transcript, sub] : [transcript] });
   for (const f of extra.files) if (!have.has(f.path)) files.push(f);
 }
 
