@@ -24,7 +24,7 @@ function statusInput(root: string, session = SESSION, project = 'kvstore') {
   });
 }
 
-const entries = (cache: string) => readdirSync(join(cache, 'agentpprof', 'parsed-v1', 'status-1')).filter((f) => f.endsWith('.json'));
+const entries = (cache: string) => readdirSync(join(cache, 'agentpprof', 'parsed-v1', 'status-2')).filter((f) => f.endsWith('.json'));
 
 async function status(root: string, cache: string, input: string, now = NOW, extra: string[] = []) {
   const r = await cli(['statusline', root, '-z', 'UTC', '--json', ...extra], { env: { XDG_CACHE_HOME: cache, AGENTPPROF_NOW: now }, input });
@@ -71,7 +71,7 @@ describe('statusline on a copy of examples/claude', () => {
     expect(again.cache).toMatchObject({ hits: first.files, misses: 0, rejected: 0 });
     expect({ ...again, cache: undefined }).toEqual({ ...first, cache: undefined });
     // A crash mid-write leaves a truncated entry (the rename makes this rare, not impossible on other filesystems).
-    const victim = join(cache, 'agentpprof', 'parsed-v1', 'status-1', entries(cache)[0]);
+    const victim = join(cache, 'agentpprof', 'parsed-v1', 'status-2', entries(cache)[0]);
     writeFileSync(victim, readFileSync(victim, 'utf8').slice(0, 100));
     const healed = await status(root, cache, statusInput(root));
     expect(healed.cache).toMatchObject({ hits: first.files - 1, misses: 1, rejected: 1 });

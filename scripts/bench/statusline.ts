@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const m = { cold: median(cold), warm: median(warm), nocache: median(nocache), cmdCold: median(cmdCold), cmdWarm: median(cmdWarm), node: median(nodeBare) };
   const out = [
     `history: ${(totalBytes / 1e6).toFixed(0)} MB in ${listing.files.length} trace files; clock ${new Date(now).toISOString()}; session ${input.session_id.slice(0, 8)}`,
-    `read by the statusline: ${sample!.files} files (${((sample!.bytes ?? 0) / 1e6).toFixed(1)} MB) touched today or in the last 10 h, ${sample!.dirsRead} Claude folders read; cache cold ${sample!.cache?.misses} misses, warm ${warmSample!.cache?.hits} hits / ${warmSample!.cache?.misses} misses`,
+    `read by the statusline: ${sample!.files} files (${((sample!.bytes ?? 0) / 1e6).toFixed(1)} MB) touched today or in the last 10 h, ${sample!.dirsRead} folders read; cache cold ${sample!.cache?.misses} misses, warm ${warmSample!.cache?.hits} hits / ${warmSample!.cache?.misses} misses`,
     `line: ${line}`,
     `statusline work in process (median of ${rounds} fresh processes): cold ${f(m.cold)} ms, warm ${f(m.warm)} ms — cold/warm ${f(m.cold / m.warm)}×; same files without the cache ${f(m.nocache)} ms (${f(m.nocache / m.warm)}× warm)`,
     `whole history read (loadHistory, both cores): ${f(whole.ms)} ms (${f(whole.ms / m.warm)}× the warm statusline)`,

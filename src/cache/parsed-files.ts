@@ -36,8 +36,18 @@ interface Entry {
   path: string;
   size: number;
   mtimeMs: number;
-  result: FileResult;
+  /** The slimmed result as the codec stored it. */
+  result: unknown;
 }
+
+/** How a slimmed result is stored: parsing entries is most of a warm run, so callers may pack them. */
+export interface Codec {
+  encode(r: FileResult): unknown;
+  /** The stored form back; throws (a miss) when it is not one encode made. */
+  decode(x: unknown): FileResult;
+}
+
+const PLAIN: Codec = { encode: (r) => r, decode: (x) => x as FileResult };
 
 export class ParsedFileCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, rejected: 0, writeErrors: 0 };
@@ -48,7 +58,7 @@ export class ParsedFileCache {
    * @param kind names the slimming (e.g. `usage`): results slimmed differently live apart.
    * @param slim drops what the caller never reads, before the result is stored and returned.
    */
-  constructor(private readonly kind: string, private readonly slim: (r: FileResult) => FileResult = (r) => r, dir = cacheDir()) {
+  constructor(private readonly kind: string, private readonly slim: (r: FileResult) => FileResult = (r) => r, dir = cacheDir(), private readonly codec: Codec = PLAIN) {
     this.dir = join(dir, `parsed-v${CACHE_VERSION}`, kind);
   }
 
@@ -62,8 +72,9 @@ export class ParsedFileCache {
     try {
       const e = JSON.parse(readFileSync(file, 'utf8')) as Entry;
       if (e.v === CACHE_VERSION && e.kind === this.kind && e.path === path && e.size === st.size && e.mtimeMs === st.mtimeMs && e.result) {
+        const result = this.codec.decode(e.result);
         this.stats.hits++;
-        return e.result;
+        return result;
       }
       this.stats.rejected++;
     } catch (err) {
@@ -75,7 +86,7 @@ export class ParsedFileCache {
     let after;
     try { after = statSync(path); } catch { return result; }
     if (after.size === st.size && after.mtimeMs === st.mtimeMs && !result.skipped.some((s) => s.line === 0)) {
-      this.write(file, { v: CACHE_VERSION, kind: this.kind, path, size: st.size, mtimeMs: st.mtimeMs, result });
+      this.write(file, { v: CACHE_VERSION, kind: this.kind, path, size: st.size, mtimeMs: st.mtimeMs, result: this.codec.encode(result) });
     }
     return result;
   }

@@ -11,7 +11,7 @@ import type { FileResult } from '../sources/merge.js';
 import { mergeResults } from '../sources/merge.js';
 import { readTraceFile } from '../sources/read.js';
 import { listTraceFiles, type TraceFile } from '../sources/roots.js';
-import { ParsedFileCache, cacheDir } from '../cache/parsed-files.js';
+import { ParsedFileCache, cacheDir, type Codec } from '../cache/parsed-files.js';
 import { recentTraceFiles } from '../cache/recent-files.js';
 import { isMainPrompt } from '../model.js';
 import { reportNow } from '../report/clock.js';
@@ -55,7 +55,7 @@ export interface StatusInput {
 }
 
 /** The cache's kind for slimForStatus's entries: change it when the slimming keeps something else. */
-const STATUS_CACHE_KIND = 'status-1';
+const STATUS_CACHE_KIND = 'status-2';
 
 const NO_SHAPE = { toolUses: 0, textChars: 0, thinkingChars: 0, codeBlocks: 0, tools: [] };
 
@@ -74,6 +74,31 @@ export function slimForStatus(r: FileResult): FileResult {
     tools: [], results: [], skipped: r.skipped.slice(0, 5),
   };
 }
+
+/**
+ * The statusline's entries packed: a call is [session, ts, model, input, output, cacheRead, cacheWrite5m,
+ * cacheWrite1h, sidechain] with sessions and models as indexes into tables — a fifth of the bytes of
+ * the objects, and as much less to parse on every run.
+ */
+export const STATUS_CODEC: Codec = {
+  encode(r) {
+    const strings: string[] = [];
+    const index = new Map<string, number>();
+    const at = (s: string) => { let i = index.get(s); if (i === undefined) { index.set(s, (i = strings.length)); strings.push(s); } return i; };
+    const calls = r.calls.map((c) => [at(c.session), c.ts, at(c.model), c.usage.input, c.usage.output, c.usage.cacheRead, c.usage.cacheWrite5m, c.usage.cacheWrite1h, c.sidechain ? 1 : 0]);
+    return { ...r, calls, strings };
+  },
+  decode(x) {
+    const o = x as Omit<FileResult, 'calls'> & { calls: number[][]; strings: string[] };
+    if (!Array.isArray(o.strings) || !Array.isArray(o.calls)) throw new Error('not a packed status entry');
+    const calls = o.calls.map((a) => ({
+      id: '', session: o.strings[a[0]], prompt: null, ts: a[1], end: a[1], model: o.strings[a[2]],
+      usage: { input: a[3], output: a[4], cacheRead: a[5], cacheWrite5m: a[6], cacheWrite1h: a[7] }, shape: NO_SHAPE, ...(a[8] ? { sidechain: true } : {}),
+    }));
+    const { strings: _, ...rest } = o;
+    return { ...rest, calls };
+  },
+};
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -108,7 +133,7 @@ export async function computeStatus(input: StatusInput, opts: StatusOptions) {
   if (listing.problems.length && !listing.files.length && !input.transcript_path) throw noDataError(listing.problems[0]);
   const files = listing.files;
   if (input.transcript_path) addTranscript(files, input.transcript_path);
-  const cache = opts.cache === false ? null : new ParsedFileCache(STATUS_CACHE_KIND, slimForStatus, opts.cacheDir);
+  const cache = opts.cache === false ? null : new ParsedFileCache(STATUS_CACHE_KIND, slimForStatus, opts.cacheDir, STATUS_CODEC);
   const results = files.sort((a, b) => (a.path < b.path ? -1 : 1))
     .map((f) => (cache ? cache.read(f.format, f.path, f) : slimForStatus(readTraceFile(f.format, f.path))));
   const batch = mergeResults(results);
