@@ -97,12 +97,11 @@ export class ClickHouse {
     let rest = '';
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       rest += decoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = rest.indexOf('\n')) >= 0) {
-        const line = rest.slice(0, nl);
-        rest = rest.slice(nl + 1);
-        yield line.split('\t').map(tsvUnescape);
+      let start = 0;
+      for (let nl = rest.indexOf('\n'); nl >= 0; start = nl + 1, nl = rest.indexOf('\n', start)) {
+        yield rest.slice(start, nl).split('\t').map(tsvUnescape);
       }
+      rest = rest.slice(start);
     }
     rest += decoder.decode();
     if (rest) yield rest.split('\t').map(tsvUnescape);

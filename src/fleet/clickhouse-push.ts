@@ -8,7 +8,9 @@
 // lost — and inserts only the others. The INSERT runs under query_id = the batch id, so ClickHouse
 // refuses a second attempt while the first is still running (code 216: retried later), and an attempt
 // cut short by a crash leaves nothing (a part is written whole or not at all). The check reads the
-// batch's own hosts and seconds through the primary key: cheap, and queries need no FINAL.
+// batch's own hosts and seconds through the primary key, and only for a batch that may have reached
+// ClickHouse before: one this process already tried, or one an earlier process left in the spool (a
+// batch spooled and first sent here has a new random id: nothing to look for). Queries need no FINAL.
 
 import { randomUUID } from 'node:crypto';
 import type { SemanticLine } from './events.js';
@@ -44,6 +46,8 @@ export async function ensureEventsTable(ch: ClickHouse): Promise<void> {
 export class ClickHousePusher extends SpooledPusher<LokiEvent> {
   private readonly ch: ClickHouse;
   private ready = false;
+  /** Batches spooled by this process and not sent yet: no earlier attempt can have stored any row. */
+  private readonly unsent = new Set<string>();
   private retainedAt = 0;
 
   constructor(private readonly opts: ClickHousePushOptions) {
@@ -53,6 +57,7 @@ export class ClickHousePusher extends SpooledPusher<LokiEvent> {
 
   protected encode(events: LokiEvent[]): string {
     const batch = randomUUID();
+    this.unsent.add(batch);
     const lines = events.map((ev) => ev.line as SemanticLine);
     const secs = lines.map((l) => Math.floor(Math.round(l.ts) / 1000));
     const header: BatchHeader = { batch, hosts: [...new Set(lines.map((l) => l.host))], from: Math.min(...secs), to: Math.max(...secs) };
@@ -88,7 +93,7 @@ export class ClickHousePusher extends SpooledPusher<LokiEvent> {
     }
     const rows = lines.slice(1);
     try {
-      const have = await this.stored(header);
+      const have = this.unsent.delete(header.batch) ? new Set<number>() : await this.stored(header);
       const missing = have.size ? rows.filter((_, seq) => !have.has(seq)) : rows;
       if (missing.length) {
         await this.ch.exec(`INSERT INTO ${EVENTS_TABLE} FORMAT JSONEachRow`, { body: missing.join('\n') + '\n', queryId: header.batch });

@@ -44,6 +44,11 @@ export abstract class SpooledPusher<E> {
   /** Sends one spooled batch; throws when the target is unreachable or busy (the batch is retried). */
   protected abstract send(body: string): Promise<SendOutcome>;
 
+  /** Batches in the spool now (stats.pending is as of the last send). */
+  get queued(): number {
+    return this.spool.length;
+  }
+
   push(ev: E): void {
     this.buffer.push(ev);
     if (this.buffer.length >= (this.base.batchSize ?? 500)) this.flushBuffer();
