@@ -1,7 +1,7 @@
 // Statusline latency (issue 23): `agentpprof statusline` answering Claude Code on a --size (500 MB)
 // generated history, cold (an empty parsed-file cache) against warm (the cache filled by the run
 // before), in the same run. Each trace file first gets the mtime of its last line, as the agents' own
-// writes leave it, and the clock (AGENTPPROF_NOW) is set a minute after the newest line: the statusline
+// writes leave it (and each folder its newest entry's), and the clock (AGENTPPROF_NOW) is set a minute after the newest line: the statusline
 // then reads the files touched that day or in the 10 hours before, as it would on a real machine. The
 // session asked about is the newest Claude Code session. Three figures:
 //  1. statusline work, in process: computeStatus() in a fresh process per round (cold: empty cache;
@@ -12,7 +12,7 @@
 //     (loadHistory, what a statusline without the mtime cut would pay).
 //   node --import tsx scripts/bench/statusline.ts [--size 500MB] [--corpus DIR] [--rounds 7]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     if (t > newest) newest = t;
     if (f.format === 'claude' && !f.path.includes('/subagents/') && !basename(f.path).startsWith('agent-') && t >= newest) transcript = f.path;
   }
+  // A folder's mtime is when an entry was last added: its newest entry's, not the generation's clock.
+  for (const root of roots(corpus)) settleDirTimes(root);
   const totalBytes = listing.files.reduce((n, f) => n + f.size, 0);
   const now = newest + 60_000;
   const input = {
@@ -149,6 +151,23 @@ async function main(): Promise<void> {
     `target warm statusline work ≤ 50 ms: ${m.warm <= 50 ? 'met' : 'missed'} (${f(m.warm)} ms); load average now ${readLoad()}`,
   ];
   process.stdout.write(out.join('\n') + '\n');
+}
+
+/**
+ * Sets each folder's mtime to its newest trace's (bottom-up) and returns it; the other files there
+ * (a subagent's .meta.json, written when it starts) get the same time.
+ */
+function settleDirTimes(dir: string): number {
+  let newest = 0;
+  const others: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, settleDirTimes(p));
+    else if (/\.jsonl?$/.test(e.name) && !e.name.endsWith('.meta.json')) newest = Math.max(newest, statSync(p).mtimeMs);
+    else others.push(p);
+  }
+  if (newest > 0) for (const p of [...others, dir]) utimesSync(p, newest / 1000, newest / 1000);
+  return newest;
 }
 
 function readLoad(): string {

@@ -81,10 +81,14 @@ export class DayKeys {
     return this.startOfDay(new Date(next).toISOString().slice(0, 10));
   }
 
+  private wallFmt?: Intl.DateTimeFormat;
+
   private offsetMs(ts: number): number {
-    const p = new Intl.DateTimeFormat('en-US', {
+    // Building a formatter costs more than formatting with it: one per instance.
+    this.wallFmt ??= new Intl.DateTimeFormat('en-US', {
       timeZone: this.zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-    }).formatToParts(ts);
+    });
+    const p = this.wallFmt.formatToParts(ts);
     const get = (t: string) => Number(p.find((x) => x.type === t)!.value);
     const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
     return wall - Math.floor(ts / 1000) * 1000;
