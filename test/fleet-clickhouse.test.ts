@@ -158,4 +158,25 @@ describe.skipIf(!hasClickHouse())('fleet events in ClickHouse 18.16', () => {
       if (!/Unattributed/.test(t.title)) expect(rows.length, t.title).toBeGreaterThan(0);
     }
   }, 60_000);
+
+  it('--ttl deletes the events older than its days (18.16 has no TTL clause: an ALTER DELETE at push)', async () => {
+    const db = 'ttl';
+    const line = (ts: number): SemanticLine => ({ v: 1, type: 'llm_call', ts, host: 'h', agent: 'claude', tag: 'debug', samples: { tokens: [['agent:claude;token:input', 1]] } });
+    const send = async (ttlDays: number | undefined, ...ts: number[]) => {
+      const p = new ClickHousePusher({ url: `clickhouse://127.0.0.1:${ch.http}/${db}`, spoolDir: mkdtempSync(join(tmpdir(), 'spool-')), flushMs: 10, ttlDays });
+      for (const t of ts) p.push({ ts: t, labels: { host: 'h', agent: 'claude', tag: 'debug' }, line: line(t) });
+      expect(await p.drainAll(20_000)).toBe(true);
+      p.close();
+    };
+    const day = 86_400_000, now = Date.now();
+    await send(undefined, now - 60 * day, now - 45 * day, now - 2 * day);
+    await send(30, now);
+    let left = '';
+    for (let i = 0; i < 100; i++) {
+      left = (await ch.query(`SELECT count() FROM ${db}.agentpprof_events`)).trim();
+      if (left === '2') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(left, 'the 2-day-old and the new event stay').toBe('2');
+  }, 60_000);
 });
