@@ -5,7 +5,7 @@
 // writing files beside it; its Bash tool's file effects and its exact tokens must be in the profile, and
 // nothing of the noise.
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { DEFAULT_PROMPT } from '../scripts/agents/agent-run.js';
 import { readFolded } from '../src/live/summary.js';
 import { defaultRules, RegexTagger } from '../src/tag/index.js';
 import { cannotTrace, ensureLoader } from './collector-harness.js';
+import { launchChromium } from './helpers/browser.js';
 import { giveAway, liveCommand, makeDir, NOBODY } from './live-command-harness.js';
 
 const skip = cannotTrace();
@@ -77,10 +78,22 @@ describe.skipIf(skip)('live -- CMD (root, real collector)', () => {
       delete env.IS_SANDBOX; // not root: no sandbox declaration needed
       const cmd = agentCommand('claude');
       const out = join(box.root, 'prof');
+      // The dashboard as a user sees it while the agent runs beside the noise: a screenshot once the agent's
+      // first call is on the page (--keep holds the server until the screenshot is taken, then Ctrl-C).
+      let shot: Promise<void> | undefined;
+      let shotDone = false, serving = false, stopped = false;
+      const stopWhenReady = (p: import('node:child_process').ChildProcess) => {
+        if (shotDone && serving && !stopped) { stopped = true; setTimeout(() => p.kill('SIGINT'), 200); }
+      };
       const r = await liveCommand(['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd.file, ...cmd.args,
         '-p', DEFAULT_PROMPT, '--output-format', 'stream-json', '--verbose', '--allowedTools', 'Bash,Read,Edit'],
       // its transcripts go to CLAUDE_CONFIG_DIR, set by the command's `env`, not in the user's home: followed
-      { cwd: box.repoDir, out, extra: ['--record', join(box.root, 'rec.jsonl')] });
+      { cwd: box.repoDir, out, extra: ['--record', join(box.root, 'rec.jsonl'), '--keep'], onOutput: (text, p) => {
+        const url = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(text)?.[1];
+        if (url && !shot) shot = screenshotDuringRun(url).finally(() => { shotDone = true; stopWhenReady(p); });
+        if (text.includes('still serving')) { serving = true; stopWhenReady(p); }
+      } });
+      await shot;
       expect(r.code, r.stderr).toBe(0);
       writeFileSync(join(dir, 'live-command-claude.txt'), r.stderr);
       // exact tokens from its transcript, under the prompt's tag
@@ -108,3 +121,18 @@ describe.skipIf(skip)('live -- CMD (root, real collector)', () => {
   }, 180_000);
 });
 
+/** test-output/live-dashboard-during-run.png: the page once an agent call has been drawn (or after 30 s). */
+async function screenshotDuringRun(url: string): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    // Tokens on the flamegraph's header: the agent's first call has been drawn.
+    await page.waitForFunction(() => /\n[1-9][\d.,]*[kM]? tokens · tokens/.test(document.body.innerText), undefined, { timeout: 30_000 }).catch(() => undefined);
+    await page.waitForTimeout(1500);
+    mkdirSync('test-output', { recursive: true });
+    await page.screenshot({ path: 'test-output/live-dashboard-during-run.png' });
+  } finally {
+    await browser.close();
+  }
+}
