@@ -169,6 +169,15 @@ describe('report on a generated history', () => {
     expect(new Set(sessions.sessions.map((s: any) => s.agent))).toEqual(new Set(['claude', 'codex', 'gemini']));
   });
 
+  it.skipIf(!bin)('on all its Claude sessions, weeks and months equal ccusage\'s (whose weekly and monthly reports dedup as we do)', async () => {
+    for (const r of ['weekly', 'monthly'] as const) {
+      const o = await cliJson(['report', r, join(dir, 'claude'), '-z', 'UTC', '--json', '-q']);
+      const t = await ccusage(bin!, join(dir, 'claude'), r);
+      expectSameRows(o[LIST[r]], t[LIST[r]], KEY[r]);
+      expect(tokens(o.totals)).toEqual(tokens(t.totals));
+    }
+  });
+
   // The generator writes Claude Code 1.0.x sessions whose streamed lines lack a requestId (see
   // withRequestIds); on the others ccusage and we must agree to the token.
   it.skipIf(!bin)('on its Claude sessions with request ids, days, months and sessions equal ccusage\'s', async () => {
