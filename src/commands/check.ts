@@ -6,7 +6,8 @@ import { breachLine, checkBudgets, parseBudget, type ByDimension, type CheckResu
 import { reportNow } from '../report/clock.js';
 import { checkTimeZone, DayKeys, parseWeekday, systemTimeZone } from '../report/periods.js';
 import { usageError } from '../util/cli-error.js';
-import { COMMON_HELP, COMMON_OPTIONS, loadAndTag, loadPrices, parseDate } from './profile.js';
+import { COMMON_OPTIONS, loadAndTag, loadPrices, parseDate } from './profile.js';
+import { LOCAL_HISTORY_HELP } from './report.js';
 
 export const summary = 'budgets as a CI gate: exit 1 when spend (USD or tokens) per day/week/month is over budget';
 
@@ -34,7 +35,7 @@ Options:
   --prices FILE              price overrides (see agentpprof profile --help)
 AGENTPPROF_NOW=ISO-TIME sets the clock ("this week").
 
-${COMMON_HELP.replace(/\n  --since\/--until[^\n]*\n/, '\n')}
+${LOCAL_HISTORY_HELP.replace(/\n {2}--since\/--until[^\n]*/, '')}
 
 Examples:
   agentpprof check --budget 200usd/week

@@ -18,6 +18,9 @@ export const summary = 'calendar reports: tokens, cost and top tags per day, wee
 const PERIODS = ['daily', 'weekly', 'monthly', 'session', 'blocks'] as const;
 type Period = (typeof PERIODS)[number];
 
+/** The profile's input and tagging help without --from (these commands read local history only). */
+export const LOCAL_HISTORY_HELP = COMMON_HELP.replace(/\n {2}--from [^\n]*(?:\n {6,}[^\n]*)*/, '');
+
 export const help = `agentpprof report daily|weekly|monthly|session|blocks [OPTIONS] [PATHS…]
 
 Tokens and list-price cost per calendar day, week (from --start-of-week), month, session, or Claude's
@@ -36,7 +39,7 @@ blocks: windows open at the hour of a call and last 5 hours (or until 5 quiet ho
 only, since the window is Claude's. The active window shows its burn rate and a projection to its end.
 AGENTPPROF_NOW=ISO-TIME sets the clock (which window is active), to reproduce a report on an old history.
 
-${COMMON_HELP}
+${LOCAL_HISTORY_HELP}
 
 Examples:
   agentpprof report daily --since 7d
