@@ -41,7 +41,7 @@ async function childRound(spec: string): Promise<void> {
   const { computeStatus } = await import('../../src/commands/statusline.js');
   const t0 = performance.now();
   const s = await computeStatus(o.input, { paths: roots(o.corpus), timeZone: 'UTC', now: o.now, cache: o.cache, cacheDir: o.cacheDir });
-  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, line: s.line, files: s.files, bytes: s.bytes, dirsRead: s.dirsRead, cache: s.cache }) + '\n');
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, line: s.line, files: s.files, bytes: s.bytes, dirsRead: s.dirsRead, cache: s.cache, phases: s.ms }) + '\n');
 }
 
 /** The corpus's agent roots, as the statusline finds them on a machine (~/.claude, ~/.codex, ~/.gemini). */
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const runChild = (spec: object) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`child round failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as { ms: number; line?: string; files?: number; bytes?: number; dirsRead?: number; cache?: { hits: number; misses: number } };
+    return JSON.parse(r.stdout) as { ms: number; line?: string; files?: number; bytes?: number; dirsRead?: number; cache?: { hits: number; misses: number }; phases?: Record<string, number> };
   };
 
   // The bundle Claude Code would run (built as scripts/build.mjs builds dist/, into a scratch dir).
@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     return { ms, out: r.stdout.trim() };
   };
 
+  const warmPhases: Record<string, number>[] = [];
   const cold: number[] = [], warm: number[] = [], nocache: number[] = [], cmdCold: number[] = [], cmdWarm: number[] = [], nodeBare: number[] = [];
   let sample: ReturnType<typeof runChild> | undefined;
   let warmSample: ReturnType<typeof runChild> | undefined;
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
     const spec = { input, corpus, now, cacheDir, cache: true };
     const c = runChild(spec);
     const w = runChild(spec);
-    cold.push(c.ms); warm.push(w.ms);
+    cold.push(c.ms); warm.push(w.ms); warmPhases.push(w.phases ?? {});
     sample = c; warmSample = w;
     nocache.push(runChild({ ...spec, cache: false }).ms);
     // The whole command: node + the bundle, status JSON on stdin, cold then warm.
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
     `read by the statusline: ${sample!.files} files (${((sample!.bytes ?? 0) / 1e6).toFixed(1)} MB) touched today or in the last 10 h, ${sample!.dirsRead} folders read; cache cold ${sample!.cache?.misses} misses, warm ${warmSample!.cache?.hits} hits / ${warmSample!.cache?.misses} misses`,
     `line: ${line}`,
     `statusline work in process (median of ${rounds} fresh processes): cold ${f(m.cold)} ms, warm ${f(m.warm)} ms — cold/warm ${f(m.cold / m.warm)}×; same files without the cache ${f(m.nocache)} ms (${f(m.nocache / m.warm)}× warm)`,
+    `warm phases (median ms): ${Object.keys(warmPhases[0] ?? {}).map((k) => `${k} ${f(median(warmPhases.map((p) => p[k])))}`).join(', ')}`,
     `whole history read (loadHistory, both cores): ${f(whole.ms)} ms (${f(whole.ms / m.warm)}× the warm statusline)`,
     `whole command (node + bundle, stdin → line): cold ${f(m.cmdCold)} ms, warm ${f(m.cmdWarm)} ms — cold/warm ${f(m.cmdCold / m.cmdWarm)}×; node -e 0 alone ${f(m.node)} ms (warm command − node start: ${f(m.cmdWarm - m.node)} ms)`,
     `target warm statusline work ≤ 50 ms: ${m.warm <= 50 ? 'met' : 'missed'} (${f(m.warm)} ms); load average now ${readLoad()}`,

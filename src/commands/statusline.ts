@@ -109,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
   const timeZone = checkTimeZone(values.timezone ?? systemTimeZone());
   const s = await computeStatus(input, { paths: positionals, timeZone, now: reportNow(), cache: !values['no-cache'] });
   if (values.json) {
-    process.stdout.write(JSON.stringify({ ...s.figures, prompt: undefined, tag: s.tag, files: s.files, cache: s.cache }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...s.figures, prompt: undefined, tag: s.tag, files: s.files, cache: s.cache, ms: s.ms }, null, 2) + '\n');
   } else process.stdout.write(s.line + '\n');
   return 0;
 }
@@ -129,19 +129,25 @@ export async function computeStatus(input: StatusInput, opts: StatusOptions) {
   const now = opts.now;
   // Today's calls and the active window's (a window opens at most 5 hours back, after a call at most 5 more).
   const from = Math.min(keys.startOfDay(keys.day(now)), now - 2 * BLOCK_MS);
+  const t0 = performance.now();
   const listing = recentTraceFiles(opts.paths, from);
   if (listing.problems.length && !listing.files.length && !input.transcript_path) throw noDataError(listing.problems[0]);
   const files = listing.files;
   if (input.transcript_path) addTranscript(files, input.transcript_path);
+  const t1 = performance.now();
   const cache = opts.cache === false ? null : new ParsedFileCache(STATUS_CACHE_KIND, slimForStatus, opts.cacheDir, STATUS_CODEC);
   const results = files.sort((a, b) => (a.path < b.path ? -1 : 1))
     .map((f) => (cache ? cache.read(f.format, f.path, f) : slimForStatus(readTraceFile(f.format, f.path))));
+  const t2 = performance.now();
   const batch = mergeResults(results);
   const claudeSessions = new Set(batch.sessions.filter((s) => s.agent === 'claude').map((s) => s.id));
   const figures = statusFigures(batch, { sessionId: input.session_id, now, timeZone: opts.timeZone, claudeSessions });
+  const t3 = performance.now();
   const tag = figures.prompt ? await tagOf(figures.prompt.text, figures.prompt.kind, input.workspace?.project_dir ?? input.cwd) : undefined;
   const line = statusLineText(figures, { model: input.model?.id ?? input.model?.display_name, tag, now });
-  return { figures, tag, line, files: files.length, bytes: files.reduce((n, f) => n + f.size, 0), dirsRead: listing.dirsRead, cache: cache?.stats };
+  return { figures, tag, line, files: files.length, bytes: files.reduce((n, f) => n + f.size, 0), dirsRead: listing.dirsRead, cache: cache?.stats,
+    /** Where the time went (ms): listing, reading (cache or parse), merge + figures, tagging + the line. */
+    ms: { list: t1 - t0, read: t2 - t1, figures: t3 - t2, tag: performance.now() - t3 } };
 }
 
 function readStatusInput(): StatusInput {
