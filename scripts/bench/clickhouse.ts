@@ -44,6 +44,8 @@ function* events(): Generator<SemanticLine> {
 
 const ch = new ClickHouseServer();
 await ch.start();
+// A failed check below must not leave the server running.
+process.on('exit', () => { if (ch.proc && ch.proc.exitCode === null) ch.proc.kill('SIGKILL'); });
 const url = `clickhouse://127.0.0.1:${ch.http}/bench`;
 const rss0 = process.memoryUsage().rss;
 
