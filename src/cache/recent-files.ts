@@ -7,7 +7,7 @@
 // project) are walked with a stat per file, and the recent files alone go through the readers' listing.
 import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, join, sep } from 'node:path';
-import { discoverRoots, listTraceFiles, type TraceFile } from '../sources/roots.js';
+import { discoverRoots, entryKind, listTraceFiles, SKIP_DIRS, type TraceFile } from '../sources/roots.js';
 
 export interface RecentListing {
   files: TraceFile[];
@@ -64,9 +64,9 @@ function walkAll(dir: string, since: number, onFile: (path: string, recent: bool
   out.dirsRead++;
   for (const e of entries) {
     const p = join(dir, e.name);
-    let isDir = e.isDirectory();
-    if (e.isSymbolicLink()) { try { isDir = statSync(p).isDirectory(); } catch { continue; } }
-    if (isDir) { if (e.name !== 'node_modules' && e.name !== '.git') walkAll(p, since, onFile, out); continue; }
+    const kind = entryKind(dir, e);
+    if (kind === 'dir') { if (!SKIP_DIRS.has(e.name)) walkAll(p, since, onFile, out); continue; }
+    if (kind !== 'file') continue;
     if (!/\.jsonl?$/.test(e.name) || e.name.endsWith('.meta.json')) continue;
     let st;
     try { st = statSync(p); } catch { continue; }
@@ -92,14 +92,10 @@ function walkClaude(dir: string, since: number, level: Level, out: RecentListing
   const dirs: string[] = [];
   for (const e of entries) {
     const p = join(dir, e.name);
-    let isDir = e.isDirectory();
-    let isFile = e.isFile();
-    if (e.isSymbolicLink()) {
-      try { const st = statSync(p); isDir = st.isDirectory(); isFile = st.isFile(); } catch { continue; }
-    }
-    if (isDir) { if (e.name !== 'node_modules' && e.name !== '.git') dirs.push(e.name); continue; }
+    const kind = entryKind(dir, e);
+    if (kind === 'dir') { if (!SKIP_DIRS.has(e.name)) dirs.push(e.name); continue; }
     // Codex rollouts copied into a Claude root are not Claude's (the readers' listing skips them too).
-    if (!isFile || !e.name.endsWith('.jsonl') || e.name.startsWith('rollout-')) continue;
+    if (kind !== 'file' || !e.name.endsWith('.jsonl') || e.name.startsWith('rollout-')) continue;
     let st;
     try { st = statSync(p); } catch { continue; }
     if (st.mtimeMs < since) continue;

@@ -1,6 +1,6 @@
 // Where agent histories live, found the way the agents themselves look for them, and the list of
 // trace files under them (with their format detected by name first, then by a peek at the first line).
-import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
 
@@ -64,7 +64,17 @@ function userName(): string {
 
 const uniq = (xs: string[]) => [...new Set(xs.map((x) => resolve(x)))];
 
-const SKIP_DIRS = new Set(['node_modules', '.git']);
+/** Folders a history walk never enters. */
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git']);
+
+/** A directory entry's kind, a symlink followed to what it points at; null for a dangling link or anything else. */
+export function entryKind(dir: string, e: Dirent): 'dir' | 'file' | null {
+  if (!e.isSymbolicLink()) return e.isDirectory() ? 'dir' : e.isFile() ? 'file' : null;
+  try {
+    const st = statSync(join(dir, e.name));
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : null;
+  } catch { return null; }
+}
 
 /** Lists the files under `dir`; directories it may not list go to `denied` (reported, never silently skipped). */
 function walk(dir: string, out: string[], denied: string[]): void {
@@ -74,14 +84,9 @@ function walk(dir: string, out: string[], denied: string[]): void {
     return;
   }
   for (const e of entries) {
-    const p = join(dir, e.name);
-    let isDir = e.isDirectory();
-    let isFile = e.isFile();
-    if (e.isSymbolicLink()) {
-      try { const st = statSync(p); isDir = st.isDirectory(); isFile = st.isFile(); } catch { continue; }
-    }
-    if (isDir && !SKIP_DIRS.has(e.name)) walk(p, out, denied);
-    else if (isFile) out.push(p);
+    const kind = entryKind(dir, e);
+    if (kind === 'dir' && !SKIP_DIRS.has(e.name)) walk(join(dir, e.name), out, denied);
+    else if (kind === 'file') out.push(join(dir, e.name));
   }
 }
 
@@ -223,9 +228,9 @@ export function listTraceFiles(opts: ListOptions = {}): Listing {
     }
     for (const e of entries) {
       const q = join(dir, e.name);
-      let isDir = e.isDirectory();
-      if (e.isSymbolicLink()) { try { isDir = statSync(q).isDirectory(); } catch { continue; } }
-      if (isDir) { if (!SKIP_DIRS.has(e.name)) addTree(q); continue; }
+      const kind = entryKind(dir, e);
+      if (kind === 'dir') { if (!SKIP_DIRS.has(e.name)) addTree(q); continue; }
+      if (kind !== 'file') continue;
       const fmt = detectFormat(q);
       if (fmt) add(q, fmt);
     }
