@@ -9,7 +9,7 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { connectReusing } from '../sources/collector-run.js';
 
 export type CollectorState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -208,7 +208,11 @@ export class CollectorSupervisor {
 /** Why the built-in collector cannot run here, or null when it can try. */
 export function collectorMissing(binary: string, uid = process.getuid?.() ?? 0): string | null {
   if (uid !== 0) return 'not running as root: no eBPF collector, so no kernel effects (files, processes, network) and no TLS capture; profiling trace files alone (run with sudo)';
-  if (!existsSync(binary)) return `the collector is not built (${binary}): run \`make collector\`; profiling trace files alone`;
+  if (!existsSync(binary)) {
+    // A clone builds it with `make collector`; the npm package ships it prebuilt for x86_64 only.
+    return `the collector is not built for this machine (${binary}): in a clone run \`make collector\` (it installs its toolchain); ` +
+      `from the npm package (prebuilt for x86_64 only) run \`make -C ${join(dirname(binary), '..', '..', 'agentsight')}\` with clang, bpftool and libbpf-dev; profiling trace files alone`;
+  }
   if (!existsSync('/sys/kernel/btf/vmlinux')) return 'this kernel has no BTF (/sys/kernel/btf/vmlinux): no eBPF collector; profiling trace files alone';
   return null;
 }
