@@ -25,6 +25,8 @@ export abstract class SpooledPusher<E> {
   private timer: NodeJS.Timeout | null = null;
   private sending: Promise<void> | null = null;
   private backoffMs = 0;
+  /** The longest wait between tries: 30 s while serving, 1 s while draining at exit. */
+  private maxBackoffMs = 30_000;
   private retryTimer: NodeJS.Timeout | null = null;
   readonly stats: PushStats = { sent: 0, failedAttempts: 0, spoolBytes: 0, dropped: 0, pending: 0 };
   private closed = false;
@@ -87,7 +89,7 @@ export abstract class SpooledPusher<E> {
       } catch (e) {
         this.lastError = String((e as Error)?.message ?? e);
         this.stats.failedAttempts++;
-        this.backoffMs = Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 250);
+        this.backoffMs = Math.min(this.maxBackoffMs, this.backoffMs ? this.backoffMs * 2 : 250);
         this.retryTimer = setTimeout(() => { this.retryTimer = null; this.kick(); }, this.backoffMs);
         break;
       } finally {
@@ -108,13 +110,21 @@ export abstract class SpooledPusher<E> {
   async drainAll(timeoutMs = 30_000): Promise<boolean> {
     this.flushBuffer();
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.spool.length === 0 && !this.sending) return true;
-      if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; }
-      this.kick();
-      await new Promise((r) => setTimeout(r, 100));
+    // One try now, then the backoff's own pace, capped at a second while draining: forcing a try every
+    // poll hammered a store that was down (~10 failed attempts a second, each logged).
+    this.maxBackoffMs = 1000;
+    if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; }
+    this.backoffMs = Math.min(this.backoffMs, this.maxBackoffMs);
+    try {
+      while (Date.now() < deadline) {
+        if (this.spool.length === 0 && !this.sending) return true;
+        if (!this.sending && !this.retryTimer) this.kick();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    } finally {
+      this.maxBackoffMs = 30_000;
     }
-    return false;
   }
 
   close(): void {
