@@ -2,6 +2,7 @@
 // the spawn of a process) falls in. place.ts decides when time decides at all.
 import type { Effect, ToolCall } from '../model.js';
 import { CappedMap } from './capped.js';
+import { partitionPoint } from '../util/collections.js';
 
 export const UNBOUND_SESSION = 'unbound';
 /** The agent frame of the unbound session: activity the recording saw that no agent session claims. */
@@ -80,18 +81,12 @@ export class ToolIndex {
     const list = this.#bySession.get(session);
     if (!list) return NONE;
     this.#sort(list);
-    // Last tool starting at or before t + slack.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].ts <= t + slack) lo = mid + 1;
-      else hi = mid;
-    }
+    // Past the last tool starting at or before t + slack.
+    const started = partitionPoint(list, (x) => x.ts <= t + slack);
     const out: ToolCall[] = [];
     const openEnded = this.#opts.openEnded;
     // Tools run for minutes at most in practice; scan back a bounded number of candidates.
-    for (let i = lo - 1; i >= 0 && i >= lo - 64; i--) {
+    for (let i = started - 1; i >= 0 && i >= started - 64; i--) {
       const x = list[i];
       if ((openEnded && x.end <= x.ts) || Math.max(x.end, x.ts) + slack >= t) out.push(x);
     }

@@ -4,6 +4,7 @@
 // time answer "which request was this for": the first call not yet over at that moment.
 import type { Effect, LlmCall } from '../model.js';
 import { CappedMap } from './capped.js';
+import { partitionPoint } from '../util/collections.js';
 
 /** Files a resolver reads to turn a host name into an address (glibc, musl, systemd-resolved, Go, Rust). */
 const RESOLVER = /^\/(?:etc\/(?:hosts|resolv\.conf|nsswitch\.conf|host\.conf|gai\.conf|services)|run\/systemd\/resolve\/)/;
@@ -76,13 +77,6 @@ export class CallIndex {
     const l = this.#bySession.get(session);
     if (!l) return undefined;
     this.#sort(l);
-    let lo = 0;
-    let hi = l.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (l[mid].end < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return l[lo];
+    return l[partitionPoint(l, (c) => c.end < t)];
   }
 }

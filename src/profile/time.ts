@@ -10,6 +10,7 @@
 import type { EventBatch } from '../model.js';
 import { CappedMap } from '../join/capped.js';
 import { isMadePrompt } from '../join/calls.js';
+import { partitionPoint } from '../util/collections.js';
 
 export const DEFAULT_IDLE_CAP_MS = 5 * 60_000;
 
@@ -60,12 +61,8 @@ export class RequestMarks {
     const s = this.#bySession.get(session);
     if (!s) return ts;
     const a = (s.sorted ??= [...s.marks.values()].sort((x, y) => x - y));
-    let lo = 0, hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (a[mid] < ts) lo = mid + 1; else hi = mid;
-    }
-    return lo > 0 ? a[lo - 1] : ts;
+    const before = partitionPoint(a, (m) => m < ts);
+    return before > 0 ? a[before - 1] : ts;
   }
 }
 

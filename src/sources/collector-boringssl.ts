@@ -12,6 +12,7 @@
 // function entry beyond doubt: the target of direct calls, 16-byte aligned, starting with the frame
 // prologue `push rbp; mov rbp, rsp` — and when each of the three is found exactly once.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { partitionPoint } from '../util/collections.js';
 
 export interface BoringSslProbes {
   /** File offsets (what uprobes take). */
@@ -115,14 +116,8 @@ export function findBoringSslProbesIn(elf: Buffer): BoringSslProbes | null {
   }
   const entries = [...callers.keys()].sort((a, b) => a - b);
   const entryOf = (vaddr: number): number | undefined => {
-    let lo = 0;
-    let hi = entries.length - 1;
-    let best: number | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (entries[mid] <= vaddr) { best = entries[mid]; lo = mid + 1; } else hi = mid - 1;
-    }
-    return best;
+    const n = partitionPoint(entries, (e) => e <= vaddr);
+    return n > 0 ? entries[n - 1] : undefined;
   };
   // Error sites grouped by the function (nearest preceding call target) that holds them.
   const fns = new Map<number, ErrSite[]>();
