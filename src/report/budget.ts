@@ -2,12 +2,11 @@
 // debug=60usd/week) checked against the spend of each calendar period of a time zone, in total or per
 // tag, project or agent. A budget without a key applies to every key of the --by dimension (or to the
 // total without one); a keyed budget replaces it for its key.
-import type { EventBatch, Session } from '../model.js';
-import { Pricer, type PriceTable } from '../cost/pricing.js';
-import { BUNDLED_PRICES } from '../cost/prices.js';
+import type { EventBatch } from '../model.js';
+import type { PriceTable } from '../cost/pricing.js';
 import { usageError } from '../util/cli-error.js';
 import { DayKeys, type PeriodUnit } from './periods.js';
-import { callTagger } from './usage-sum.js';
+import { calendarContext } from './usage-sum.js';
 
 export type Metric = 'usd' | 'tokens';
 export type ByDimension = 'tag' | 'project' | 'agent';
@@ -82,12 +81,7 @@ export interface CheckResult {
 
 /** Every (budget, key, period) with its spend, over budget first. */
 export function checkBudgets(batch: EventBatch, tags: ReadonlyMap<string, string>, budgets: Budget[], opts: CheckOptions): CheckResult[] {
-  const pricer = new Pricer(opts.prices ?? BUNDLED_PRICES);
-  const keys = new DayKeys(opts.timeZone);
-  const startDay = opts.startOfWeek ?? 0;
-  const tagOf = callTagger(tags, batch.prompts);
-  const sessions = new Map<string, Session>();
-  for (const s of batch.sessions) if (!sessions.has(s.id)) sessions.set(s.id, s);
+  const { pricer, keys, startDay, tagOf, sessions } = calendarContext(batch, tags, opts);
   const dimOf = (c: EventBatch['calls'][number]): string => {
     if (opts.by === 'tag') return tagOf(c);
     if (opts.by === 'project') return sessions.get(c.session)?.project ?? 'unknown';

@@ -1,11 +1,9 @@
 // Calendar reports, data in → data out: the calls of a tagged batch summed per day, week or month of a
 // time zone, or per session, with ccusage's columns (input, output, cache create, cache read, total
 // tokens, cost) and the top prompt tags of each row. One pass over the calls; rows sorted by time.
-import type { EventBatch, Session } from '../model.js';
-import { Pricer, type PriceTable } from '../cost/pricing.js';
-import { BUNDLED_PRICES } from '../cost/prices.js';
-import { DayKeys } from './periods.js';
-import { callTagger, UsageSum, type Breakdown, type TagShare, type TokenColumns } from './usage-sum.js';
+import type { EventBatch } from '../model.js';
+import type { PriceTable } from '../cost/pricing.js';
+import { calendarContext, UsageSum, type Breakdown, type TagShare, type TokenColumns } from './usage-sum.js';
 
 export type CalendarPeriod = 'daily' | 'weekly' | 'monthly' | 'session';
 export type BreakdownBy = 'model' | 'tag';
@@ -42,12 +40,7 @@ export interface Report {
 }
 
 export function calendarReport(batch: EventBatch, tags: ReadonlyMap<string, string>, period: CalendarPeriod, opts: ReportOptions): Report {
-  const pricer = new Pricer(opts.prices ?? BUNDLED_PRICES);
-  const keys = new DayKeys(opts.timeZone);
-  const startDay = opts.startOfWeek ?? 0;
-  const tagOfCall = callTagger(tags, batch.prompts);
-  const sessions = new Map<string, Session>();
-  for (const s of batch.sessions) if (!sessions.has(s.id)) sessions.set(s.id, s);
+  const { pricer, keys, startDay, tagOf: tagOfCall, sessions } = calendarContext(batch, tags, opts);
   const rows = new Map<string, UsageSum>();
   const total = new UsageSum();
   for (const c of batch.calls) {

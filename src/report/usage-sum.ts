@@ -2,8 +2,10 @@
 // models used, and the cost and tokens of each prompt tag (the semantic split of the row). Costs are
 // added part by part in the calls' order, as the cost view adds them, so a sum over every call equals
 // the profile's total to the last bit.
-import type { LlmCall, Prompt } from '../model.js';
-import type { CostParts } from '../cost/pricing.js';
+import type { EventBatch, LlmCall, Prompt, Session } from '../model.js';
+import { Pricer, type CostParts, type PriceTable } from '../cost/pricing.js';
+import { BUNDLED_PRICES } from '../cost/prices.js';
+import { DayKeys } from './periods.js';
 import { tagOf } from '../profile/status.js';
 import { UNMATCHED } from '../tag/types.js';
 
@@ -115,3 +117,15 @@ export function callTagger(tags: ReadonlyMap<string, string>, prompts: readonly 
   };
 }
 
+/**
+ * What the calendar figures of a batch (report rows, budget checks) are computed with: list prices, the
+ * time zone's period keys, the first day of a week, each call's tag, and each session by id (its first record).
+ */
+export function calendarContext(batch: EventBatch, tags: ReadonlyMap<string, string>, opts: { prices?: PriceTable; timeZone: string; startOfWeek?: number }) {
+  const sessions = new Map<string, Session>();
+  for (const s of batch.sessions) if (!sessions.has(s.id)) sessions.set(s.id, s);
+  return {
+    pricer: new Pricer(opts.prices ?? BUNDLED_PRICES), keys: new DayKeys(opts.timeZone), startDay: opts.startOfWeek ?? 0,
+    tagOf: callTagger(tags, batch.prompts), sessions,
+  };
+}
