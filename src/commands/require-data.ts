@@ -3,6 +3,7 @@
 // anything is written. A count of 0 is printed only when 0 is the truth.
 import type { EventBatch } from '../model.js';
 import type { History } from '../sources/index.js';
+import { FORMATS } from '../sources/roots.js';
 import { noDataError, usageError } from '../util/cli-error.js';
 
 export interface Filters {
@@ -45,11 +46,9 @@ export function requireHistory(h: History, f: Filters = {}): void {
   throw noDataError(`no session matches the filters${f.since || f.until ? ` (--since/--until${span})` : ''}`);
 }
 
-const AGENTS = ['claude', 'codex', 'gemini'];
-
 /** --agent names one of the agents whose history is read. */
 export function checkAgentFlag(agent: string | undefined): void {
-  if (agent !== undefined && !AGENTS.includes(agent)) throw usageError(`--agent: unknown agent "${agent}" (${AGENTS.join(', ')})`);
+  if (agent !== undefined && !(FORMATS as readonly string[]).includes(agent)) throw usageError(`--agent: unknown agent "${agent}" (${FORMATS.join(', ')})`);
 }
 
 /**

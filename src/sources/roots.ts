@@ -4,7 +4,9 @@ import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, re
 import { homedir, userInfo } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
 
-export type Format = 'claude' | 'codex' | 'gemini';
+/** The agents whose history is read (a trace file's format, and --agent's values). */
+export const FORMATS = ['claude', 'codex', 'gemini'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface Roots {
   claude: string[];
